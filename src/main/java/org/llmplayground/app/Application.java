@@ -1,0 +1,57 @@
+package org.llmplayground.app;
+
+import io.micronaut.context.ApplicationContext;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.jar.JarFile;
+
+/**
+ * Starts LLM Playground: one Micronaut {@link ApplicationContext}; its {@code @Context} bean {@link web.JettyServer}
+ * then starts the one Jetty that serves the Vaadin UI, the REST API and the admin console on one port.
+ */
+@OpenAPIDefinition(info = @Info(title = "llm-playground", version = "1",
+        description = "REST API of LLM Playground. Every endpoint calls the same service as the lab in the UI."))
+public final class Application {
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        expandManifestClassPath();
+        long t0 = System.currentTimeMillis();
+        ApplicationContext ctx = ApplicationContext.builder().args(args).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "shutdown"));
+        LOG.info("LLM Playground started in {} ms", System.currentTimeMillis() - t0);
+    }
+
+    /**
+     * {@code java -jar llm-playground.jar} puts only the jar itself on {@code java.class.path}; the libraries come from
+     * the manifest's {@code Class-Path}. Jetty's annotation scan (which runs Vaadin's initializers) reads only
+     * {@code java.class.path}, so expand it before Jetty starts.
+     */
+    static void expandManifestClassPath() throws IOException {
+        String cp = System.getProperty("java.class.path", "");
+        if (cp.contains(File.pathSeparator) || !cp.endsWith(".jar")) {
+            return;
+        }
+        File jar = new File(cp).getAbsoluteFile();
+        try (JarFile jf = new JarFile(jar)) {
+            String manifestCp = jf.getManifest().getMainAttributes().getValue("Class-Path");
+            if (manifestCp == null) {
+                return;
+            }
+            StringBuilder sb = new StringBuilder(jar.getPath());
+            for (String entry : manifestCp.trim().split("\\s+")) {
+                sb.append(File.pathSeparator).append(new File(jar.getParentFile(), entry).getPath());
+            }
+            System.setProperty("java.class.path", sb.toString());
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.llmplayground.core.api;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+
+import java.util.List;
+
+/** Turns a {@link BadInputException} thrown by a service into a JSON {@link ApiError} with its status. */
+@Produces
+@Singleton
+final class BadInputHandler implements ExceptionHandler<BadInputException, HttpResponse<ApiError>> {
+    @Override
+    public HttpResponse<ApiError> handle(HttpRequest request, BadInputException e) {
+        HttpStatus status = HttpStatus.valueOf(e.status());
+        return HttpResponse.<ApiError>status(status).body(new ApiError(status.getCode(), status.getReason(), e.getMessage(), List.of()));
+    }
+}

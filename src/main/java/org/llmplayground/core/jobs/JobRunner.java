@@ -1,0 +1,227 @@
+package org.llmplayground.core.jobs;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs long work in the background, one FIFO queue ("lane") per kind of resource: jobs in the same lane run one at a
+ * time in submission order (e.g. all training on the CPU), jobs in different lanes run side by side.
+ * <p>
+ * Every job is a row in H2 ({@link JobRecord}); views and the API subscribe to its events and see the same state.
+ * A job that was queued or running when the server stopped is marked {@link JobState#INTERRUPTED} at the next start.
+ */
+@Singleton
+public class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final long SAVE_INTERVAL_MS = 1000;
+
+    private final JobRepository repository;
+    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Running> active = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
+
+    public JobRunner(JobRepository repository) {
+        this.repository = repository;
+    }
+
+    @PostConstruct
+    void markInterrupted() {
+        for (JobRecord stale : repository.findByStateIn(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
+            repository.update(stale.withState(JobState.INTERRUPTED, "Interrupted: the server stopped while this job was "
+                    + stale.state().name().toLowerCase()));
+        }
+    }
+
+    /** Queues {@code job} on {@code lane} and returns its record (state QUEUED). */
+    public JobRecord submit(String kind, String title, String lane, Job job) {
+        JobRecord record = new JobRecord(UUID.randomUUID().toString(), kind, title, JobState.QUEUED, 0, "Queued", null,
+                Instant.now(), null, null);
+        repository.save(record);
+        Running running = new Running(record, job);
+        active.put(record.id(), running);
+        lanes.computeIfAbsent(lane, this::newLane).submit(() -> execute(running));
+        return record;
+    }
+
+    /** Asks a queued or running job to stop; true if it was still active. */
+    public boolean cancel(String id) {
+        Running running = active.get(id);
+        if (running == null) {
+            return false;
+        }
+        running.cancelled = true;
+        synchronized (running) {
+            if (running.record.state() == JobState.QUEUED) {
+                finish(running, running.record.withState(JobState.CANCELLED, "Cancelled before it started"));
+            }
+        }
+        return true;
+    }
+
+    /** The latest state: live for active jobs, from H2 otherwise. */
+    public Optional<JobRecord> find(String id) {
+        Running running = active.get(id);
+        return running != null ? Optional.of(running.record) : repository.findById(id);
+    }
+
+    public JobRecord get(String id) {
+        return find(id).orElseThrow(() -> BadInputException.notFound("No job with id '" + id + "'."));
+    }
+
+    public List<JobRecord> history(String kind) {
+        return repository.findByKindOrderByCreatedAtDesc(kind).stream().map(r -> find(r.id()).orElse(r)).toList();
+    }
+
+    /**
+     * Subscribes to one job's events. The listener is called at once with the current state, then from the job's
+     * thread; a view must hop onto its UI with {@code ui.access} and close the subscription on detach.
+     */
+    public Subscription subscribe(String id, Consumer<JobEvent> listener) {
+        JobRecord current = get(id);
+        if (current.state().isFinal()) {
+            deliver(listener, new JobEvent(current, null));
+            return () -> { };
+        }
+        List<Consumer<JobEvent>> list = listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+        list.add(listener);
+        deliver(listener, new JobEvent(find(id).orElse(current), null));
+        return () -> list.remove(listener);
+    }
+
+    /** Blocks until the job reaches a final state or the timeout passes; returns the latest record. */
+    public JobRecord await(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobRecord r = get(id);
+        while (!r.state().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            r = get(id);
+        }
+        return r;
+    }
+
+    private void execute(Running running) {
+        synchronized (running) {
+            if (running.cancelled || running.record.state() != JobState.QUEUED) {
+                return;
+            }
+            update(running, running.record.withState(JobState.RUNNING, "Running"), true);
+        }
+        try {
+            String result = running.job.run(running);
+            if (running.cancelled) {
+                finish(running, running.record.withState(JobState.CANCELLED, "Cancelled"));
+            } else {
+                finish(running, running.record.withResult(result).withState(JobState.SUCCEEDED, "Done"));
+            }
+        } catch (JobCancelledException e) {
+            finish(running, running.record.withState(JobState.CANCELLED, "Cancelled"));
+        } catch (BadInputException e) {
+            finish(running, running.record.withState(JobState.FAILED, e.getMessage()));
+        } catch (Exception | Error e) {
+            LOG.error("Job {} ({}) failed", running.record.id(), running.record.title(), e);
+            finish(running, running.record.withState(JobState.FAILED, "Failed: " + e));
+        }
+    }
+
+    private void finish(Running running, JobRecord record) {
+        update(running, record, true);
+        active.remove(record.id());
+        listeners.remove(record.id());
+    }
+
+    private void update(Running running, JobRecord record, boolean force) {
+        running.record = record;
+        long now = System.currentTimeMillis();
+        if (force || now - running.lastSave >= SAVE_INTERVAL_MS) {
+            running.lastSave = now;
+            repository.update(record);
+        }
+        publish(record.id(), new JobEvent(record, null));
+    }
+
+    private void publish(String id, JobEvent event) {
+        List<Consumer<JobEvent>> list = listeners.get(id);
+        if (list != null) {
+            list.forEach(l -> deliver(l, event));
+        }
+    }
+
+    private static void deliver(Consumer<JobEvent> listener, JobEvent event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("A job listener failed; the job goes on", e);
+        }
+    }
+
+    private ExecutorService newLane(String lane) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "job-" + lane);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void shutdown() throws InterruptedException {
+        active.values().forEach(r -> r.cancelled = true);
+        lanes.values().forEach(ExecutorService::shutdown);
+        for (ExecutorService lane : lanes.values()) {
+            lane.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        for (Running r : active.values()) {
+            repository.update(r.record.withState(JobState.INTERRUPTED, "Interrupted: the server stopped"));
+        }
+    }
+
+    /** A job in flight; it is its own {@link JobContext}. */
+    private final class Running implements JobContext {
+        private final Job job;
+        private volatile JobRecord record;
+        private volatile boolean cancelled;
+        private long lastSave;
+
+        Running(JobRecord record, Job job) {
+            this.record = record;
+            this.job = job;
+        }
+
+        @Override
+        public String jobId() {
+            return record.id();
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public void progress(double fraction, String message) {
+            update(this, record.withProgress(Math.max(0, Math.min(1, fraction)), message), false);
+        }
+
+        @Override
+        public void publish(Object payload) {
+            JobRunner.this.publish(record.id(), new JobEvent(record, payload));
+        }
+    }
+}
