@@ -26,9 +26,17 @@ public final class Application {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         expandManifestClassPath();
         long t0 = System.currentTimeMillis();
-        ApplicationContext ctx = ApplicationContext.builder().args(args).start();
+        ApplicationContext ctx;
+        try {
+            ctx = ApplicationContext.builder().args(args).start();
+        } catch (RuntimeException e) {
+            LOG.error("LLM Playground could not start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "shutdown"));
-        LOG.info("LLM Playground started in {} ms", System.currentTimeMillis() - t0);
+        LOG.info("LLM Playground started in {} ms: {}", System.currentTimeMillis() - t0,
+                ctx.getBean(org.llmplayground.app.web.JettyServer.class).baseUrl());
     }
 
     /**

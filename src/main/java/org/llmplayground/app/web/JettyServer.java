@@ -4,7 +4,8 @@ import com.vaadin.flow.server.VaadinServlet;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
-import jakarta.annotation.PostConstruct;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
  *   /*           Vaadin (UI and @Push websocket)
  * </pre>
  * Binds to {@code playground.host} (default 127.0.0.1), so nothing is reachable from other machines unless configured.
+ * Starts when the context has started (database migrated, jobs recovered), so it never serves a half-started app.
  */
 @Context
 public class JettyServer {
@@ -46,8 +48,8 @@ public class JettyServer {
         this.port = port;
     }
 
-    @PostConstruct
-    void start() throws Exception {
+    @EventListener
+    void onStartup(StartupEvent event) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);

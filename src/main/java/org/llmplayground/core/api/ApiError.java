@@ -1,5 +1,6 @@
 package org.llmplayground.core.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.List;
@@ -9,5 +10,6 @@ import java.util.List;
  * <pre>{"status":400,"error":"Bad Request","message":"Unknown tokenizer 'gpt5'. Known: gpt2, ...","details":[]}</pre>
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ApiError(int status, String error, String message, List<String> details) {
 }

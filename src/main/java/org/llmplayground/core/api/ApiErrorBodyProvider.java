@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Micronaut's own errors (bean validation, unreadable JSON, unknown route) in the same {@link ApiError} shape as ours,
- * e.g. {@code {"status":400,"error":"Bad Request","message":"text: must not be blank","details":["text: must not be blank"]}}.
+ * e.g. {@code {"status":400,"error":"Bad Request","message":"text: must not be null","details":["text: must not be null"]}}.
  */
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
@@ -27,9 +27,9 @@ final class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiErr
         return error.getPath().map(p -> simplifyPath(p) + ": " + error.getMessage()).orElse(error.getMessage());
     }
 
-    /** {@code "encode.request.text"} reads better as {@code "text"}: keep the field, drop the method and argument. */
+    /** {@code "req.text"} reads better as {@code "text"}: keep the field, drop the controller's argument name. */
     private static String simplifyPath(String path) {
-        String[] parts = path.split("\\.");
-        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : path;
+        int dot = path.indexOf('.');
+        return dot > 0 && dot < path.length() - 1 ? path.substring(dot + 1) : path;
     }
 }

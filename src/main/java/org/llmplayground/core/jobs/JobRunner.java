@@ -1,8 +1,8 @@
 package org.llmplayground.core.jobs;
 
+import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  * time in submission order (e.g. all training on the CPU), jobs in different lanes run side by side.
  * <p>
  * Every job is a row in H2 ({@link JobRecord}); views and the API subscribe to its events and see the same state.
- * A job that was queued or running when the server stopped is marked {@link JobState#INTERRUPTED} at the next start.
+ * A job that was queued or running when the server stopped is marked {@link JobState#INTERRUPTED} at the next start
+ * (this bean is created eagerly, so that happens before anything is served).
  */
-@Singleton
+@Context
 public class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final long SAVE_INTERVAL_MS = 1000;

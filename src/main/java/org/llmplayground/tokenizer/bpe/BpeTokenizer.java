@@ -95,6 +95,11 @@ public final class BpeTokenizer {
         out.addAll(ids);
     }
 
+    /** Forgets cached chunk encodings (for cold-start benchmarks; the cache refills as text is encoded). */
+    public void clearCache() {
+        cache.clear();
+    }
+
     /** Receives each token with where it came from in the text. */
     @FunctionalInterface
     public interface TokenSink {
@@ -123,42 +128,14 @@ public final class BpeTokenizer {
     }
 
     private void emitChunk(String text, int start, int end, int chunk, TokenSink sink) {
-        String s = text.substring(start, end);
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        // for each byte: the UTF-16 range of the character it belongs to
-        int[] charStart = new int[bytes.length];
-        int[] charEnd = new int[bytes.length];
-        int b = 0;
-        for (int c = 0; c < s.length(); ) {
-            int cp = s.codePointAt(c);
-            int units = Character.charCount(cp);
-            int n = utf8Length(cp);
-            for (int k = 0; k < n && b < bytes.length; k++, b++) {
-                charStart[b] = start + c;
-                charEnd[b] = start + c + units;
-            }
-            c += units;
-        }
+        Utf8Offsets offsets = new Utf8Offsets(text, start, end);
+        byte[] bytes = offsets.bytes();
         int[] pos = {0};
         model.encodeChunk(bytes, 0, bytes.length, id -> {
             int len = model.bytesOf(id).length;
-            sink.token(id, charStart[pos[0]], charEnd[pos[0] + len - 1], chunk, false);
+            sink.token(id, offsets.charStart(pos[0]), offsets.charEnd(pos[0] + len - 1), chunk, false);
             pos[0] += len;
         });
-    }
-
-    private static int utf8Length(int cp) {
-        if (cp < 0x80 || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
-            // a lone surrogate is not Unicode; Java's UTF-8 encoder writes it as one '?'
-            return 1;
-        }
-        if (cp < 0x800) {
-            return 2;
-        }
-        if (cp < 0x10000) {
-            return 3;
-        }
-        return 4;
     }
 
     /** The bytes of one token (special tokens: their UTF-8 text). */

@@ -22,3 +22,11 @@ create table tokenizer (
     description varchar(2000) not null,
     created_at  timestamp with time zone not null
 );
+
+-- Text corpora the user uploaded; the text lives in <workspace>/corpora/<id>.txt. Bundled corpora are not listed here.
+create table corpus (
+    id          varchar(80)   primary key,
+    name        varchar(300)  not null,
+    size_bytes  bigint        not null,
+    created_at  timestamp with time zone not null
+);

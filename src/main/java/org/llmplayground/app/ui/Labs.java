@@ -1,0 +1,24 @@
+package org.llmplayground.app.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import org.llmplayground.tokenizer.ui.TokenizerView;
+
+import java.util.List;
+
+/**
+ * The labs that exist, in learning-path order. The side navigation and the home page are built from this list, so
+ * a lab appears in both as soon as it is added here, and nothing links to a lab that does not exist yet.
+ */
+public final class Labs {
+    /** One lab: its place on the path, its view, and a sentence on what the learner does there. */
+    public record Lab(int number, String title, String summary, Class<? extends Component> view, VaadinIcon icon) {
+    }
+
+    public static final List<Lab> ALL = List.of(
+            new Lab(1, "Tokenizer", "Turn text into token ids: byte-pair encoding from scratch, GPT-2's real tokenizer, "
+                    + "tiktoken and Hugging Face side by side; train your own vocabulary.", TokenizerView.class, VaadinIcon.SPLIT));
+
+    private Labs() {
+    }
+}

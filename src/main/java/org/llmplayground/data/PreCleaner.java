@@ -1,0 +1,82 @@
+package org.llmplayground.data;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Light cleaning before tokenization, each step optional:
+ * <ul>
+ *   <li>HTML removal (jsoup): {@code "<p>Hi <b>there</b></p>"} → {@code "Hi there"}; scripts and styles are dropped,
+ *       entities decoded ({@code &amp;} → {@code &});</li>
+ *   <li>Unicode NFKC: compatibility forms fold into one spelling: {@code "ﬁ"} → {@code "fi"}, {@code "Ｈｉ"} →
+ *       {@code "Hi"}, {@code "e\u0301"} → {@code "é"};</li>
+ *   <li>whitespace: runs of spaces/tabs become one space, lines are trimmed, three or more newlines become two,
+ *       {@code \r\n} becomes {@code \n}.</li>
+ * </ul>
+ * Order: HTML first (tags hide whitespace), then NFKC (it can create spaces, e.g. from U+00A0), then whitespace.
+ */
+public final class PreCleaner {
+    private static final Pattern SPACE_RUNS = Pattern.compile("[\\t\\x0B\\f \\u00A0\\u2000-\\u200A\\u202F\\u205F\\u3000]+");
+    private static final Pattern LINE_EDGES = Pattern.compile("(?m)^ +| +$");
+    private static final Pattern MANY_NEWLINES = Pattern.compile("\\n{3,}");
+
+    /** Which steps to run. */
+    public record Options(boolean html, boolean nfkc, boolean whitespace) {
+        public static final Options ALL = new Options(true, true, true);
+        public static final Options NONE = new Options(false, false, false);
+
+        public boolean any() {
+            return html || nfkc || whitespace;
+        }
+    }
+
+    /** The cleaned text, and one line per step that changed something (e.g. "HTML removal: 1,204 → 987 characters"). */
+    public record Result(String text, List<String> changes) {
+    }
+
+    public Result clean(String text, Options options) {
+        List<String> changes = new ArrayList<>();
+        String s = text;
+        if (options.html()) {
+            s = step("HTML removal", s, stripHtml(s), changes);
+        }
+        if (options.nfkc()) {
+            s = step("Unicode NFKC", s, Normalizer.normalize(s, Normalizer.Form.NFKC), changes);
+        }
+        if (options.whitespace()) {
+            s = step("Whitespace normalization", s, normalizeWhitespace(s), changes);
+        }
+        return new Result(s, List.copyOf(changes));
+    }
+
+    static String stripHtml(String s) {
+        if (s.indexOf('<') < 0 && s.indexOf('&') < 0) {
+            return s; // nothing that looks like markup
+        }
+        Document doc = Jsoup.parseBodyFragment(s);
+        doc.select("script, style, noscript, template").remove();
+        doc.select("br").after("\n");
+        doc.select("p, div, li, h1, h2, h3, h4, h5, h6, tr, pre, blockquote").after("\n");
+        return doc.body().wholeText();
+    }
+
+    static String normalizeWhitespace(String s) {
+        String t = s.replace("\r\n", "\n").replace('\r', '\n');
+        t = SPACE_RUNS.matcher(t).replaceAll(" ");
+        t = LINE_EDGES.matcher(t).replaceAll("");
+        t = MANY_NEWLINES.matcher(t).replaceAll("\n\n");
+        return t.strip();
+    }
+
+    private static String step(String name, String before, String after, List<String> changes) {
+        if (!after.equals(before)) {
+            changes.add(String.format("%s: %,d → %,d characters", name, before.length(), after.length()));
+        }
+        return after;
+    }
+}
