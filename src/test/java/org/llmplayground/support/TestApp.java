@@ -36,6 +36,19 @@ public final class TestApp {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A Vaadin page; in development mode the first answers are a "preparing" page, so poll as the browser does. */
+    public static HttpResponse<String> page(String url) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-DevModePoll", "true")
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.headers().firstValue("X-DevModePending").isEmpty() || System.currentTimeMillis() > deadline) {
+                return get(url); // the poll answers "Ready"; now fetch the page itself
+            }
+            Thread.sleep(200);
+        }
+    }
+
     public static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
         return send("POST", url, json);
     }

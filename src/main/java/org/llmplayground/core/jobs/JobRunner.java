@@ -130,7 +130,8 @@ public class JobRunner {
             if (running.cancelled) {
                 finish(running, running.record.withState(JobState.CANCELLED, "Cancelled"));
             } else {
-                finish(running, running.record.withResult(result).withState(JobState.SUCCEEDED, "Done"));
+                // keep the job's own last words (e.g. "Saved as 'x'"), which say more than "Done"
+                finish(running, running.record.withResult(result).withState(JobState.SUCCEEDED, null));
             }
         } catch (JobCancelledException e) {
             finish(running, running.record.withState(JobState.CANCELLED, "Cancelled"));

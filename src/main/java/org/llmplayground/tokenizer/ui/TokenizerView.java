@@ -49,7 +49,7 @@ public class TokenizerView extends VerticalLayout {
             + "pair a new token. After <i>k</i> merges the vocabulary has 256 + <i>k</i> tokens. Example: "
             + "<code>aaabdaaabac</code> → merge (a,a)→256, (256,a)→257, (257,b)→258 → <code>[258, 100, 258, 97, 99]</code>.</p>"
             + "<p><b>Why bytes?</b> Every text is a sequence of UTF-8 bytes, so a byte-level tokenizer never meets an unknown "
-            + "character: an emoji it has never seen is simply a few byte tokens (the chips show <code>‹F0 9F›</code>).</p>"
+            + "character: an emoji it has no token for is simply a few byte tokens (chips such as <code>‹F0 9F›</code> show raw bytes).</p>"
             + "<p><b>Why a regex split?</b> Before BPE, GPT-2 cuts text with a regular expression into words, numbers, "
             + "punctuation and spaces (chip colours = these chunks), so merges never glue a word to the punctuation after it. "
             + "GPT-4's pattern also caps numbers at three digits.</p>"

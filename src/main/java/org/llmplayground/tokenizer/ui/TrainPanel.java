@@ -122,8 +122,6 @@ class TrainPanel extends VerticalLayout {
         vocab.setValue(512);
         vocab.setMin(257);
         vocab.setMax(65_536);
-        vocab.setStepButtonsVisible(true);
-        vocab.setStep(64);
         vocab.setHelperText("256 bytes + merges");
         pattern.setId("train-pattern");
         pattern.setItems("gpt4", "gpt2", "none");
@@ -177,11 +175,11 @@ class TrainPanel extends VerticalLayout {
 
     private void configureMerges() {
         merges.setId("train-merges");
-        merges.addColumn(m -> m.rank() + 1).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        merges.addColumn(m -> m.rank() + 1).setHeader("Merge").setWidth("7em").setFlexGrow(0);
         merges.addColumn(m -> "'" + m.left() + "' + '" + m.right() + "'").setHeader("Pair");
         merges.addColumn(m -> "'" + m.merged() + "'").setHeader("New token");
-        merges.addColumn(TrainingProgress.LearnedMerge::id).setHeader("Id").setAutoWidth(true).setFlexGrow(0);
-        merges.addColumn(m -> String.format("%,d", m.count())).setHeader("Count").setAutoWidth(true).setFlexGrow(0);
+        merges.addColumn(TrainingProgress.LearnedMerge::id).setHeader("Id").setWidth("7em").setFlexGrow(0);
+        merges.addColumn(m -> String.format("%,d", m.count())).setHeader("Count").setWidth("8em").setFlexGrow(0);
         merges.addThemeVariants(GridVariant.LUMO_COMPACT);
         merges.setAllRowsVisible(true);
     }

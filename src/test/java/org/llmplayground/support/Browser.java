@@ -1,0 +1,120 @@
+package org.llmplayground.support;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * Headless Debian Chromium driven by Selenium, started as the project's standards say: no sandbox (root in CI),
+ * no GPU, no QUIC, no background networking (this machine has no internet), and a fresh profile each time.
+ * Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian: apt-get install chromium chromium-driver).
+ */
+public final class Browser implements AutoCloseable {
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private final WebDriver driver;
+    private final WebDriverWait wait;
+    private int timeouts;
+
+    public Browser() {
+        File chromium = new File("/usr/bin/chromium");
+        File chromedriver = new File("/usr/bin/chromedriver");
+        if (!chromium.canExecute() || !chromedriver.canExecute()) {
+            throw new IllegalStateException("Browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1800", "--user-data-dir=" + freshProfile());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // re-rendered chips: just read again
+    }
+
+    private static String freshProfile() {
+        try {
+            return Files.createTempDirectory("chromium-profile").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Opens a Vaadin page and waits until the element with {@code readyId} is there. */
+    public void open(String url, String readyId) {
+        driver.get(url);
+        await(d -> !d.findElements(By.id(readyId)).isEmpty());
+    }
+
+    /** Waits for the condition; on timeout saves a screenshot (target/screenshots/timeout-N.png) to show why. */
+    public <T> T await(ExpectedCondition<T> condition) {
+        try {
+            return wait.until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Path shot = screenshot("timeout-" + (++timeouts));
+            throw new org.openqa.selenium.TimeoutException("Condition not met; page at that moment: " + shot, e);
+        }
+    }
+
+    public WebElement find(String css) {
+        return await(d -> {
+            var found = d.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
+    public Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Sets a Vaadin field's value from script (for text the keyboard cannot type, like emoji) and fires change. */
+    public void setValue(String id, String value) {
+        js("const f=document.getElementById(arguments[0]); f.value=arguments[1];"
+                + "f.dispatchEvent(new Event('input',{bubbles:true})); f.dispatchEvent(new Event('change',{bubbles:true}));", id, value);
+    }
+
+    /** Picks an item of a vaadin-combo-box: opens it (items load lazily), waits for the item, clicks it. */
+    public void pick(String comboId, String labelPart) {
+        find("#" + comboId + " input").click();
+        WebElement item = await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
+                .filter(i -> i.getText().contains(labelPart)).findFirst().orElse(null));
+        item.click();
+        await(d -> String.valueOf(js("return document.getElementById(arguments[0]).opened", comboId)).equals("false"));
+    }
+
+    public Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path target = SCREENSHOTS.resolve(name + ".png");
+            Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
