@@ -48,8 +48,8 @@ public final class BpeModel {
         }
         this.ranks = new PairMap(merges.length);
         for (int r = 0; r < merges.length; r++) {
-            byte[] left = vocab[merges[r][0]];
-            byte[] right = vocab[merges[r][1]];
+            byte[] left = at(vocab, merges[r][0]);
+            byte[] right = at(vocab, merges[r][1]);
             if (left == null || right == null) {
                 throw new IllegalArgumentException("Merge " + r + " uses token " + (left == null ? merges[r][0] : merges[r][1])
                         + " before it exists");
@@ -62,6 +62,10 @@ public final class BpeModel {
             vocab[mergedIds[r]] = joined;
             ranks.put(PairMap.key(merges[r][0], merges[r][1]), r);
         }
+    }
+
+    private static byte[] at(byte[][] vocab, int id) {
+        return id >= 0 && id < vocab.length ? vocab[id] : null;
     }
 
     /** A model in minbpe's numbering: bytes are ids 0..255, merge r creates id 256 + r. */

@@ -1,0 +1,36 @@
+package org.llmplayground;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The layering rules of DESIGN.md, checked on the compiled classes. */
+class ArchitectureTest {
+    static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.llmplayground");
+
+    @Test
+    void viewsNeverTouchComputeOrNetworkLibraries() {
+        noClasses().that().resideInAPackage("..ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.apache.lucene..", "okhttp3..", "com.knuddels..")
+                .because("views talk to services; tensors, indexes and HTTP clients stay inside them")
+                .check(CLASSES);
+    }
+
+    @Test
+    void algorithmsAreFreeOfFrameworks() {
+        noClasses().that().resideInAPackage("..tokenizer.bpe..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut..", "com.vaadin..", "jakarta.inject..")
+                .because("algorithm classes are plain Java a learner can read and test alone")
+                .check(CLASSES);
+    }
+
+    @Test
+    void apiAndUiDoNotDependOnEachOther() {
+        noClasses().that().resideInAPackage("..api..").should().dependOnClassesThat().resideInAPackage("..ui..").check(CLASSES);
+        noClasses().that().resideInAPackage("..ui..").should().dependOnClassesThat().resideInAPackage("..api..").check(CLASSES);
+    }
+}

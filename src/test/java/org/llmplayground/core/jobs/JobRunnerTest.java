@@ -1,0 +1,126 @@
+package org.llmplayground.core.jobs;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.support.TestApp;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobRunnerTest implements TestPropertyProvider {
+    @Inject
+    JobRunner runner;
+    @Inject
+    JobRepository repository;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("jobs");
+    }
+
+    @Test
+    void runsAJobReportsProgressAndStoresTheOutcome() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        JobRecord job = runner.submit("test", "counting", "a", ctx -> {
+            go.await(10, TimeUnit.SECONDS);
+            for (int i = 1; i <= 4; i++) {
+                ctx.progress(i / 4.0, "step " + i);
+                ctx.publish("payload " + i);
+            }
+            return "result-42";
+        });
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Subscription s = runner.subscribe(job.id(), e -> seen.add(e.payload() != null ? (String) e.payload()
+                : e.job().state() + " " + e.job().progress()))) {
+            go.countDown();
+            JobRecord done = runner.await(job.id(), Duration.ofSeconds(10));
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.result()).isEqualTo("result-42");
+            assertThat(done.message()).isEqualTo("step 4");
+        }
+        assertThat(seen).contains("payload 1", "payload 4", "SUCCEEDED 1.0");
+        assertThat(seen.indexOf("payload 1")).isLessThan(seen.indexOf("payload 4"));
+        JobRecord stored = repository.findById(job.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(stored.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void jobsOfOneLaneRunOneAtATimeAndAQueuedOneCanBeCancelled() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JobRecord first = runner.submit("test", "blocker", "b", ctx -> {
+            release.await(10, TimeUnit.SECONDS);
+            return "first";
+        });
+        JobRecord second = runner.submit("test", "queued", "b", ctx -> "second");
+        assertThat(runner.get(second.id()).state()).isEqualTo(JobState.QUEUED);
+        assertThat(runner.cancel(second.id())).isTrue();
+        release.countDown();
+        assertThat(runner.await(first.id(), Duration.ofSeconds(10)).state()).isEqualTo(JobState.SUCCEEDED);
+        JobRecord cancelled = runner.await(second.id(), Duration.ofSeconds(10));
+        assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(cancelled.message()).isEqualTo("Cancelled before it started");
+        assertThat(cancelled.result()).isNull();
+    }
+
+    @Test
+    void aRunningJobStopsAtItsNextCheck() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        JobRecord job = runner.submit("test", "endless", "c", ctx -> {
+            started.countDown();
+            while (true) {
+                ctx.checkCancelled();
+                Thread.sleep(5);
+            }
+        });
+        started.await(10, TimeUnit.SECONDS);
+        runner.cancel(job.id());
+        assertThat(runner.await(job.id(), Duration.ofSeconds(10)).state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void failuresAreRecordedWithTheirMessage() throws Exception {
+        JobRecord bad = runner.submit("test", "bad input", "d", ctx -> {
+            throw new BadInputException("The corpus is empty.");
+        });
+        JobRecord broken = runner.submit("test", "bug", "d", ctx -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThat(runner.await(bad.id(), Duration.ofSeconds(10)).message()).isEqualTo("The corpus is empty.");
+        JobRecord failed = runner.await(broken.id(), Duration.ofSeconds(10));
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.message()).isEqualTo("Failed: java.lang.IllegalStateException: boom");
+    }
+
+    @Test
+    void jobsLeftRunningByAStoppedServerAreMarkedInterruptedAtStart() {
+        Instant t = Instant.now();
+        repository.save(new JobRecord("stale-1", "test", "was running", JobState.RUNNING, 0.4, "step 2", null, t, t, null));
+        repository.save(new JobRecord("stale-2", "test", "was queued", JobState.QUEUED, 0, "Queued", null, t, null, null));
+        new JobRunner(repository).markInterrupted(); // what the next start does
+        JobRecord running = repository.findById("stale-1").orElseThrow();
+        assertThat(running.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(running.message()).isEqualTo("Interrupted: the server stopped while this job was running");
+        assertThat(running.progress()).isEqualTo(0.4);
+        assertThat(repository.findById("stale-2").orElseThrow().state()).isEqualTo(JobState.INTERRUPTED);
+    }
+
+    @Test
+    void unknownJobIsAClearError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.get("nope"))
+                .isInstanceOf(BadInputException.class).hasMessage("No job with id 'nope'.");
+    }
+}
