@@ -26,6 +26,10 @@ class PgChart extends HTMLElement {
     this._chart.setOption(replace ? Object.assign(base, opt) : opt, !!replace);
     this.dataset.rendered = String((Number(this.dataset.rendered) || 0) + 1);
   }
+  /** The page switched between light and dark: redraw with the new text colour. */
+  _retheme() {
+    if (this._chart && this._last) this._apply(this._last, true);
+  }
   setOption(json, replace) {
     const opt = typeof json === 'string' ? JSON.parse(json) : json;
     if (replace) this._last = opt;
@@ -33,4 +37,8 @@ class PgChart extends HTMLElement {
     else (this._pending = this._pending || []).push([opt, !!replace]);
   }
 }
-if (!customElements.get('pg-chart')) customElements.define('pg-chart', PgChart);
+if (!customElements.get('pg-chart')) {
+  customElements.define('pg-chart', PgChart);
+  new MutationObserver(() => document.querySelectorAll('pg-chart').forEach(c => c._retheme()))
+    .observe(document.documentElement, { attributes: true, attributeFilter: ['theme'] });
+}

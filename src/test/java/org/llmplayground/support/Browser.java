@@ -71,7 +71,7 @@ public final class Browser implements AutoCloseable {
         try {
             return wait.until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
-            Path shot = screenshot("timeout-" + (++timeouts));
+            Path shot = screenshot("timeout-" + System.currentTimeMillis() + "-" + (++timeouts));
             throw new org.openqa.selenium.TimeoutException("Condition not met; page at that moment: " + shot, e);
         }
     }

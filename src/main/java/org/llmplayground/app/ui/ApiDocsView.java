@@ -14,12 +14,12 @@ import io.micronaut.context.annotation.Prototype;
 import org.llmplayground.app.OpenApiDocument;
 
 /** The REST API, from the OpenAPI document generated at build time: every operation with its request and response. */
-@Route(value = "api", layout = MainLayout.class)
+@Route(value = "rest-api", layout = MainLayout.class) // not "api": /api/* belongs to the REST servlet
 @PageTitle("REST API · LLM Playground")
 @Prototype
 public class ApiDocsView extends VerticalLayout {
     public ApiDocsView(OpenApiDocument document) {
-        setSizeFull();
+        setWidthFull();
         add(new H1("REST API"));
         Anchor raw = new Anchor("/api/v1/openapi.yml", "OpenAPI document (YAML)");
         raw.setTarget("_blank");
@@ -47,7 +47,7 @@ public class ApiDocsView extends VerticalLayout {
         VerticalLayout right = new VerticalLayout(response);
         HorizontalLayout bodies = new HorizontalLayout(left, right);
         bodies.setWidthFull();
+        grid.setHeight("26em");
         add(grid, bodies);
-        setFlexGrow(1, grid);
     }
 }

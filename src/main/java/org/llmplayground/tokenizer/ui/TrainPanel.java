@@ -89,8 +89,9 @@ class TrainPanel extends VerticalLayout {
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, corpora.maxUploadBytes()));
         upload.setAcceptedFileTypes(".txt", ".md", ".csv", ".json", ".jsonl", "text/plain");
         upload.setDropLabel(new Span("Upload a UTF-8 text file (up to " + CorpusStore.humanBytes(corpora.maxUploadBytes()) + ")"));
-        upload.addFileRejectedListener(e -> uploadMessage.setText(e.getErrorMessage() + ": the limit is "
-                + CorpusStore.humanBytes(corpora.maxUploadBytes()) + " of UTF-8 text."));
+        upload.addFileRejectedListener(e -> uploadMessage.setText("'" + e.getFileName() + "' was not uploaded: "
+                + e.getErrorMessage() + " (up to " + CorpusStore.humanBytes(corpora.maxUploadBytes()) + " of UTF-8 text)."));
+        upload.addAllFinishedListener(e -> upload.clearFileList()); // ready for the next file; the message says what happened
         uploadMessage.setId("train-upload-message");
         HorizontalLayout row = new HorizontalLayout(corpus, upload, uploadMessage);
         row.setAlignItems(FlexComponent.Alignment.CENTER);
@@ -326,6 +327,7 @@ class TrainPanel extends VerticalLayout {
                     }
                 });
             });
+            upload.addAllFinishedListener(e -> upload.clearFileList());
             upload.setId("import-upload");
             upload.setMaxFiles(1);
             upload.setMaxFileSize(64 << 20);

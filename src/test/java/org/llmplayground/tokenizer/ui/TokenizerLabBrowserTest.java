@@ -17,6 +17,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -170,6 +173,30 @@ class TokenizerLabBrowserTest implements TestPropertyProvider {
 
     @Test
     @Order(8)
+    void uploadsAreCheckedAndUsable() throws Exception {
+        browser.find("#tab-train").click();
+        Path dir = Files.createTempDirectory("uploads");
+        Path latin1 = Files.write(dir.resolve("menu.txt"), "café crème".getBytes(StandardCharsets.ISO_8859_1));
+        uploadFile("train-upload", latin1);
+        browser.await(d -> browser.find("#train-upload-message").getText()
+                .equals("The file 'menu.txt' is not UTF-8 text: invalid byte 0xE9 at offset 3. Save it as UTF-8 and try again."));
+        Path good = Files.writeString(dir.resolve("poem.txt"), "the rain in spain stays mainly in the plain. ".repeat(200));
+        uploadFile("train-upload", good);
+        browser.await(d -> browser.find("#train-upload-message").getText().equals("Uploaded poem.txt (8.8 KB)."));
+        assertThat(browser.find("#train-corpus input").getAttribute("value")).isEqualTo("poem.txt (uploaded)");
+        browser.find("#train-name input").sendKeys(Keys.chord(Keys.CONTROL, "a"), "rain");
+        browser.find("#train-vocab input").sendKeys(Keys.chord(Keys.CONTROL, "a"), "300", Keys.TAB);
+        browser.find("#train-start").click();
+        browser.await(d -> browser.find("#train-status").getText().startsWith("succeeded · 100% · Saved as 'rain'"));
+    }
+
+    void uploadFile(String uploadId, Path file) {
+        WebElement input = browser.find("#" + uploadId).getShadowRoot().findElement(By.cssSelector("input[type=file]"));
+        input.sendKeys(file.toAbsolutePath().toString());
+    }
+
+    @Test
+    @Order(9)
     void coverageOfShakespeare() {
         browser.find("#tab-coverage").click();
         browser.find("#coverage-run").click();

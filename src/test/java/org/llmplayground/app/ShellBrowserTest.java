@@ -1,0 +1,88 @@
+package org.llmplayground.app;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.app.web.JettyServer;
+import org.llmplayground.support.Browser;
+import org.llmplayground.support.TestApp;
+import org.openqa.selenium.By;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The app shell in headless Chromium: home page, side navigation, dark/light theme, API docs and admin pages. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShellBrowserTest implements TestPropertyProvider {
+    @Inject
+    JettyServer jetty;
+    Browser browser;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("browser-shell");
+    }
+
+    @BeforeAll
+    void start() {
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void stop() {
+        browser.close();
+    }
+
+    @Test
+    void homeExplainsThePathAndLinksTheLabs() {
+        browser.open(jetty.baseUrl() + "/", "home-lab-1");
+        assertThat(browser.find("ol.pg-path").getText()).contains("Tokenize.", "Pre-train.");
+        assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream().map(e -> e.getText().trim()).toList())
+                .contains("Home", "1. Tokenizer", "REST API", "Admin");
+        browser.screenshot("shell-1-home");
+        browser.find("#home-lab-1").click();
+        browser.find("#inspector-chips .tok");
+        assertThat(browser.driver().getTitle()).isEqualTo("Tokenizer · LLM Playground");
+        // every menu entry opens a page of the app (the REST API page once collided with the /api/* servlet)
+        browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream()
+                .filter(e -> e.getText().trim().equals("REST API")).findFirst().orElseThrow().click();
+        browser.find("#api-operations");
+        assertThat(browser.driver().getTitle()).isEqualTo("REST API · LLM Playground");
+    }
+
+    @Test
+    void themeSwitchesToDarkAndIsRemembered() {
+        browser.open(jetty.baseUrl() + "/tokenizer", "theme-toggle");
+        browser.find("#inspector-chips .tok");
+        browser.find("#theme-toggle").click();
+        browser.await(d -> "dark".equals(browser.js("return document.documentElement.getAttribute('theme')")));
+        browser.screenshot("shell-2-dark");
+        browser.open(jetty.baseUrl() + "/", "home-lab-1");
+        assertThat(browser.js("return document.documentElement.getAttribute('theme')")).isEqualTo("dark");
+        browser.find("#theme-toggle").click();
+        browser.await(d -> browser.js("return document.documentElement.getAttribute('theme')") == null);
+    }
+
+    @Test
+    void apiPageListsTheOperationsWithTheirBodies() {
+        browser.open(jetty.baseUrl() + "/rest-api", "api-operations");
+        browser.await(d -> d.findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
+                .anyMatch(c -> c.getText().equals("/api/v1/tokenization/encode")));
+        browser.driver().findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
+                .filter(c -> c.getText().equals("/api/v1/tokenization/encode")).findFirst().orElseThrow().click();
+        browser.await(d -> d.findElements(By.cssSelector("pre.pg-code")).stream().anyMatch(p -> p.getText().contains("\"maxTokens\"")));
+        browser.screenshot("shell-3-api");
+    }
+
+    @Test
+    void adminPageSaysHowToEnableTheConsole() {
+        browser.open(jetty.baseUrl() + "/admin", "admin-console-disabled");
+        assertThat(browser.find("#admin-console-disabled").getText()).contains("PLAYGROUND_ADMIN_PASSWORD");
+    }
+}
