@@ -19,16 +19,17 @@ class PgChart extends HTMLElement {
     this._resize = new ResizeObserver(() => this._chart && this._chart.resize());
     this._resize.observe(this);
   }
+  _textColor() {
+    return (getComputedStyle(this).getPropertyValue('--lumo-secondary-text-color') || '#666').trim();
+  }
   _apply(opt, replace) {
-    const css = getComputedStyle(this);
-    const text = (css.getPropertyValue('--lumo-secondary-text-color') || '#666').trim();
-    const base = { backgroundColor: 'transparent', textStyle: { color: text }, animation: false };
+    const base = { backgroundColor: 'transparent', textStyle: { color: this._textColor() }, animation: false };
     this._chart.setOption(replace ? Object.assign(base, opt) : opt, !!replace);
     this.dataset.rendered = String((Number(this.dataset.rendered) || 0) + 1);
   }
-  /** The page switched between light and dark: redraw with the new text colour. */
+  /** The page switched between light and dark: merge in the new text colour (data and live updates stay). */
   _retheme() {
-    if (this._chart && this._last) this._apply(this._last, true);
+    if (this._chart) this._chart.setOption({ textStyle: { color: this._textColor() } }, false);
   }
   setOption(json, replace) {
     const opt = typeof json === 'string' ? JSON.parse(json) : json;
