@@ -62,6 +62,9 @@ class ShellBrowserTest implements TestPropertyProvider {
         browser.find("#inspector-chips .tok");
         browser.find("#theme-toggle").click();
         browser.await(d -> "dark".equals(browser.js("return document.documentElement.getAttribute('theme')")));
+        // components really turn light-on-dark (waits out Lumo's colour transition before the screenshot)
+        browser.await(d -> String.valueOf(browser.js("return getComputedStyle(document.querySelector('vaadin-side-nav-item')).color"))
+                .equals("rgba(235, 243, 255, 0.9)"));
         browser.screenshot("shell-2-dark");
         browser.open(jetty.baseUrl() + "/", "home-lab-1");
         assertThat(browser.js("return document.documentElement.getAttribute('theme')")).isEqualTo("dark");
