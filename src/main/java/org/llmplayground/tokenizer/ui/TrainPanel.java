@@ -118,6 +118,7 @@ class TrainPanel extends VerticalLayout {
 
     private HorizontalLayout settingsRow() {
         name.setId("train-name");
+        name.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.EAGER);
         name.setHelperText("1–60 letters, digits, spaces, - or _");
         vocab.setId("train-vocab");
         vocab.setValue(512);
@@ -311,6 +312,7 @@ class TrainPanel extends VerticalLayout {
             setPadding(false);
             TextField importName = new TextField("Import a tokenizer.json as");
             importName.setId("import-name");
+            importName.setValueChangeMode(com.vaadin.flow.data.value.ValueChangeMode.EAGER); // a file may be dropped right after typing
             Span message = new Span();
             message.setId("import-message");
             Upload upload = new Upload(event -> {

@@ -197,6 +197,37 @@ class TokenizerLabBrowserTest implements TestPropertyProvider {
 
     @Test
     @Order(9)
+    void aRunningTrainingSurvivesAReloadAndCanBeCancelled() {
+        browser.find("#tab-train").click();
+        browser.pick("train-corpus", "Tiny Shakespeare");
+        browser.find("#train-name input").sendKeys(Keys.chord(Keys.CONTROL, "a"), "long-one");
+        browser.find("#train-vocab input").sendKeys(Keys.chord(Keys.CONTROL, "a"), "60000", Keys.TAB);
+        browser.pick("train-pattern", "None (basic)");
+        browser.find("#train-start").click();
+        browser.await(d -> browser.find("#train-status").getText().startsWith("running"));
+
+        browser.open(jetty.baseUrl() + "/tokenizer", "tab-train"); // a page reload: the job goes on
+        browser.find("#tab-train").click();
+        browser.await(d -> browser.find("#train-status").getText().startsWith("running"));
+        browser.await(d -> browser.find("#train-cancel").isEnabled());
+        browser.find("#train-cancel").click();
+        browser.await(d -> browser.find("#train-status").getText().startsWith("cancelled"));
+        assertThat(browser.find("#train-start").isEnabled()).isTrue();
+    }
+
+    @Test
+    @Order(10)
+    void aMalformedTokenizerJsonIsRefusedAndNothingIsSaved() throws Exception {
+        browser.find("#tab-train").click();
+        browser.find("#import-name input").sendKeys("broken");
+        Path bad = Files.writeString(Files.createTempDirectory("import").resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\"}}");
+        uploadFile("import-upload", bad);
+        browser.await(d -> browser.find("#import-message").getText().equals("Not a valid tokenizer.json: model.vocab is missing"));
+        assertThat(browser.find("#train-saved").getText()).doesNotContain("broken");
+    }
+
+    @Test
+    @Order(11)
     void coverageOfShakespeare() {
         browser.find("#tab-coverage").click();
         browser.find("#coverage-run").click();
