@@ -36,7 +36,7 @@ class CoveragePanel extends VerticalLayout {
     private final CorpusStore corpora;
     private final BackgroundExecutor executor;
     private final Supplier<String> text;
-    final ComboBox<TokenizerInfo> tokenizer = new ComboBox<>("Tokenizer");
+    final TokenizerPicker tokenizer = new TokenizerPicker("coverage-tokenizer");
     private final ComboBox<CorpusInfo> corpus = new ComboBox<>("Corpus");
     private final Button run = new Button("Measure");
     private final ProgressBar busy = new ProgressBar();
@@ -51,9 +51,6 @@ class CoveragePanel extends VerticalLayout {
         this.executor = executor;
         this.text = text;
         setPadding(false);
-        tokenizer.setId("coverage-tokenizer");
-        tokenizer.setItemLabelGenerator(t -> t.name() + " [" + t.id() + "]");
-        tokenizer.setWidth("22em");
         corpus.setId("coverage-corpus");
         corpus.setItemLabelGenerator(CorpusInfo::name);
         corpus.setWidth("22em");
@@ -82,9 +79,7 @@ class CoveragePanel extends VerticalLayout {
     }
 
     void setTokenizers(List<TokenizerInfo> all) {
-        TokenizerInfo current = tokenizer.getValue();
-        tokenizer.setItems(all);
-        tokenizer.setValue(all.stream().filter(t -> t.id().equals(current == null ? "gpt2" : current.id())).findFirst().orElse(all.get(0)));
+        tokenizer.setTokenizers(all);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.llmplayground.tokenizer.ui;
 
 import com.vaadin.flow.component.checkbox.Checkbox;
-import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H4;
@@ -40,7 +39,7 @@ class InspectorPanel extends VerticalLayout {
     private final BackgroundExecutor executor;
     private final Supplier<String> text;
 
-    final ComboBox<TokenizerInfo> tokenizer = new ComboBox<>("Tokenizer");
+    final TokenizerPicker tokenizer = new TokenizerPicker("inspector-tokenizer");
     private final Checkbox allowSpecial = new Checkbox("Special tokens (<|endoftext|> → one id)", true);
     private final Checkbox preClean = new Checkbox("Pre-clean the text", false);
     private final Checkbox html = new Checkbox("Remove HTML", true);
@@ -71,9 +70,6 @@ class InspectorPanel extends VerticalLayout {
     }
 
     private void configureControls() {
-        tokenizer.setId("inspector-tokenizer");
-        tokenizer.setItemLabelGenerator(t -> t.name() + "  [" + t.id() + "]");
-        tokenizer.setWidth("22em");
         tokenizer.addValueChangeListener(e -> refresh());
         allowSpecial.addValueChangeListener(e -> refresh());
         preClean.setId("inspector-preclean");
@@ -138,14 +134,11 @@ class InspectorPanel extends VerticalLayout {
     }
 
     void setTokenizers(List<TokenizerInfo> all) {
-        TokenizerInfo current = tokenizer.getValue();
-        tokenizer.setItems(all);
-        tokenizer.setValue(all.stream().filter(t -> current != null && t.id().equals(current.id())).findFirst()
-                .orElse(all.stream().filter(t -> t.id().equals("gpt2")).findFirst().orElse(all.get(0))));
+        tokenizer.setTokenizers(all);
     }
 
     void select(String tokenizerId) {
-        tokenizer.getListDataView().getItems().filter(t -> t.id().equals(tokenizerId)).findFirst().ifPresent(tokenizer::setValue);
+        tokenizer.select(tokenizerId);
     }
 
     /** Tokenizes the current text again (called on every change of text or option). */

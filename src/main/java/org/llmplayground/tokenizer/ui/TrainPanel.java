@@ -317,9 +317,12 @@ class TrainPanel extends VerticalLayout {
             message.setId("import-message");
             Upload upload = new Upload(event -> {
                 UI ui = event.getUI();
-                byte[] bytes = event.getInputStream().readNBytes(64 << 20);
+                byte[] bytes = event.getInputStream().readNBytes((64 << 20) + 1);
                 ui.access(() -> {
                     try {
+                        if (bytes.length > 64 << 20) {
+                            throw BadInputException.tooLarge("'" + event.getFileName() + "' is larger than 64 MB; tokenizer.json files are smaller.");
+                        }
                         TokenizerInfo info = service.importHuggingFace(importName.getValue(), bytes);
                         message.setText("Imported '" + info.id() + "' (" + String.format("%,d", info.vocabSize()) + " tokens).");
                         importName.clear();
