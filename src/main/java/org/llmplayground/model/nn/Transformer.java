@@ -1,0 +1,271 @@
+package org.llmplayground.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import org.llmplayground.model.FeedForwardActivation;
+import org.llmplayground.model.ModelConfig;
+import org.llmplayground.model.NormPlacement;
+import org.llmplayground.model.NormType;
+import org.llmplayground.model.PositionEncoding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A decoder-only transformer, configured by {@link ModelConfig}. Token ids (B, T) in, next-token logits (B, T, V) out:
+ * <pre>
+ *   x = tok_emb[ids] (· √d)  (+ pos_emb[0:T] or sinusoids)          (B, T, d)
+ *   for each layer:                       pre-norm                      post-norm
+ *       x = x + attn(norm1(x))                                or   x = norm1(x + attn(x))
+ *       x = x + ffn(norm2(x))                                 or   x = norm2(x + ffn(x))
+ *   x = final_norm(x)                     (pre-norm only)
+ *   logits = x · Wᵀ, W = tok_emb (tied) or head                      (B, T, V)
+ * </pre>
+ * One DJL block holds every parameter under a plain name ({@code tok_emb.weight}, {@code layers.0.attn.q.weight},
+ * {@code layers.0.ffn.down.weight}, {@code final_norm.weight}), so importers and the parameter calculator can name
+ * them. Inputs: {@code NDList(ids)} or {@code NDList(ids, padding)} with padding (B, T) = 1 for real tokens.
+ */
+public final class Transformer extends AbstractBlock implements CausalLm {
+    private final ModelConfig config;
+    private final Parameter tokEmb;
+    private final Parameter posEmb;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Parameter finalNormWeight;
+    private final Parameter finalNormBias;
+    private final Parameter head;
+
+    public Transformer(ModelConfig config) {
+        this.config = config.validate();
+        long v = config.vocabSize();
+        long d = config.embeddingSize();
+        Initializer normal = new NormalInitializer(0.02f);
+        // GPT-2: the projections that write into the residual stream are scaled by 1/√(2L), one add per sub-block
+        Initializer residual = new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * config.layers())));
+        tokEmb = param("tok_emb.weight", Parameter.Type.WEIGHT, normal, v, d);
+        posEmb = config.positionEncoding() == PositionEncoding.LEARNED
+                ? param("pos_emb.weight", Parameter.Type.WEIGHT, normal, config.contextLength(), d) : null;
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(new Layer(i, normal, residual));
+        }
+        boolean preNorm = config.normPlacement() == NormPlacement.PRE;
+        finalNormWeight = preNorm ? param("final_norm.weight", Parameter.Type.GAMMA, Initializer.ONES, d) : null;
+        finalNormBias = preNorm && hasNormBias() ? param("final_norm.bias", Parameter.Type.BETA, Initializer.ZEROS, d) : null;
+        head = config.tiedEmbeddings() ? null : param("head.weight", Parameter.Type.WEIGHT, normal, v, d);
+    }
+
+    private boolean hasNormBias() {
+        return config.norm() == NormType.LAYER_NORM && config.bias();
+    }
+
+    private Parameter param(String name, Parameter.Type type, Initializer init, long... shape) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optShape(new Shape(shape))
+                .optInitializer(init).build());
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(logits(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training, null));
+    }
+
+    @Override
+    public NDArray logits(ParameterStore ps, NDArray ids, NDArray padding, boolean training, Probe probe) {
+        long t = ids.getShape().get(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("The input has " + t + " tokens; this model reads at most "
+                    + config.contextLength() + " (its context length).");
+        }
+        NDArray wte = ps.getValue(tokEmb, ids.getDevice(), training);
+        NDArray x = Embedding.embedding(ids, wte, SparseFormat.DENSE).head();          // (B, T, d)
+        if (config.scaleEmbeddings()) {
+            x = x.mul((float) Math.sqrt(config.embeddingSize()));
+        }
+        if (config.positionEncoding() == PositionEncoding.LEARNED) {
+            x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex("0:{}", t)));
+        } else if (config.positionEncoding() == PositionEncoding.SINUSOIDAL) {
+            float[] table = Positions.sinusoidal((int) t, config.embeddingSize());
+            x = x.add(x.getManager().create(table, new Shape(t, config.embeddingSize())).toDevice(x.getDevice(), false));
+        }
+        x = Ops.dropout(x, config.dropout(), training);
+        if (probe != null) {
+            probe.embedded(x);
+        }
+        NDArray mask = Ops.attentionMask(x, t, padding);
+        NDArray[] rope = config.positionEncoding() == PositionEncoding.ROPE ? ropeTables(x, t) : null;
+        for (Layer layer : layers) {
+            x = layer.forward(ps, x, mask, rope, training, probe);
+        }
+        if (finalNormWeight != null) {
+            x = norm(ps, x, finalNormWeight, finalNormBias, training);
+        }
+        NDArray out = head == null ? wte : ps.getValue(head, ids.getDevice(), training);
+        return Ops.linear(x, out, null);                                               // (B, T, V)
+    }
+
+    /** cos and sin, each (1, 1, T, hs), for rotating queries and keys. */
+    private NDArray[] ropeTables(NDArray like, long t) {
+        int hs = config.headSize();
+        float[][] cs = Positions.rope((int) t, hs, config.ropeTheta());
+        Shape shape = new Shape(1, 1, t, hs);
+        return new NDArray[]{like.getManager().create(cs[0], shape).toDevice(like.getDevice(), false),
+                like.getManager().create(cs[1], shape).toDevice(like.getDevice(), false)};
+    }
+
+    private NDArray norm(ParameterStore ps, NDArray x, Parameter weight, Parameter bias, boolean training) {
+        NDArray g = ps.getValue(weight, x.getDevice(), training);
+        float eps = (float) config.normEps();
+        if (config.norm() == NormType.RMS_NORM) {
+            return Ops.rmsNorm(x, g, eps);
+        }
+        return Ops.layerNorm(x, g, bias == null ? null : ps.getValue(bias, x.getDevice(), training), eps);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[]{new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};
+    }
+
+    /** One transformer block: its parameters and its forward pass. */
+    private final class Layer {
+        private final int index;
+        private final Parameter norm1;
+        private final Parameter norm1Bias;
+        private final Parameter q;
+        private final Parameter k;
+        private final Parameter v;
+        private final Parameter o;
+        private final Parameter qBias;
+        private final Parameter kBias;
+        private final Parameter vBias;
+        private final Parameter oBias;
+        private final Parameter norm2;
+        private final Parameter norm2Bias;
+        private final Parameter up;
+        private final Parameter gate;
+        private final Parameter down;
+        private final Parameter upBias;
+        private final Parameter gateBias;
+        private final Parameter downBias;
+
+        Layer(int i, Initializer normal, Initializer residual) {
+            index = i;
+            long d = config.embeddingSize();
+            long kv = config.kvSize();
+            long h = config.ffnHiddenSize();
+            boolean b = config.bias();
+            String p = "layers." + i + ".";
+            norm1 = param(p + "norm1.weight", Parameter.Type.GAMMA, Initializer.ONES, d);
+            norm1Bias = hasNormBias() ? param(p + "norm1.bias", Parameter.Type.BETA, Initializer.ZEROS, d) : null;
+            q = param(p + "attn.q.weight", Parameter.Type.WEIGHT, normal, d, d);
+            k = param(p + "attn.k.weight", Parameter.Type.WEIGHT, normal, kv, d);
+            v = param(p + "attn.v.weight", Parameter.Type.WEIGHT, normal, kv, d);
+            o = param(p + "attn.o.weight", Parameter.Type.WEIGHT, residual, d, d);
+            qBias = b ? param(p + "attn.q.bias", Parameter.Type.BIAS, Initializer.ZEROS, d) : null;
+            kBias = b ? param(p + "attn.k.bias", Parameter.Type.BIAS, Initializer.ZEROS, kv) : null;
+            vBias = b ? param(p + "attn.v.bias", Parameter.Type.BIAS, Initializer.ZEROS, kv) : null;
+            oBias = b ? param(p + "attn.o.bias", Parameter.Type.BIAS, Initializer.ZEROS, d) : null;
+            norm2 = param(p + "norm2.weight", Parameter.Type.GAMMA, Initializer.ONES, d);
+            norm2Bias = hasNormBias() ? param(p + "norm2.bias", Parameter.Type.BETA, Initializer.ZEROS, d) : null;
+            boolean gated = config.activation() == FeedForwardActivation.SWIGLU;
+            up = param(p + "ffn.up.weight", Parameter.Type.WEIGHT, normal, h, d);
+            gate = gated ? param(p + "ffn.gate.weight", Parameter.Type.WEIGHT, normal, h, d) : null;
+            down = param(p + "ffn.down.weight", Parameter.Type.WEIGHT, residual, d, h);
+            upBias = b ? param(p + "ffn.up.bias", Parameter.Type.BIAS, Initializer.ZEROS, h) : null;
+            gateBias = b && gated ? param(p + "ffn.gate.bias", Parameter.Type.BIAS, Initializer.ZEROS, h) : null;
+            downBias = b ? param(p + "ffn.down.bias", Parameter.Type.BIAS, Initializer.ZEROS, d) : null;
+        }
+
+        NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe) {
+            if (config.normPlacement() == NormPlacement.PRE) {
+                x = x.add(attention(ps, norm(ps, x, norm1, norm1Bias, training), mask, rope, training, probe));
+                x = x.add(feedForward(ps, norm(ps, x, norm2, norm2Bias, training), training));
+            } else {
+                x = norm(ps, x.add(attention(ps, x, mask, rope, training, probe)), norm1, norm1Bias, training);
+                x = norm(ps, x.add(feedForward(ps, x, training)), norm2, norm2Bias, training);
+            }
+            if (probe != null) {
+                probe.blockOutput(index, x);
+            }
+            return x;
+        }
+
+        /** Causal self-attention: softmax(QKᵀ/√hs + mask)·V per head, heads concatenated, projected back to d. */
+        NDArray attention(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe) {
+            long b = x.getShape().get(0);
+            long t = x.getShape().get(1);
+            int heads = config.heads();
+            int kvHeads = config.kvHeads();
+            int hs = config.headSize();
+            NDArray qh = heads(linear(ps, x, q, qBias, training), b, t, heads, hs);     // (B, H, T, hs)
+            NDArray kh = heads(linear(ps, x, k, kBias, training), b, t, kvHeads, hs);   // (B, Hkv, T, hs)
+            NDArray vh = heads(linear(ps, x, v, vBias, training), b, t, kvHeads, hs);
+            if (rope != null) {
+                qh = rotate(qh, rope, hs);
+                kh = rotate(kh, rope, hs);
+            }
+            if (kvHeads < heads) { // each key/value head serves heads / kvHeads query heads
+                kh = repeatKv(kh, heads / kvHeads);
+                vh = repeatKv(vh, heads / kvHeads);
+            }
+            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hs)).add(mask); // (B, H, T, T)
+            NDArray weights = scores.softmax(-1);
+            if (probe != null) {
+                probe.attention(index, weights);
+            }
+            weights = Ops.dropout(weights, config.dropout(), training);
+            NDArray y = weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, config.embeddingSize()); // (B, T, d)
+            return Ops.dropout(linear(ps, y, o, oBias, training), config.dropout(), training);
+        }
+
+        NDArray feedForward(ParameterStore ps, NDArray x, boolean training) {
+            NDArray hidden = linear(ps, x, up, upBias, training);                        // (B, T, h)
+            hidden = switch (config.activation()) {
+                case GELU -> Activation.gelu(hidden);
+                case GELU_TANH -> Ops.geluTanh(hidden);
+                case RELU -> Activation.relu(hidden);
+                case SWIGLU -> Ops.silu(linear(ps, x, gate, gateBias, training)).mul(hidden);
+            };
+            return Ops.dropout(linear(ps, hidden, down, downBias, training), config.dropout(), training);
+        }
+
+        private NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter bias, boolean training) {
+            return Ops.linear(x, ps.getValue(w, x.getDevice(), training),
+                    bias == null ? null : ps.getValue(bias, x.getDevice(), training));
+        }
+    }
+
+    /** (B, T, n·hs) → (B, n, T, hs). */
+    private static NDArray heads(NDArray x, long b, long t, int n, int hs) {
+        return x.reshape(b, t, n, hs).transpose(0, 2, 1, 3);
+    }
+
+    /** x·cos + rotate_half(x)·sin, where rotate_half([x1, x2]) = [−x2, x1] on the two halves of each head. */
+    private static NDArray rotate(NDArray x, NDArray[] rope, int hs) {
+        NDArray x1 = x.get(new NDIndex("..., 0:{}", hs / 2));
+        NDArray x2 = x.get(new NDIndex("..., {}:", hs / 2));
+        NDArray rotated = x2.neg().concat(x1, -1);
+        return x.mul(rope[0]).add(rotated.mul(rope[1]));
+    }
+
+    /** (B, Hkv, T, hs) → (B, Hkv·n, T, hs), each key/value head repeated n times in a row (as HF's repeat_kv). */
+    private static NDArray repeatKv(NDArray x, int n) {
+        Shape s = x.getShape();
+        return x.expandDims(2).broadcast(s.get(0), s.get(1), n, s.get(2), s.get(3)).reshape(s.get(0), s.get(1) * n, s.get(2), s.get(3));
+    }
+}
