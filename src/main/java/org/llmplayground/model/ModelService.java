@@ -1,0 +1,332 @@
+package org.llmplayground.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Workspace;
+import org.llmplayground.model.io.ImportedWeights;
+import org.llmplayground.model.io.Llama2cImporter;
+import org.llmplayground.model.io.MinGptImporter;
+import org.llmplayground.model.io.WeightFormats;
+import org.llmplayground.model.nn.Probe;
+import org.llmplayground.tokenizer.TokenizerService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The models in memory and what can be done with them: the bundled demo models, models built from a config (random
+ * weights), and models imported from {@code <workspace>/imports/}. Views and the API get records and float arrays;
+ * tensors stay here.
+ */
+@Singleton
+public class ModelService {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
+    public static final String SORT_MODEL = "gpt-nano-sort";
+    public static final String STORIES_MODEL = "stories260k";
+    /** Heatmaps beyond this many tokens are unreadable; the API refuses longer inputs to inspect. */
+    public static final int MAX_INSPECT_TOKENS = 256;
+    private static final int MAX_BUILT = 2;
+
+    private final MemoryBudget budget;
+    private final TokenizerService tokenizers;
+    private final Path imports;
+    private final Device device;
+    private final Map<String, LoadedModel> models = new LinkedHashMap<>();
+    private int builtCounter;
+
+    public ModelService(MemoryBudget budget, TokenizerService tokenizers, Workspace workspace,
+                        @Value("${playground.device:auto}") String device) {
+        this.budget = budget;
+        this.tokenizers = tokenizers;
+        this.imports = workspace.dir("imports");
+        this.device = chooseDevice(device);
+    }
+
+    /** "auto": the first GPU when the engine sees one, else the CPU. */
+    static Device chooseDevice(String wanted) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (wanted.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("playground.device=gpu, but the PyTorch engine sees no GPU");
+                }
+                yield Device.gpu();
+            }
+            default -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public Path importsFolder() {
+        return imports;
+    }
+
+    public synchronized List<LoadedModel.ModelInfo> models() {
+        loadBundled();
+        return models.values().stream().map(LoadedModel::info).toList();
+    }
+
+    public synchronized LoadedModel get(String id) {
+        loadBundled();
+        LoadedModel m = models.get(id);
+        if (m == null) {
+            throw BadInputException.notFound("Unknown model '" + id + "'. Loaded: " + String.join(", ", models.keySet()));
+        }
+        return m;
+    }
+
+    private void loadBundled() {
+        if (!models.containsKey(SORT_MODEL)) {
+            ImportedWeights w = MinGptImporter.read(new String(resource("bundled/models/gpt-nano-sort/gpt-nano-sort-model.json"), StandardCharsets.UTF_8));
+            models.put(SORT_MODEL, ModelFactory.fromWeights(SORT_MODEL, "gpt-nano sort (minGPT)",
+                    "A 3-layer minGPT trained to sort six digits from 0 to 2 (bundled, from bbycroft/llm-viz).", w, device,
+                    TokenCodecs.digits(w.config().vocabSize())));
+        }
+        if (!models.containsKey(STORIES_MODEL)) {
+            ImportedWeights w = Llama2cImporter.read(resource("bundled/models/stories260K/stories260K.bin"));
+            models.put(STORIES_MODEL, ModelFactory.fromWeights(STORIES_MODEL, "TinyStories 260K (llama2.c)",
+                    "A 260K-parameter Llama trained on TinyStories (bundled llama2.c checkpoint). Its 512-token tokenizer "
+                            + "is not available, so it reads token ids.", w, device, TokenCodecs.ids(w.config().vocabSize())));
+        }
+    }
+
+    /** Initialises a model from a config with random weights (after the memory check); keeps the last two built. */
+    public synchronized LoadedModel.ModelInfo build(ModelConfig config, String name, int seed) {
+        config.validate();
+        budget.check(config, name);
+        String id = "built-" + (++builtCounter);
+        LoadedModel m = ModelFactory.fresh(id, name, "Built in the Architecture lab from a config; random weights.", config,
+                seed, device, codecFor(config.vocabSize()));
+        models.put(id, m);
+        List<String> built = models.keySet().stream().filter(k -> k.startsWith("built-")).toList();
+        for (int i = 0; i < built.size() - MAX_BUILT; i++) {
+            models.remove(built.get(i)).close();
+        }
+        return m.info();
+    }
+
+    /** GPT-2's vocabulary gets GPT-2's tokenizer; anything else reads token ids. */
+    TokenCodec codecFor(int vocab) {
+        return vocab == 50257 ? new TokenizerCodec(tokenizers, "gpt2") : TokenCodecs.ids(vocab);
+    }
+
+    /** Entries of the imports folder: model folders (config.json), .bin and .json files. */
+    public List<String> importable() {
+        try (Stream<Path> entries = Files.list(imports)) {
+            return entries.filter(p -> Files.isDirectory(p) || p.toString().endsWith(".bin") || p.toString().endsWith(".json"))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Imports weights from {@code <workspace>/imports/<name>} (a Hugging Face folder, a llama2.c .bin or a minGPT
+     * .json). The config is checked against the memory budget before any tensor is allocated.
+     */
+    public synchronized LoadedModel.ModelInfo importWeights(String name) {
+        Path path = Workspace.resolveInside(imports, name == null ? "" : name);
+        if (!Files.exists(path)) {
+            throw BadInputException.notFound("Nothing named '" + name + "' in the imports folder (" + imports + ").");
+        }
+        ImportedWeights w;
+        try {
+            w = WeightFormats.read(path);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
+        }
+        budget.check(w.config(), name);
+        String id = "import-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        LoadedModel m = ModelFactory.fromWeights(id, name, "Imported from imports/" + name + " (" + w.format() + ").", w,
+                device, codecFor(w.config().vocabSize()));
+        LoadedModel previous = models.put(id, m);
+        if (previous != null) {
+            previous.close();
+        }
+        if (!w.ignored().isEmpty()) {
+            LOG.info("Import {}: ignored {} tensors that are not weights ({}…)", name, w.ignored().size(), w.ignored().get(0));
+        }
+        return m.info();
+    }
+
+    public synchronized void unload(String id) {
+        if (id.equals(SORT_MODEL) || id.equals(STORIES_MODEL)) {
+            throw new BadInputException("'" + id + "' is bundled and stays loaded.");
+        }
+        LoadedModel m = models.remove(id);
+        if (m == null) {
+            throw BadInputException.notFound("Unknown model '" + id + "'.");
+        }
+        m.close();
+    }
+
+    /** A forward pass on random ids: proof that the model runs, with its output shape and timings. */
+    @Serdeable
+    public record ForwardCheck(String model, long parameters, int tokens, long[] outputShape, double firstMillis, double secondMillis) {
+    }
+
+    public ForwardCheck forwardCheck(String id, int tokens) {
+        LoadedModel m = get(id);
+        int t = Math.max(1, Math.min(tokens, m.config().contextLength()));
+        long[] ids = new long[t];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < t; i++) {
+            ids[i] = random.nextInt(m.config().vocabSize());
+        }
+        double[] millis = new double[2];
+        long[] shape = null;
+        synchronized (m.lock()) {
+            for (int run = 0; run < 2; run++) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    long start = System.nanoTime();
+                    NDArray logits = m.network().logits(m.parameterStore(), m.manager().create(ids, new Shape(1, t)), null, false, null);
+                    shape = logits.getShape().getShape();
+                    logits.get(new NDIndex("0, -1, 0")).getFloat(); // wait for the result
+                    millis[run] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        return new ForwardCheck(id, m.info().parameters(), t, shape, millis[0], millis[1]);
+    }
+
+    /** Runs {@code input} through the model and records attention, activations and the next-token distribution. */
+    public Inspection inspect(String id, String input, int topNext) {
+        LoadedModel m = get(id);
+        int[] ids = m.codec().encode(input);
+        int t = ids.length;
+        if (t > m.config().contextLength()) {
+            throw new BadInputException("The input has " + t + " tokens; " + m.info().name() + " reads at most "
+                    + m.config().contextLength() + ".");
+        }
+        if (t > MAX_INSPECT_TOKENS) {
+            throw new BadInputException("The input has " + t + " tokens; looking inside works on at most " + MAX_INSPECT_TOKENS + ".");
+        }
+        long start = System.nanoTime();
+        CapturingProbe probe = new CapturingProbe(m.config());
+        float[] probs;
+        synchronized (m.lock()) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray x = m.manager().create(java.util.Arrays.stream(ids).asLongStream().toArray(), new Shape(1, t));
+                NDArray logits = m.network().logits(m.parameterStore(), x, null, false, probe);
+                probs = logits.get(new NDIndex("0, -1")).softmax(-1).toFloatArray();
+            }
+        }
+        List<Inspection.NextToken> next = new ArrayList<>();
+        java.util.stream.IntStream.range(0, probs.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> probs[i]).reversed()).limit(Math.max(1, topNext))
+                .forEach(i -> next.add(new Inspection.NextToken(i, m.codec().label(i), probs[i])));
+        return new Inspection(id, m.codec().labels(ids), ids, probe.attention(), probe.activations(), next,
+                (System.nanoTime() - start) / 1e6);
+    }
+
+    /** Copies what a forward pass shows into Java arrays while the tensors are alive. */
+    private static final class CapturingProbe implements Probe {
+        private final float[][][][] attention;
+        private final List<Inspection.LayerActivation> activations = new ArrayList<>();
+
+        CapturingProbe(ModelConfig config) {
+            attention = new float[config.architecture() == Architecture.TRANSFORMER ? config.layers() : 0][][][];
+        }
+
+        @Override
+        public void embedded(NDArray x) {
+            activations.add(stats(-1, x));
+        }
+
+        @Override
+        public void attention(int layer, NDArray weights) {
+            Shape s = weights.getShape(); // (1, H, T, T)
+            int h = (int) s.get(1);
+            int t = (int) s.get(2);
+            float[] flat = weights.toFloatArray();
+            float[][][] heads = new float[h][t][t];
+            for (int head = 0; head < h; head++) {
+                for (int q = 0; q < t; q++) {
+                    System.arraycopy(flat, (head * t + q) * t, heads[head][q], 0, t);
+                }
+            }
+            attention[layer] = heads;
+        }
+
+        @Override
+        public void blockOutput(int layer, NDArray x) {
+            activations.add(stats(layer, x));
+        }
+
+        private static Inspection.LayerActivation stats(int layer, NDArray x) {
+            long d = x.getShape().get(2);
+            float[] v = x.toFloatArray();
+            double sum = 0;
+            double sumSq = 0;
+            double norms = 0;
+            int positions = (int) (v.length / d);
+            for (int p = 0; p < positions; p++) {
+                double sq = 0;
+                for (int j = 0; j < d; j++) {
+                    double val = v[(int) (p * d + j)];
+                    sum += val;
+                    sq += val * val;
+                }
+                sumSq += sq;
+                norms += Math.sqrt(sq);
+            }
+            double mean = sum / v.length;
+            return new Inspection.LayerActivation(layer, norms / positions, mean, Math.sqrt(Math.max(0, sumSq / v.length - mean * mean)));
+        }
+
+        float[][][][] attention() {
+            return attention;
+        }
+
+        List<Inspection.LayerActivation> activations() {
+            return activations;
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ModelService.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Bundled model missing from the build: " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        models.values().forEach(LoadedModel::close);
+        models.clear();
+    }
+}

@@ -1,0 +1,23 @@
+package org.llmplayground.model;
+
+import java.util.List;
+
+/** How a model's input is written: text through a tokenizer, digits, or raw token ids; and how ids are labelled. */
+public interface TokenCodec {
+    /** What the user types, e.g. "Text (GPT-2 tokenizer)" or "Token ids, e.g. 1, 403, 261". */
+    String inputHint();
+
+    /** The ids of the input; bad input is a {@link org.llmplayground.core.BadInputException} saying why. */
+    int[] encode(String input);
+
+    /** A short label for one token, for heatmap axes and distributions. */
+    String label(int id);
+
+    default List<String> labels(int[] ids) {
+        java.util.List<String> out = new java.util.ArrayList<>(ids.length);
+        for (int id : ids) {
+            out.add(label(id));
+        }
+        return out;
+    }
+}
