@@ -2,6 +2,7 @@ package org.llmplayground.app.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import org.llmplayground.model.ui.ArchitectureView;
 import org.llmplayground.tokenizer.ui.TokenizerView;
 
 import java.util.List;
@@ -17,7 +18,10 @@ public final class Labs {
 
     public static final List<Lab> ALL = List.of(
             new Lab(1, "Tokenizer", "Turn text into token ids: byte-pair encoding from scratch, GPT-2's real tokenizer, "
-                    + "tiktoken and Hugging Face side by side; train your own vocabulary.", TokenizerView.class, VaadinIcon.SPLIT));
+                    + "tiktoken and Hugging Face side by side; train your own vocabulary.", TokenizerView.class, VaadinIcon.SPLIT),
+            new Lab(2, "Transformer", "Design a transformer and see where its parameters and memory go; build it in DJL; "
+                    + "look inside real models: attention heatmaps per head, the residual stream, the next-token distribution.",
+                    ArchitectureView.class, VaadinIcon.CLUSTER));
 
     private Labs() {
     }
