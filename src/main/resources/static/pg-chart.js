@@ -26,6 +26,7 @@ class PgChart extends HTMLElement {
     const base = { backgroundColor: 'transparent', textStyle: { color: this._textColor() }, animation: false };
     this._chart.setOption(replace ? Object.assign(base, opt) : opt, !!replace);
     this.dataset.rendered = String((Number(this.dataset.rendered) || 0) + 1);
+    this.dataset.renderedAt = String(performance.now()); // read by the latency benchmark
   }
   /** The page switched between light and dark: merge in the new text colour (data and live updates stay). */
   _retheme() {

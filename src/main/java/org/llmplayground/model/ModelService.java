@@ -118,6 +118,7 @@ public class ModelService {
 
     /** Initialises a model from a config with random weights (after the memory check); keeps the last two built. */
     public synchronized LoadedModel.ModelInfo build(ModelConfig config, String name, int seed) {
+        loadBundled(); // bundled models first in every listing
         config.validate();
         budget.check(config, name);
         String id = "built-" + (++builtCounter);
@@ -151,6 +152,7 @@ public class ModelService {
      * .json). The config is checked against the memory budget before any tensor is allocated.
      */
     public synchronized LoadedModel.ModelInfo importWeights(String name) {
+        loadBundled();
         Path path = Workspace.resolveInside(imports, name == null ? "" : name);
         if (!Files.exists(path)) {
             throw BadInputException.notFound("Nothing named '" + name + "' in the imports folder (" + imports + ").");

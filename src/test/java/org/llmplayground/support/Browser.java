@@ -83,6 +83,21 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * Scrolls the element to the middle of its scroll container, then clicks it like a user. (AppLayout scrolls its
+     * content area, not the window, and WebDriver's own scrolling can leave the element outside the viewport.)
+     */
+    public void click(String css) {
+        WebElement e = find(css);
+        js("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", e);
+        e.click();
+    }
+
+    /** Whether a Vaadin component is disabled (WebDriver's isEnabled() only knows native form controls). */
+    public boolean disabled(String css) {
+        return find(css).getAttribute("disabled") != null;
+    }
+
     public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }

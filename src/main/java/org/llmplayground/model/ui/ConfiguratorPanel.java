@@ -136,6 +136,12 @@ class ConfiguratorPanel extends VerticalLayout {
         scale.setId("arch-scale");
         batch.setValue(1);
         sequence.setValue(1024);
+        // key/value heads follow the heads while they were equal (classic multi-head attention), as the config builder does
+        heads.addValueChangeListener(e -> {
+            if (!updating && e.getOldValue() != null && e.getOldValue().equals(kvHeads.getValue())) {
+                kvHeads.setValue(e.getValue());
+            }
+        });
         for (HasValue<?, ?> f : List.<HasValue<?, ?>>of(tokenizer, layers, heads, kvHeads, embedding, context, vocab, ffn, position,
                 norm, placement, activation, tied, bias, scale, batch, sequence)) {
             f.addValueChangeListener(e -> {
@@ -260,6 +266,10 @@ class ConfiguratorPanel extends VerticalLayout {
             build.setEnabled(true);
         } catch (BadInputException e) {
             error.setText(e.getMessage());
+            total.setText("No count until the config is valid");
+            breakdown.setItems(List.of());
+            memory.setItems(List.of());
+            diagram.getElement().setProperty("innerHTML", "");
             build.setEnabled(false);
         }
     }

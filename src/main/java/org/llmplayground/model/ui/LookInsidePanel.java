@@ -153,7 +153,9 @@ class LookInsidePanel extends VerticalLayout {
         for (int q = 0; q < m.length; q++) {
             for (int k = 0; k <= q; k++) { // keys after the query are masked: nothing to draw
                 cells.add(new double[]{k, q, Math.round(m[q][k] * 1000) / 1000.0});
-                max = Math.max(max, m[q][k]);
+                if (q > 0 || m.length == 1) { // row 0 is always a lone 1.0; leave it out of the colour scale
+                    max = Math.max(max, m[q][k]);
+                }
             }
         }
         List<String> labels = numbered(last.tokens());
