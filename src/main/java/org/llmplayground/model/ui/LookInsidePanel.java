@@ -48,7 +48,11 @@ class LookInsidePanel extends VerticalLayout {
     private final Chart heatmap = new Chart();
     private final Chart activations = new Chart();
     private final Chart next = new Chart();
+    private final ComboBox<String> importable = new ComboBox<>("Import weights from the imports folder");
+    private final Button importButton = new Button("Import");
+    private final Span importMessage = new Span();
     private Inspection last;
+    private boolean updating;
 
     LookInsidePanel(ModelService models, BackgroundExecutor executor) {
         this.models = models;
@@ -73,8 +77,16 @@ class LookInsidePanel extends VerticalLayout {
         head.setId("inspect-head");
         head.setItemLabelGenerator(h -> h == MEAN_OF_HEADS ? "mean of heads" : "head " + h);
         layer.setItemLabelGenerator(l -> "layer " + l);
-        layer.addValueChangeListener(e -> drawHeatmap());
-        head.addValueChangeListener(e -> drawHeatmap());
+        layer.addValueChangeListener(e -> {
+            if (!updating) {
+                drawHeatmap();
+            }
+        });
+        head.addValueChangeListener(e -> {
+            if (!updating) {
+                drawHeatmap();
+            }
+        });
         error.setId("inspect-error");
         error.addClassName("pg-error");
         timing.setId("inspect-timing");
@@ -85,18 +97,47 @@ class LookInsidePanel extends VerticalLayout {
         activations.setHeight("260px");
         next.setId("inspect-next");
         next.setHeight("260px");
+        importable.setId("import-weights-name");
+        importable.setWidth("26em");
+        importable.setHelperText("Copy a Hugging Face folder (config.json + model.safetensors), a llama2.c .bin or a minGPT .json to "
+                + models.importsFolder());
+        importButton.setId("import-weights");
+        importButton.addClickListener(e -> importWeights());
+        importMessage.setId("import-weights-message");
+        HorizontalLayout importRow = new HorizontalLayout(importable, importButton, importMessage);
+        importRow.setAlignItems(FlexComponent.Alignment.BASELINE);
+        importRow.setWrap(true);
         HorizontalLayout controls = new HorizontalLayout(model, input, run);
         controls.setAlignItems(FlexComponent.Alignment.BASELINE);
         controls.setWrap(true);
         HorizontalLayout picks = new HorizontalLayout(layer, head, timing);
         picks.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(controls, error, picks, new H4("Attention (rows: query tokens, columns: the tokens they look at)"), heatmap,
+        add(importRow, controls, error, picks, new H4("Attention (rows: query tokens, columns: the tokens they look at)"), heatmap,
                 new H4("The residual stream through the layers"), activations, new H4("Next token after the last position"), next);
     }
 
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         refreshModels(null);
+        importable.setItems(models.importable());
+    }
+
+    private void importWeights() {
+        String name = importable.getValue();
+        if (name == null) {
+            importMessage.setText("Choose something from the imports folder first.");
+            return;
+        }
+        importButton.setEnabled(false);
+        importMessage.setText("Importing " + name + "…");
+        Async.run(this, executor, () -> models.importWeights(name), info -> {
+            importButton.setEnabled(true);
+            importMessage.setText(String.format(Locale.ROOT, "Imported %s: %,d parameters (%s).", info.id(), info.parameters(), info.source()));
+            refreshModels(info.id());
+        }, message -> {
+            importButton.setEnabled(true);
+            importMessage.setText(message);
+        });
     }
 
     /** Reloads the model list and selects {@code id} (or keeps the selection). */
@@ -134,10 +175,15 @@ class LookInsidePanel extends VerticalLayout {
         }
         Integer keepLayer = layer.getValue();
         Integer keepHead = head.getValue();
-        layer.setItems(IntStream.range(0, layers).boxed().toList());
-        head.setItems(heads);
-        layer.setValue(keepLayer != null && keepLayer < layers ? keepLayer : layers > 0 ? 0 : null);
-        head.setValue(keepHead != null && heads.contains(keepHead) ? keepHead : MEAN_OF_HEADS);
+        updating = true; // one heatmap draw below, not one per picker change
+        try {
+            layer.setItems(IntStream.range(0, layers).boxed().toList());
+            head.setItems(heads);
+            layer.setValue(keepLayer != null && keepLayer < layers ? keepLayer : layers > 0 ? 0 : null);
+            head.setValue(keepHead != null && heads.contains(keepHead) ? keepHead : MEAN_OF_HEADS);
+        } finally {
+            updating = false;
+        }
         drawHeatmap();
         drawActivations(result);
         drawNext(result);

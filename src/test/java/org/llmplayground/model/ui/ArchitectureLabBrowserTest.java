@@ -16,6 +16,9 @@ import org.llmplayground.support.TestApp;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureLabBrowserTest implements TestPropertyProvider {
     @Inject
     JettyServer jetty;
+    @Inject
+    org.llmplayground.core.Workspace workspace;
     Browser browser;
 
     @Override
@@ -114,5 +119,29 @@ class ArchitectureLabBrowserTest implements TestPropertyProvider {
         Object next = browser.js("return document.getElementById('inspect-next')._last.xAxis.data[0];");
         assertThat(next).isEqualTo("1");
         browser.screenshot("architecture-2-look-inside");
+    }
+
+    @Test
+    @Order(5)
+    void importWeightsFromTheImportsFolder() throws Exception {
+        Path imports = workspace.home().resolve("imports");
+        Path target = Files.createDirectories(imports.resolve("gpt2-tiny"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(Path.of("src/test/resources/fixtures/model/gpt2-tiny").resolve(f), target.resolve(f));
+        }
+        Files.writeString(imports.resolve("broken.bin"), "not a checkpoint");
+        browser.open(jetty.baseUrl() + "/architecture", "tab-inside");
+        browser.find("#tab-inside").click();
+        browser.pick("import-weights-name", "broken.bin");
+        browser.click("#import-weights");
+        browser.await(d -> browser.find("#import-weights-message").getText().equals("Not a llama2.c checkpoint: shorter than its 28-byte header"));
+        browser.pick("import-weights-name", "gpt2-tiny");
+        browser.click("#import-weights");
+        browser.await(d -> browser.find("#import-weights-message").getText()
+                .equals("Imported import-gpt2-tiny: 17,592 parameters (Hugging Face GPT-2 (safetensors))."));
+        browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("import-gpt2-tiny"));
+        browser.find("#inspect-input input").sendKeys(Keys.chord(Keys.CONTROL, "a"), "5 17 96 0", Keys.TAB);
+        browser.click("#inspect-run");
+        browser.await(d -> browser.find("#inspect-timing").getText().startsWith("4 tokens"));
     }
 }
