@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import jakarta.inject.Singleton;
+import org.llmplayground.core.Resources;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,11 +29,8 @@ public class OpenApiDocument {
     private final JsonNode root;
 
     public OpenApiDocument() {
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("The OpenAPI document is missing from the build: " + RESOURCE);
-            }
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        yaml = Resources.text(RESOURCE);
+        try {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package org.llmplayground.data;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Resources;
 import org.llmplayground.core.Workspace;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public class CorpusStore {
         this.dir = workspace.dir("corpora");
         this.maxUploadBytes = maxUploadBytes;
         for (Bundled b : BUNDLED) {
-            bundledInfos.add(new CorpusInfo(b.id, b.name, true, resourceBytes(b.resource).length, resourceText(b.provenance)));
+            bundledInfos.add(new CorpusInfo(b.id, b.name, true, Resources.bytes(b.resource).length, Resources.text(b.provenance)));
         }
     }
 
@@ -70,7 +71,7 @@ public class CorpusStore {
     public String read(String id) {
         for (Bundled b : BUNDLED) {
             if (b.id.equals(id)) {
-                return resourceText(b.resource);
+                return Resources.text(b.resource);
             }
         }
         CorpusRecord r = repository.findById(id).orElseThrow(() -> unknown(id));
@@ -134,21 +135,6 @@ public class CorpusStore {
             return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
         }
         return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
-    }
-
-    private static byte[] resourceBytes(String resource) {
-        try (InputStream in = CorpusStore.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Bundled resource missing from the build: " + resource);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String resourceText(String resource) {
-        return new String(resourceBytes(resource), StandardCharsets.UTF_8);
     }
 
     private record Bundled(String id, String name, String resource, String provenance) {

@@ -11,6 +11,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Resources;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.model.io.ImportedWeights;
 import org.llmplayground.model.io.Llama2cImporter;
@@ -22,9 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,13 +102,13 @@ public class ModelService {
 
     private void loadBundled() {
         if (!models.containsKey(SORT_MODEL)) {
-            ImportedWeights w = MinGptImporter.read(new String(resource("bundled/models/gpt-nano-sort/gpt-nano-sort-model.json"), StandardCharsets.UTF_8));
+            ImportedWeights w = MinGptImporter.read(Resources.text("bundled/models/gpt-nano-sort/gpt-nano-sort-model.json"));
             models.put(SORT_MODEL, ModelFactory.fromWeights(SORT_MODEL, "gpt-nano sort (minGPT)",
                     "A 3-layer minGPT trained to sort six digits from 0 to 2 (bundled, from bbycroft/llm-viz).", w, device,
                     TokenCodecs.digits(w.config().vocabSize())));
         }
         if (!models.containsKey(STORIES_MODEL)) {
-            ImportedWeights w = Llama2cImporter.read(resource("bundled/models/stories260K/stories260K.bin"));
+            ImportedWeights w = Llama2cImporter.read(Resources.bytes("bundled/models/stories260K/stories260K.bin"));
             models.put(STORIES_MODEL, ModelFactory.fromWeights(STORIES_MODEL, "TinyStories 260K (llama2.c)",
                     "A 260K-parameter Llama trained on TinyStories (bundled llama2.c checkpoint). Its 512-token tokenizer "
                             + "is not available, so it reads token ids.", w, device, TokenCodecs.ids(w.config().vocabSize())));
@@ -312,17 +311,6 @@ public class ModelService {
 
         List<Inspection.LayerActivation> activations() {
             return activations;
-        }
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = ModelService.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("Bundled model missing from the build: " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Resources;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.tokenizer.bpe.BpeTokenizer;
 import org.llmplayground.tokenizer.bpe.Gpt2Files;
@@ -13,7 +14,6 @@ import org.llmplayground.tokenizer.bpe.HfTokenizerJson;
 import org.llmplayground.tokenizer.bpe.MinbpeFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -246,7 +246,7 @@ class TokenizerRegistry {
     }
 
     private BpeTokenizer loadGpt2() {
-        return Gpt2Files.load(resource("bundled/data/gpt2-tokenizer/encoder.json"), resource("bundled/data/gpt2-tokenizer/vocab.bpe"));
+        return Gpt2Files.load(Resources.text("bundled/data/gpt2-tokenizer/encoder.json"), Resources.text("bundled/data/gpt2-tokenizer/vocab.bpe"));
     }
 
     private TextTokenizer loadHfGpt2() {
@@ -255,17 +255,6 @@ class TokenizerRegistry {
             Path json = Files.createDirectories(cacheDir.resolve(HF_GPT2)).resolve("tokenizer.json");
             Files.writeString(json, HfTokenizerJson.write(gpt2), StandardCharsets.UTF_8);
             return new HfTokenizer(HF_GPT2, json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = TokenizerRegistry.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("Bundled resource missing from the build: " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
