@@ -165,24 +165,6 @@ class WeightImportTest {
     }
 
     static void writeSafetensors(Map<String, Tensor> tensors, Path path) throws IOException {
-        StringBuilder header = new StringBuilder("{");
-        long offset = 0;
-        for (var e : tensors.entrySet()) {
-            long bytes = e.getValue().data().length * 4L;
-            header.append(header.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":")
-                    .append(Arrays.toString(e.getValue().shape()).replace(" ", "")).append(",\"data_offsets\":[")
-                    .append(offset).append(',').append(offset + bytes).append("]}");
-            offset += bytes;
-        }
-        byte[] h = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
-        try (OutputStream out = Files.newOutputStream(path)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
-            out.write(h);
-            for (Tensor t : tensors.values()) {
-                ByteBuffer b = ByteBuffer.allocate(t.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(t.data());
-                out.write(b.array());
-            }
-        }
+        org.llmplayground.model.io.SafetensorsWriter.write(tensors, path);
     }
 }

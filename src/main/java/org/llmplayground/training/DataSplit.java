@@ -1,0 +1,69 @@
+package org.llmplayground.training;
+
+import org.llmplayground.core.BadInputException;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Train/validation split and block sampling. The token stream is cut into segments of S = 4·(block + 1) tokens; a
+ * seeded shuffle sends {@code valFraction} of the segments to validation, so val text comes from all over the
+ * corpus, never overlaps training text, and the split is the same for the same seed. A block is a random window of
+ * block + 1 tokens inside one segment: x = its first block tokens, y = the same shifted by one.
+ * <pre>
+ *   tokens:  … [ segment 17 (train) ][ segment 18 (val) ][ segment 19 (train) ] …
+ *   block:          |x0 x1 … x127|
+ *   target:            |y0 y1 … y127| = x shifted by one token
+ * </pre>
+ */
+public final class DataSplit {
+    public enum Part { TRAIN, VAL }
+
+    private final int block;
+    private final int segmentLength;
+    private final long[] train;
+    private final long[] val;
+
+    public DataSplit(long tokens, int block, double valFraction, long seed) {
+        this.block = block;
+        long minimum = 2L * (block + 1);
+        if (tokens < minimum) {
+            throw new BadInputException(String.format("The corpus has %,d tokens; training needs at least 2 × (block_size + 1) = %,d "
+                    + "(one block for training and one for validation). Use a larger corpus or a smaller block_size.", tokens, minimum));
+        }
+        int s = (int) Math.max(block + 1L, Math.min(4L * (block + 1), tokens / 2));
+        this.segmentLength = s;
+        int n = (int) (tokens / s);
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            starts.add((long) i * s);
+        }
+        Collections.shuffle(starts, new Random(seed));
+        int valCount = Math.max(1, (int) Math.round(n * valFraction));
+        this.val = starts.subList(0, valCount).stream().mapToLong(Long::longValue).sorted().toArray();
+        this.train = starts.subList(valCount, n).stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    public int segmentLength() {
+        return segmentLength;
+    }
+
+    public long tokens(Part part) {
+        return (long) (part == Part.TRAIN ? train.length : val.length) * segmentLength;
+    }
+
+    /**
+     * Fills x and y ({@code batch × block} ids each) with random blocks of {@code part}; the same {@code random}
+     * state gives the same batch.
+     */
+    public void sample(TokenDataset data, Part part, Random random, int batch, long[] x, long[] y) {
+        long[] segments = part == Part.TRAIN ? train : val;
+        for (int b = 0; b < batch; b++) {
+            long start = segments[random.nextInt(segments.length)] + random.nextInt(segmentLength - block);
+            data.copy(start, x, b * block, block);
+            data.copy(start + 1, y, b * block, block);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.llmplayground.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.model.ModelConfig;
+import org.llmplayground.model.io.Tensor;
+import org.llmplayground.model.nn.CausalLm;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Everything one run needs, built from a resolved config: the token file and its split, the network (initialised
+ * with the seed, or from given weights, or restored from a checkpoint with its optimizer state), AdamW, and the
+ * run's checkpoint store. Owns the NDManager and the mapped file; close it when the run ends.
+ */
+public final class PreparedRun implements AutoCloseable {
+    private final TrainingConfig config;
+    private final ModelConfig modelConfig;
+    private final TrainingTokenizer tokenizer;
+    private final TokenDataset data;
+    private final DataSplit split;
+    private final NDManager manager;
+    private final CausalLm network;
+    private final AdamW optimizer;
+    private final Checkpoints checkpoints;
+    private final Checkpoints.Meta meta;
+    private int startStep;
+    private Double bestValLoss;
+
+    private PreparedRun(TrainingConfig config, TrainingTokenizer tokenizer, TokenDataset data, String dataHash, String runId,
+                        Path runDir, Device device) {
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.modelConfig = config.modelConfig(tokenizer.vocabSize()).validate();
+        if (modelConfig.vocabSize() < tokenizer.vocabSize()) {
+            throw new BadInputException(String.format("model.vocab_size (%,d) is smaller than the tokenizer's vocabulary (%,d).",
+                    modelConfig.vocabSize(), tokenizer.vocabSize()));
+        }
+        this.split = new DataSplit(data.size(), config.training().blockSize(), config.data().valFraction(), config.seed());
+        this.manager = NDManager.newBaseManager(device);
+        try {
+            Engine.getInstance().setRandomSeed((int) (long) config.seed());
+            this.network = CausalLm.of(modelConfig);
+            network.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            TrainingConfig.Training t = config.training();
+            this.optimizer = new AdamW(network.getParameters(), manager, t.beta1(), t.beta2(), 1e-8, t.weightDecay());
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+        this.checkpoints = new Checkpoints(runDir.resolve("checkpoints"));
+        this.meta = new Checkpoints.Meta(Checkpoints.FORMAT, runId, 0, 0, TrainingConfigs.toYaml(config), modelConfig,
+                tokenizer.spec(), null, null, config.seed(), dataHash, Instant.now().toString());
+    }
+
+    /** A fresh run: weights initialised with the config's seed (GPT-2's scheme). */
+    public static PreparedRun create(TrainingConfig config, TrainingTokenizer tokenizer, Path tokenFile, String dataHash,
+                                     String runId, Path runDir, Device device) throws IOException {
+        TokenDataset data = TokenDataset.open(tokenFile);
+        try {
+            return new PreparedRun(config, tokenizer, data, dataHash, runId, runDir, device);
+        } catch (RuntimeException | Error e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    /** Continues from a checkpoint of this config: parameters, optimizer moments and the step. */
+    public void restore(Path checkpoint) throws IOException {
+        Checkpoints.Meta saved = Checkpoints.readMeta(checkpoint);
+        if (!saved.model().equals(modelConfig)) {
+            throw new BadInputException("The checkpoint " + checkpoint.getFileName() + " is of another network than this config describes.");
+        }
+        load(Checkpoints.readModel(checkpoint));
+        Map<String, float[]> state = Checkpoints.readOptimizer(checkpoint);
+        if (!state.isEmpty()) {
+            optimizer.restore(state, saved.optimizerStep());
+        }
+        startStep = saved.step();
+        bestValLoss = checkpoints.list().stream().filter(s -> s.valLoss() != null).mapToDouble(Checkpoints.Saved::valLoss)
+                .min().stream().boxed().findFirst().orElse(saved.valLoss());
+    }
+
+    /** Starts from given weights (training.init_from) with a fresh optimizer. */
+    public void load(Map<String, Tensor> weights) {
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            Tensor t = weights.get(p.getKey());
+            long[] shape = p.getValue().getArray().getShape().getShape();
+            if (t == null) {
+                throw new BadInputException("The starting weights have no '" + p.getKey() + "': they are of another network.");
+            }
+            if (!Arrays.equals(shape, t.shape())) {
+                throw new BadInputException("The starting weights' '" + p.getKey() + "' has shape " + t.shapeText()
+                        + " but this config needs " + Arrays.toString(shape) + ".");
+            }
+            p.getValue().getArray().set(t.data());
+        }
+    }
+
+    public Trainer trainer(Trainer.Events events, Trainer.Control control) {
+        return new Trainer(config, network, manager, data, split, tokenizer, checkpoints, meta, optimizer, events, control);
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public ModelConfig modelConfig() {
+        return modelConfig;
+    }
+
+    public TrainingTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public CausalLm network() {
+        return network;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public DataSplit split() {
+        return split;
+    }
+
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    public int startStep() {
+        return startStep;
+    }
+
+    public Double bestValLoss() {
+        return bestValLoss;
+    }
+
+    @Override
+    public void close() throws IOException {
+        manager.close();
+        data.close();
+    }
+}

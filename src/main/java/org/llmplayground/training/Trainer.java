@@ -1,0 +1,368 @@
+package org.llmplayground.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.micronaut.serde.annotation.Serdeable;
+import org.llmplayground.model.nn.CausalLm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The training loop, one optimizer step at a time (nanoGPT's train.py is the model):
+ * <pre>
+ *   for step in from+1 .. max_steps:
+ *       lr = schedule(step)
+ *       for each of k micro-batches:  loss = cross_entropy(model(x), y) / k;  loss.backward()   (gradients add up)
+ *       norm = √Σ‖g‖²;  if norm > clip: g ← g · clip / norm                                      (global-norm clipping)
+ *       AdamW update
+ *       every eval_interval: mean loss, perplexity and accuracy on K train and K val batches; early stopping
+ *       every sample interval: generate text;  every save_interval: checkpoint
+ * </pre>
+ * Reproducible by construction: the batches of step s and the dropout masks depend only on (seed, s), so a run
+ * resumed from a checkpoint at step s computes exactly what the uninterrupted run computed after s (on the CPU).
+ */
+public final class Trainer {
+    /** One optimizer step. {@code memoryMb} is the process' resident memory (heap and native). */
+    @Serdeable
+    public record StepMetrics(int step, double loss, double lr, double gradNorm, double tokensPerSecond, double stepMillis,
+                              double heapMb, double memoryMb) {
+    }
+
+    /** An evaluation: mean loss over the eval batches, perplexity = e^loss, next-token accuracy. */
+    @Serdeable
+    public record EvalMetrics(int step, double trainLoss, double valLoss, double valPerplexity, double valAccuracy) {
+    }
+
+    @Serdeable
+    public record Sample(int step, String text) {
+    }
+
+    /** What the loop reports as it goes; every method is optional. */
+    public interface Events {
+        default void stepped(StepMetrics m) {
+        }
+
+        default void evaluated(EvalMetrics e) {
+        }
+
+        default void sampled(Sample s) {
+        }
+
+        default void checkpointed(Checkpoints.Saved c) {
+        }
+
+        default void warning(String message) {
+        }
+    }
+
+    /** Asks the loop to stop (after saving a checkpoint) or to wait while paused; checked between steps. */
+    public interface Control {
+        boolean stopRequested();
+
+        void waitWhilePaused() throws InterruptedException;
+    }
+
+    /** Where training batches come from: fills x and y for micro-batch {@code micro} of {@code step}. */
+    @FunctionalInterface
+    public interface Batches {
+        void fill(int step, int micro, long[] x, long[] y);
+    }
+
+    /** How a run ended: at which step, why, and whether it failed (NaN loss). */
+    public record Outcome(int lastStep, String reason, Double bestValLoss, boolean failed) {
+    }
+
+    private final TrainingConfig config;
+    private final CausalLm network;
+    private final NDManager manager;
+    private final TokenDataset data;
+    private final DataSplit split;
+    private final TrainingTokenizer tokenizer;
+    private final Checkpoints checkpoints;
+    private final Checkpoints.Meta metaTemplate;
+    private final AdamW optimizer;
+    private final LrSchedule schedule;
+    private final Events events;
+    private final Control control;
+    private final ParameterStore ps;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private Batches batches;
+    private Double bestVal;
+    private Double lastVal;
+    private Double lastTrain;
+    private int evalsWithoutImprovement;
+
+    public Trainer(TrainingConfig config, CausalLm network, NDManager manager, TokenDataset data, DataSplit split,
+                   TrainingTokenizer tokenizer, Checkpoints checkpoints, Checkpoints.Meta metaTemplate, AdamW optimizer,
+                   Events events, Control control) {
+        this.config = config;
+        this.network = network;
+        this.manager = manager;
+        this.data = data;
+        this.split = split;
+        this.tokenizer = tokenizer;
+        this.checkpoints = checkpoints;
+        this.metaTemplate = metaTemplate;
+        this.optimizer = optimizer;
+        this.events = events;
+        this.control = control;
+        TrainingConfig.Training t = config.training();
+        this.schedule = new LrSchedule(t.schedule(), t.learningRate(), t.minLearningRate(), t.warmupSteps(), t.maxSteps());
+        this.ps = new ParameterStore(manager, false);
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            parameters.add(p.getValue());
+        }
+        int b = t.batchSize();
+        this.batches = (step, micro, x, y) -> split.sample(data, DataSplit.Part.TRAIN, new Random(seedFor(step, micro + 1)), b, x, y);
+    }
+
+    /** Replaces the random training batches (tests use it to feed known rows). */
+    public Trainer withBatches(Batches source) {
+        this.batches = source;
+        return this;
+    }
+
+    /** Continues from {@code fromStep} (0 for a new run) to max_steps, or until stopped, early-stopped or NaN. */
+    public Outcome run(int fromStep, Double bestValSoFar) throws InterruptedException {
+        TrainingConfig.Training t = config.training();
+        bestVal = bestValSoFar;
+        int step = fromStep;
+        String reason = "Reached max_steps (" + t.maxSteps() + ")";
+        while (step < t.maxSteps()) {
+            control.waitWhilePaused();
+            if (control.stopRequested()) {
+                reason = "Stopped at step " + step;
+                break;
+            }
+            step++;
+            StepMetrics m = trainStep(step);
+            if (!Double.isFinite(m.loss()) || !Double.isFinite(m.gradNorm())) {
+                String last = checkpoints.list().isEmpty() ? "there is no earlier checkpoint"
+                        : "the last good checkpoint is step " + checkpoints.list().get(checkpoints.list().size() - 1).step();
+                return new Outcome(step, String.format("The loss became %s at step %d (learning rate %.2e); training stopped and %s. "
+                        + "Try a lower learning_rate or stronger grad_clip.", Double.isNaN(m.loss()) ? "NaN" : "infinite", step, m.lr(), last),
+                        bestVal, true);
+            }
+            events.stepped(m);
+            boolean last = step == t.maxSteps();
+            if (step % t.evalInterval() == 0 || last) {
+                evaluate(step);
+                if (t.earlyStoppingPatience() > 0 && evalsWithoutImprovement >= t.earlyStoppingPatience()) {
+                    reason = String.format("Early stopping at step %d: val loss has not improved for %d evaluations (best %.4f)",
+                            step, evalsWithoutImprovement, bestVal);
+                    checkpoint(step);
+                    return new Outcome(step, reason, bestVal, false);
+                }
+            }
+            if (step % config.sampling().interval() == 0 || last) {
+                events.sampled(new Sample(step, sample(step)));
+            }
+            if (step % t.saveInterval() == 0 || last) {
+                checkpoint(step);
+            }
+        }
+        if (step < t.maxSteps() && step > fromStep && step % t.saveInterval() != 0) {
+            checkpoint(step); // stopped between saves: keep the work
+        }
+        return new Outcome(step, reason, bestVal, false);
+    }
+
+    /** Forward and backward over the micro-batches, clipping, one AdamW update. */
+    StepMetrics trainStep(int step) {
+        TrainingConfig.Training t = config.training();
+        int b = t.batchSize();
+        int block = t.blockSize();
+        int k = t.gradientAccumulation();
+        double lr = schedule.at(step);
+        long start = System.nanoTime();
+        Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
+        double lossSum = 0;
+        double norm;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                for (int micro = 0; micro < k; micro++) {
+                    long[] x = new long[b * block];
+                    long[] y = new long[b * block];
+                    batches.fill(step, micro, x, y);
+                    NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, true, null);
+                    NDArray loss = crossEntropy(logits, manager.create(y, new Shape(b * block)));
+                    gc.backward(k == 1 ? loss : loss.div(k));
+                    lossSum += loss.getFloat();
+                }
+            }
+            norm = clipGradients(t.gradClip());
+            if (Double.isFinite(norm) && Double.isFinite(lossSum)) {
+                optimizer.update(lr);
+            }
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        Runtime rt = Runtime.getRuntime();
+        return new StepMetrics(step, lossSum / k, lr, norm, (double) b * block * k / (millis / 1000), millis,
+                (rt.totalMemory() - rt.freeMemory()) / 1048576.0, residentMb());
+    }
+
+    /** Mean cross-entropy: −log softmax(logits)[target], averaged over all B·T positions. */
+    static NDArray crossEntropy(NDArray logits, NDArray targets) {
+        long v = logits.getShape().tail();
+        NDArray logProbs = logits.reshape(-1, v).logSoftmax(-1);
+        return logProbs.gather(targets.reshape(-1, 1), 1).neg().mean(); // log-probability of each target
+    }
+
+    /**
+     * Global-norm clipping: the norm of all gradients as one vector, √Σ‖g‖²; if it exceeds {@code clip}, every
+     * gradient is scaled by clip / norm, keeping the direction and bounding the step. Returns the norm before.
+     */
+    double clipGradients(double clip) {
+        NDArray sum = null;
+        List<NDArray> grads = new ArrayList<>(parameters.size());
+        for (Parameter p : parameters) {
+            NDArray g = p.getArray().getGradient();
+            grads.add(g);
+            NDArray sq = g.square().sum();
+            sum = sum == null ? sq : sum.add(sq);
+        }
+        double norm = Math.sqrt(sum.getFloat());
+        if (clip > 0 && norm > clip) {
+            float coef = (float) (clip / (norm + 1e-6));
+            grads.forEach(g -> g.muli(coef));
+        }
+        return norm;
+    }
+
+    /** Mean loss and accuracy on the same {@code eval_batches} batches of train and of val every time. */
+    EvalMetrics evaluate(int step) {
+        double[] train = measure(DataSplit.Part.TRAIN);
+        double[] val = measure(DataSplit.Part.VAL);
+        lastTrain = train[0];
+        lastVal = val[0];
+        if (bestVal == null || val[0] < bestVal) {
+            bestVal = val[0];
+            evalsWithoutImprovement = 0;
+        } else {
+            evalsWithoutImprovement++;
+        }
+        EvalMetrics e = new EvalMetrics(step, train[0], val[0], Math.exp(val[0]), val[1]);
+        events.evaluated(e);
+        return e;
+    }
+
+    private double[] measure(DataSplit.Part part) {
+        TrainingConfig.Training t = config.training();
+        int b = t.batchSize();
+        int block = t.blockSize();
+        double loss = 0;
+        double correct = 0;
+        for (int i = 0; i < t.evalBatches(); i++) {
+            long[] x = new long[b * block];
+            long[] y = new long[b * block];
+            split.sample(data, part, new Random(config.seed() * 31 + (part == DataSplit.Part.TRAIN ? 1_000_000 : 2_000_000) + i), b, x, y);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray targets = manager.create(y, new Shape(b * block));
+                NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, false, null);
+                loss += crossEntropy(logits, targets).getFloat();
+                correct += logits.reshape(-1, logits.getShape().tail()).argMax(-1).eq(targets).toType(DataType.FLOAT32, false).mean().getFloat();
+            }
+        }
+        return new double[]{loss / t.evalBatches(), correct / t.evalBatches()};
+    }
+
+    /** Samples {@code length} tokens after the prompt: softmax(logits / temperature), drawn with a seeded random. */
+    String sample(int step) {
+        TrainingConfig.Sampling s = config.sampling();
+        List<Integer> ids = new ArrayList<>();
+        try {
+            for (int id : tokenizer.encode(s.prompt())) {
+                ids.add(id);
+            }
+        } catch (RuntimeException e) {
+            events.warning("The sampling prompt cannot be encoded (" + e.getMessage() + "); sampling from token 0.");
+        }
+        if (ids.isEmpty()) {
+            ids.add(0);
+        }
+        int promptLength = ids.size();
+        Random random = new Random(seedFor(step, 999_983));
+        int context = network.config().contextLength();
+        for (int i = 0; i < s.length(); i++) {
+            List<Integer> window = ids.subList(Math.max(0, ids.size() - context), ids.size());
+            float[] probs;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray x = manager.create(window.stream().mapToLong(Integer::longValue).toArray(), new Shape(1, window.size()));
+                NDArray logits = network.logits(ps, x, null, false, null).get(new NDIndex("0, -1"));
+                probs = logits.div((float) s.temperature().doubleValue()).softmax(-1).toFloatArray();
+            }
+            ids.add(draw(probs, random));
+        }
+        return tokenizer.decode(ids.subList(promptLength, ids.size()).stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    static int draw(float[] probs, Random random) {
+        double r = random.nextDouble();
+        double cumulative = 0;
+        for (int i = 0; i < probs.length; i++) {
+            cumulative += probs[i];
+            if (r < cumulative) {
+                return i;
+            }
+        }
+        return probs.length - 1;
+    }
+
+    private void checkpoint(int step) {
+        Checkpoints.Meta m = metaTemplate;
+        Checkpoints.Meta meta = new Checkpoints.Meta(Checkpoints.FORMAT, m.runId(), step, optimizer.step(), m.configYaml(), m.model(),
+                m.tokenizer(), lastVal, lastTrain, m.seed(), m.dataHash(), Instant.now().toString());
+        try {
+            Checkpoints.Saved saved = checkpoints.save(meta, network, optimizer);
+            checkpoints.prune(config.training().keepBest());
+            events.checkpointed(saved);
+        } catch (IOException e) {
+            List<Checkpoints.Saved> previous = checkpoints.list();
+            events.warning("The checkpoint at step " + step + " could not be written (" + e.getMessage() + "); "
+                    + (previous.isEmpty() ? "no earlier checkpoint exists." : "the previous one (step "
+                    + previous.get(previous.size() - 1).step() + ") is intact.") + " Training goes on.");
+        }
+    }
+
+    public Double bestValLoss() {
+        return bestVal;
+    }
+
+    /** A seed for (run seed, step, stream): different streams never share randomness, the same step always does. */
+    int seedFor(int step, int stream) {
+        long h = config.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    static double residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: heap only
+        }
+        return (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0;
+    }
+}

@@ -1,0 +1,214 @@
+package org.llmplayground.training;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.llmplayground.model.Architecture;
+import org.llmplayground.model.FeedForwardActivation;
+import org.llmplayground.model.ModelConfig;
+import org.llmplayground.model.ModelPresets;
+import org.llmplayground.model.NormPlacement;
+import org.llmplayground.model.NormType;
+import org.llmplayground.model.PositionEncoding;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One experiment, as written in a YAML file of {@code configs/} (keys in snake_case). Every field may be left out:
+ * {@link #withDefaults()} fills the gaps, so the order of precedence is defaults &lt; YAML &lt; UI/API overrides.
+ * The resolved config (no gaps) is stored with the run, so the run can be repeated from its record alone.
+ *
+ * @param name        a label for the run
+ * @param seed        seeds initialisation, batch sampling, dropout and samples; same seed + same config = same run
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training,
+                             Sampling sampling) {
+
+    /**
+     * @param corpus        a corpus id (tinyshakespeare or an upload, see the Data API)
+     * @param tokenizer     "char" (the corpus' own characters, e.g. 65 for Shakespeare) or a Tokenizer lab id (gpt2, ...)
+     * @param valFraction   share of the text held out for validation, chosen in segments with the seed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Data(String corpus, String tokenizer, Double valFraction) {
+    }
+
+    /**
+     * The network. With {@code preset} the preset's config is the starting point and the other keys override it.
+     * {@code vocabSize} defaults to the tokenizer's vocabulary and must not be smaller.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Model(String preset, String architecture, Integer numLayers, Integer hiddenSize, Integer numHeads,
+                        Integer numKvHeads, Integer contextLength, Integer vocabSize, Double ffnExpansion,
+                        String positionEncoding, String activation, String norm, String normPlacement, Boolean bias,
+                        Boolean tieEmbeddings, Double dropout) {
+    }
+
+    /**
+     * The optimisation.
+     *
+     * @param batchSize             sequences per micro-batch
+     * @param blockSize             tokens per sequence (at most the model's context length)
+     * @param gradientAccumulation  micro-batches per optimizer step: the effective batch is batchSize × this
+     * @param learningRate          peak learning rate, reached after the warm-up
+     * @param minLearningRate       where cosine and linear decay end
+     * @param schedule              cosine, linear or constant (each after a linear warm-up)
+     * @param gradClip              global-norm clipping threshold (0 = off)
+     * @param precision             fp32 (fp16 and bf16 need a CUDA GPU)
+     * @param evalInterval          evaluate every this many steps, on evalBatches batches of train and of val
+     * @param earlyStoppingPatience stop after this many evaluations without a better val loss (0 = never)
+     * @param saveInterval          checkpoint every this many steps (and at the end)
+     * @param keepBest              checkpoints kept besides the latest, the best by val loss
+     * @param initFrom              start from these weights instead of random ones: a model id or a checkpoint folder
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Training(Integer batchSize, Integer blockSize, Integer gradientAccumulation, Double learningRate,
+                           Double minLearningRate, String schedule, Integer warmupSteps, Integer maxSteps,
+                           Double weightDecay, Double beta1, Double beta2, Double gradClip, String precision,
+                           Integer evalInterval, Integer evalBatches, Integer earlyStoppingPatience, Integer saveInterval,
+                           Integer keepBest, String initFrom) {
+    }
+
+    /** A text sample every {@code interval} steps: {@code length} tokens after {@code prompt} at {@code temperature}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Sampling(Integer interval, String prompt, Double temperature, Integer length) {
+    }
+
+    /** This config with every missing field set to its default (the defaults of shakespeare-char.yaml). */
+    public TrainingConfig withDefaults() {
+        Data d = data == null ? new Data(null, null, null) : data;
+        Model m = model == null ? new Model(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : model;
+        Training t = training == null ? new Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null) : training;
+        Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
+        ModelConfig base = m.preset() != null && ModelPresets.find(m.preset()).isPresent()
+                ? ModelPresets.get(m.preset()).config()
+                : ModelConfig.gpt2Style().vocabSize(0).contextLength(128).layers(4).heads(4).embeddingSize(128).ffnHiddenSize(512)
+                        .activation(FeedForwardActivation.GELU).dropout(0.1).build();
+        int layers = or(m.numLayers(), base.layers());
+        int hidden = or(m.hiddenSize(), base.embeddingSize());
+        int heads = or(m.numHeads(), base.heads());
+        int context = or(m.contextLength(), base.contextLength());
+        Model model2 = new Model(m.preset(), or(m.architecture(), base.architecture().name().toLowerCase(Locale.ROOT)), layers, hidden, heads,
+                or(m.numKvHeads(), m.numHeads() != null ? heads : base.kvHeads()), context, m.vocabSize(),
+                or(m.ffnExpansion(), base.embeddingSize() == 0 ? 4.0 : (double) base.ffnHiddenSize() / base.embeddingSize()),
+                or(m.positionEncoding(), base.positionEncoding().name().toLowerCase(Locale.ROOT)),
+                or(m.activation(), base.activation().name().toLowerCase(Locale.ROOT)),
+                or(m.norm(), base.norm().name().toLowerCase(Locale.ROOT)),
+                or(m.normPlacement(), base.normPlacement().name().toLowerCase(Locale.ROOT)),
+                or(m.bias(), base.bias()), or(m.tieEmbeddings(), base.tiedEmbeddings()), or(m.dropout(), base.dropout()));
+        Training training2 = new Training(or(t.batchSize(), 16), or(t.blockSize(), context), or(t.gradientAccumulation(), 1),
+                or(t.learningRate(), 1e-3), or(t.minLearningRate(), 1e-4), or(t.schedule(), "cosine"), or(t.warmupSteps(), 100),
+                or(t.maxSteps(), 5000), or(t.weightDecay(), 0.1), or(t.beta1(), 0.9), or(t.beta2(), 0.99), or(t.gradClip(), 1.0),
+                or(t.precision(), "fp32"), or(t.evalInterval(), 250), or(t.evalBatches(), 20), or(t.earlyStoppingPatience(), 0),
+                or(t.saveInterval(), 500), or(t.keepBest(), 2), t.initFrom());
+        Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
+        return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
+                new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1)),
+                model2, training2, sampling2);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /**
+     * Every problem of a config after {@link #withDefaults()}, each naming its key, e.g.
+     * "training.learning_rate must be greater than 0 (got 0.0)".
+     */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        Training t = training;
+        positive(p, "training.batch_size", t.batchSize());
+        positive(p, "training.block_size", t.blockSize());
+        positive(p, "training.gradient_accumulation", t.gradientAccumulation());
+        positive(p, "training.max_steps", t.maxSteps());
+        positive(p, "training.eval_interval", t.evalInterval());
+        positive(p, "training.eval_batches", t.evalBatches());
+        positive(p, "training.save_interval", t.saveInterval());
+        positive(p, "sampling.interval", sampling.interval());
+        positive(p, "sampling.length", sampling.length());
+        if (!(t.learningRate() > 0) || t.learningRate() > 10) {
+            p.add("training.learning_rate must be greater than 0 and at most 10 (got " + t.learningRate() + ").");
+        }
+        if (!(t.minLearningRate() >= 0) || t.minLearningRate() > t.learningRate()) {
+            p.add("training.min_learning_rate must be between 0 and training.learning_rate (got " + t.minLearningRate() + ").");
+        }
+        if (t.warmupSteps() < 0 || t.warmupSteps() > t.maxSteps()) {
+            p.add("training.warmup_steps must be between 0 and training.max_steps (got " + t.warmupSteps() + ").");
+        }
+        if (!List.of("cosine", "linear", "constant").contains(t.schedule())) {
+            p.add("training.schedule must be cosine, linear or constant (got '" + t.schedule() + "').");
+        }
+        if (!(t.weightDecay() >= 0 && t.weightDecay() < 1)) {
+            p.add("training.weight_decay must be at least 0 and below 1 (got " + t.weightDecay() + ").");
+        }
+        if (!(t.beta1() >= 0 && t.beta1() < 1) || !(t.beta2() >= 0 && t.beta2() < 1)) {
+            p.add("training.beta1 and training.beta2 must be at least 0 and below 1.");
+        }
+        if (!(t.gradClip() >= 0)) {
+            p.add("training.grad_clip must be 0 (off) or more (got " + t.gradClip() + ").");
+        }
+        if (!List.of("fp32", "fp16", "bf16").contains(t.precision())) {
+            p.add("training.precision must be fp32, fp16 or bf16 (got '" + t.precision() + "').");
+        }
+        if (t.earlyStoppingPatience() < 0 || t.keepBest() < 0) {
+            p.add("training.early_stopping_patience and training.keep_best must be 0 or more.");
+        }
+        if (t.blockSize() != null && model.contextLength() != null && t.blockSize() > model.contextLength()) {
+            p.add(String.format("training.block_size (%d) is larger than the model's context (model.context_length = %d).",
+                    t.blockSize(), model.contextLength()));
+        }
+        if (!(data.valFraction() > 0 && data.valFraction() < 0.5)) {
+            p.add("data.val_fraction must be above 0 and below 0.5 (got " + data.valFraction() + ").");
+        }
+        if (!(sampling.temperature() > 0)) {
+            p.add("sampling.temperature must be greater than 0 (got " + sampling.temperature() + ").");
+        }
+        try {
+            modelConfig(Math.max(1, model.vocabSize() == null ? 1 : model.vocabSize())).problems().forEach(x -> p.add("model: " + x));
+        } catch (IllegalArgumentException e) {
+            p.add("model: " + e.getMessage());
+        }
+        return p;
+    }
+
+    private static void positive(List<String> p, String key, Integer value) {
+        if (value == null || value < 1) {
+            p.add(key + " must be at least 1 (got " + value + ").");
+        }
+    }
+
+    /** The network this config describes, for a tokenizer of {@code vocab} tokens (or model.vocab_size if larger). */
+    public ModelConfig modelConfig(int vocab) {
+        Model m = model;
+        ModelConfig base = m.preset() != null && ModelPresets.find(m.preset()).isPresent() ? ModelPresets.get(m.preset()).config()
+                : ModelConfig.gpt2Style().build();
+        int hidden = m.hiddenSize();
+        return base.toBuilder()
+                .architecture(enumOf(Architecture.class, m.architecture(), "model.architecture"))
+                .vocabSize(m.vocabSize() != null ? m.vocabSize() : vocab)
+                .contextLength(m.contextLength()).layers(m.numLayers()).heads(m.numHeads()).kvHeads(m.numKvHeads())
+                .embeddingSize(hidden).ffnHiddenSize((int) Math.round(m.ffnExpansion() * hidden))
+                .positionEncoding(enumOf(PositionEncoding.class, m.positionEncoding(), "model.position_encoding"))
+                .activation(enumOf(FeedForwardActivation.class, m.activation(), "model.activation"))
+                .norm(enumOf(NormType.class, m.norm(), "model.norm"))
+                .normPlacement(enumOf(NormPlacement.class, m.normPlacement(), "model.norm_placement"))
+                .bias(m.bias()).tiedEmbeddings(m.tieEmbeddings()).dropout(m.dropout()).build();
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String value, String key) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+            throw new IllegalArgumentException(key + " must be one of " + String.join(", ", names) + " (got '" + value + "').");
+        }
+    }
+
+    /** The same config with another name, seed or step count (for UI/API overrides). */
+    public TrainingConfig with(Training t) {
+        return new TrainingConfig(name, description, seed, data, model, t, sampling);
+    }
+}

@@ -1,0 +1,84 @@
+package org.llmplayground.training;
+
+import ai.djl.Device;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds training runs on Tiny Shakespeare (character level) for tests and benchmarks, without the app. */
+public final class TestRuns {
+    static final Path SHAKESPEARE = Path.of("data/tinyshakespeare/input.txt");
+
+    private TestRuns() {
+    }
+
+    public static TrainingConfig parse(String yaml) {
+        return TrainingConfigs.parse(yaml).withDefaults();
+    }
+
+    /** The default config (shakespeare-char.yaml) with some keys replaced. */
+    public static TrainingConfig defaultWith(String trainingYaml) throws IOException {
+        String base = Files.readString(Path.of("configs/shakespeare-char.yaml"));
+        return parse(base.replaceAll("(?s)\ntraining:.*?\nsampling:", "\ntraining:\n" + trainingYaml + "\nsampling:"));
+    }
+
+    public static PreparedRun prepare(TrainingConfig config, Path dir) throws IOException {
+        String text = Files.readString(SHAKESPEARE, StandardCharsets.UTF_8);
+        CharVocabulary vocab = CharVocabulary.of(text);
+        Files.createDirectories(dir);
+        Path tokens = TokenDataset.write(vocab.encode(text), vocab.vocabSize(), dir);
+        return PreparedRun.create(config, vocab, tokens, "test", "test-run", dir, Device.cpu());
+    }
+
+    /** Records what a trainer reports. */
+    public static final class Recorder implements Trainer.Events, Trainer.Control {
+        public final List<Trainer.StepMetrics> steps = new ArrayList<>();
+        public final List<Trainer.EvalMetrics> evals = new ArrayList<>();
+        public final List<Trainer.Sample> samples = new ArrayList<>();
+        public final List<Checkpoints.Saved> checkpoints = new ArrayList<>();
+        public final List<String> warnings = new ArrayList<>();
+        public int stopAfter = Integer.MAX_VALUE;
+
+        @Override
+        public void stepped(Trainer.StepMetrics m) {
+            steps.add(m);
+        }
+
+        @Override
+        public void evaluated(Trainer.EvalMetrics e) {
+            evals.add(e);
+        }
+
+        @Override
+        public void sampled(Trainer.Sample s) {
+            samples.add(s);
+        }
+
+        @Override
+        public void checkpointed(Checkpoints.Saved c) {
+            checkpoints.add(c);
+        }
+
+        @Override
+        public void warning(String message) {
+            warnings.add(message);
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return steps.size() >= stopAfter;
+        }
+
+        @Override
+        public void waitWhilePaused() {
+        }
+
+        public double[] losses() {
+            return steps.stream().mapToDouble(Trainer.StepMetrics::loss).toArray();
+        }
+    }
+}
