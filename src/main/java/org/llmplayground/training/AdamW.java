@@ -19,7 +19,7 @@ import java.util.Map;
  *   w ← w − lr·λ·w                                  decoupled weight decay (only on matrices, see below)
  *   m ← β1·m + (1 − β1)·g                           running mean of gradients
  *   v ← β2·v + (1 − β2)·g²                          running mean of squared gradients
- *   w ← w − lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε)  bias-corrected step, about lr in size per coordinate
+ *   w ← w − lr · m̂ / (√v̂ + ε)                      m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ): bias-corrected, about lr per coordinate
  * </pre>
  * The update itself is libtorch's fused kernel (through DJL), which also zeroes g afterwards. Weight decay pulls
  * weights towards 0; it is applied to the projection matrices only, not to biases, norm gains or embeddings
@@ -61,12 +61,15 @@ public final class AdamW {
     /** Applies one update with learning rate {@code lr} to every parameter that has a gradient. */
     public void update(double lr) {
         step++;
-        double correction = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
+        double root2 = Math.sqrt(1 - Math.pow(beta2, step));
+        double correction = lr * root2 / (1 - Math.pow(beta1, step));
+        // the kernel divides by (√v + ε'); with ε' = ε·√(1 − β2ᵗ) this is exactly PyTorch's AdamW, m̂ / (√v̂ + ε)
+        float epsilon = (float) (eps * root2);
         for (Slot s : slots) {
             NDArray w = s.parameter().getArray();
             NDArray g = w.getGradient();
             w.getNDArrayInternal().adamUpdate(new NDList(w, g, s.mean(), s.variance()), new NDList(w), (float) lr,
-                    (float) correction, s.decay() ? (float) weightDecay : 0f, 1f, -1f, (float) beta1, (float) beta2, (float) eps,
+                    (float) correction, s.decay() ? (float) weightDecay : 0f, 1f, -1f, (float) beta1, (float) beta2, epsilon,
                     false, true);
             g.close();
         }

@@ -32,7 +32,7 @@ public final class PreparedRun implements AutoCloseable {
     private final NDManager manager;
     private final CausalLm network;
     private final AdamW optimizer;
-    private final Checkpoints checkpoints;
+    private Checkpoints checkpoints;
     private final Checkpoints.Meta meta;
     private int startStep;
     private Double bestValLoss;
@@ -134,6 +134,11 @@ public final class PreparedRun implements AutoCloseable {
 
     public DataSplit split() {
         return split;
+    }
+
+    /** Replaces the checkpoint store (tests use one that fails like a full disk). */
+    void useCheckpoints(Checkpoints store) {
+        this.checkpoints = store;
     }
 
     public Checkpoints checkpoints() {

@@ -186,36 +186,48 @@ public final class Trainer {
     /** Forward and backward over the micro-batches, clipping, one AdamW update. */
     StepMetrics trainStep(int step) {
         TrainingConfig.Training t = config.training();
-        int b = t.batchSize();
-        int block = t.blockSize();
-        int k = t.gradientAccumulation();
         double lr = schedule.at(step);
         long start = System.nanoTime();
-        Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
-        double lossSum = 0;
+        double loss;
         double norm;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                for (int micro = 0; micro < k; micro++) {
-                    long[] x = new long[b * block];
-                    long[] y = new long[b * block];
-                    batches.fill(step, micro, x, y);
-                    NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, true, null);
-                    NDArray loss = crossEntropy(logits, manager.create(y, new Shape(b * block)));
-                    gc.backward(k == 1 ? loss : loss.div(k));
-                    lossSum += loss.getFloat();
-                }
-            }
+            loss = forwardBackward(step);
             norm = clipGradients(t.gradClip());
-            if (Double.isFinite(norm) && Double.isFinite(lossSum)) {
+            if (Double.isFinite(norm) && Double.isFinite(loss)) {
                 optimizer.update(lr);
             }
         }
         double millis = (System.nanoTime() - start) / 1e6;
         Runtime rt = Runtime.getRuntime();
-        return new StepMetrics(step, lossSum / k, lr, norm, (double) b * block * k / (millis / 1000), millis,
+        long tokens = (long) t.batchSize() * t.blockSize() * t.gradientAccumulation();
+        return new StepMetrics(step, loss, lr, norm, tokens / (millis / 1000), millis,
                 (rt.totalMemory() - rt.freeMemory()) / 1048576.0, residentMb());
+    }
+
+    /**
+     * Gradients of one optimizer step: k micro-batches, each loss divided by k, so the summed gradients are those of
+     * the mean loss over all k·B sequences (what one k-times larger batch would give). Returns the mean loss.
+     */
+    double forwardBackward(int step) {
+        TrainingConfig.Training t = config.training();
+        int b = t.batchSize();
+        int block = t.blockSize();
+        int k = t.gradientAccumulation();
+        Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
+        double lossSum = 0;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            for (int micro = 0; micro < k; micro++) {
+                long[] x = new long[b * block];
+                long[] y = new long[b * block];
+                batches.fill(step, micro, x, y);
+                NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, true, null);
+                NDArray loss = crossEntropy(logits, manager.create(y, new Shape(b * block)));
+                gc.backward(k == 1 ? loss : loss.div(k));
+                lossSum += loss.getFloat();
+            }
+        }
+        return lossSum / k;
     }
 
     /** Mean cross-entropy: −log softmax(logits)[target], averaged over all B·T positions. */
@@ -252,11 +264,13 @@ public final class Trainer {
         double[] val = measure(DataSplit.Part.VAL);
         lastTrain = train[0];
         lastVal = val[0];
-        if (bestVal == null || val[0] < bestVal) {
-            bestVal = val[0];
+        if (bestVal == null || val[0] < bestVal - config.training().earlyStoppingMinDelta()) {
             evalsWithoutImprovement = 0;
         } else {
             evalsWithoutImprovement++;
+        }
+        if (bestVal == null || val[0] < bestVal) {
+            bestVal = val[0];
         }
         EvalMetrics e = new EvalMetrics(step, train[0], val[0], Math.exp(val[0]), val[1]);
         events.evaluated(e);

@@ -58,6 +58,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      * @param precision             fp32 (fp16 and bf16 need a CUDA GPU)
      * @param evalInterval          evaluate every this many steps, on evalBatches batches of train and of val
      * @param earlyStoppingPatience stop after this many evaluations without a better val loss (0 = never)
+     * @param earlyStoppingMinDelta  how much lower a val loss must be to count as better (0 = any decrease)
      * @param saveInterval          checkpoint every this many steps (and at the end)
      * @param keepBest              checkpoints kept besides the latest, the best by val loss
      * @param initFrom              start from these weights instead of random ones: a model id or a checkpoint folder
@@ -66,7 +67,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
     public record Training(Integer batchSize, Integer blockSize, Integer gradientAccumulation, Double learningRate,
                            Double minLearningRate, String schedule, Integer warmupSteps, Integer maxSteps,
                            Double weightDecay, Double beta1, Double beta2, Double gradClip, String precision,
-                           Integer evalInterval, Integer evalBatches, Integer earlyStoppingPatience, Integer saveInterval,
+                           Integer evalInterval, Integer evalBatches, Integer earlyStoppingPatience, Double earlyStoppingMinDelta,
+                           Integer saveInterval,
                            Integer keepBest, String initFrom) {
     }
 
@@ -80,7 +82,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         Data d = data == null ? new Data(null, null, null) : data;
         Model m = model == null ? new Model(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : model;
         Training t = training == null ? new Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null) : training;
+                null, null, null, null, null, null, null) : training;
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
         ModelConfig base = m.preset() != null && ModelPresets.find(m.preset()).isPresent()
                 ? ModelPresets.get(m.preset()).config()
@@ -99,10 +101,11 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(m.normPlacement(), base.normPlacement().name().toLowerCase(Locale.ROOT)),
                 or(m.bias(), base.bias()), or(m.tieEmbeddings(), base.tiedEmbeddings()), or(m.dropout(), base.dropout()));
         Training training2 = new Training(or(t.batchSize(), 16), or(t.blockSize(), context), or(t.gradientAccumulation(), 1),
-                or(t.learningRate(), 1e-3), or(t.minLearningRate(), 1e-4), or(t.schedule(), "cosine"), or(t.warmupSteps(), 100),
-                or(t.maxSteps(), 5000), or(t.weightDecay(), 0.1), or(t.beta1(), 0.9), or(t.beta2(), 0.99), or(t.gradClip(), 1.0),
+                or(t.learningRate(), 1e-3), or(t.minLearningRate(), 1e-4), or(t.schedule(), "cosine"),
+                or(t.warmupSteps(), Math.max(0, Math.min(100, or(t.maxSteps(), 5000) / 10))), or(t.maxSteps(), 5000),
+                or(t.weightDecay(), 0.1), or(t.beta1(), 0.9), or(t.beta2(), 0.99), or(t.gradClip(), 1.0),
                 or(t.precision(), "fp32"), or(t.evalInterval(), 250), or(t.evalBatches(), 20), or(t.earlyStoppingPatience(), 0),
-                or(t.saveInterval(), 500), or(t.keepBest(), 2), t.initFrom());
+                or(t.earlyStoppingMinDelta(), 0.0), or(t.saveInterval(), 500), or(t.keepBest(), 2), t.initFrom());
         Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1)),
@@ -132,7 +135,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         if (!(t.learningRate() > 0) || t.learningRate() > 10) {
             p.add("training.learning_rate must be greater than 0 and at most 10 (got " + t.learningRate() + ").");
         }
-        if (!(t.minLearningRate() >= 0) || t.minLearningRate() > t.learningRate()) {
+        if (t.learningRate() > 0 && (!(t.minLearningRate() >= 0) || t.minLearningRate() > t.learningRate())) {
             p.add("training.min_learning_rate must be between 0 and training.learning_rate (got " + t.minLearningRate() + ").");
         }
         if (t.warmupSteps() < 0 || t.warmupSteps() > t.maxSteps()) {
@@ -152,6 +155,9 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         }
         if (!List.of("fp32", "fp16", "bf16").contains(t.precision())) {
             p.add("training.precision must be fp32, fp16 or bf16 (got '" + t.precision() + "').");
+        }
+        if (!(t.earlyStoppingMinDelta() >= 0)) {
+            p.add("training.early_stopping_min_delta must be 0 or more (got " + t.earlyStoppingMinDelta() + ").");
         }
         if (t.earlyStoppingPatience() < 0 || t.keepBest() < 0) {
             p.add("training.early_stopping_patience and training.keep_best must be 0 or more.");

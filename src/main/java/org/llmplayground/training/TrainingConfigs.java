@@ -144,7 +144,8 @@ public class TrainingConfigs {
             }
             return c;
         } catch (UnrecognizedPropertyException e) {
-            String where = path(e);
+            String full = path(e);
+            String where = full.contains(".") ? full.substring(0, full.lastIndexOf('.')) : "";
             List<String> known = e.getKnownPropertyIds().stream().map(Object::toString)
                     .map(s -> PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(s)).sorted().toList();
             throw new BadInputException("Unknown key '" + e.getPropertyName() + "'" + (where.isEmpty() ? "" : " in " + where)

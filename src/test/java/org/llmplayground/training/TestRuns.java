@@ -34,6 +34,14 @@ public final class TestRuns {
         return PreparedRun.create(config, vocab, tokens, "test", "test-run", dir, Device.cpu());
     }
 
+    /** A run on given token ids, read with the given characters as the vocabulary. */
+    public static PreparedRun prepare(TrainingConfig config, String chars, int[] ids, Path dir) throws IOException {
+        CharVocabulary vocab = new CharVocabulary(chars);
+        Files.createDirectories(dir);
+        Path tokens = TokenDataset.write(ids, vocab.vocabSize(), dir);
+        return PreparedRun.create(config, vocab, tokens, "test", "test-run", dir, Device.cpu());
+    }
+
     /** Records what a trainer reports. */
     public static final class Recorder implements Trainer.Events, Trainer.Control {
         public final List<Trainer.StepMetrics> steps = new ArrayList<>();
@@ -42,10 +50,14 @@ public final class TestRuns {
         public final List<Checkpoints.Saved> checkpoints = new ArrayList<>();
         public final List<String> warnings = new ArrayList<>();
         public int stopAfter = Integer.MAX_VALUE;
+        /** Runs after each reported step (tests use it to break things mid-run). */
+        public java.util.function.IntConsumer afterStep = step -> {
+        };
 
         @Override
         public void stepped(Trainer.StepMetrics m) {
             steps.add(m);
+            afterStep.accept(m.step());
         }
 
         @Override
