@@ -28,6 +28,18 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** See {@link org.llmplayground.model.nn.Scalars}: DJL's tensor-number ops free memory autograd still reads. */
+    @Test
+    void numbersEnterTheGraphOnlyThroughScalars() {
+        var rule = noClasses().that().resideInAnyPackage("..model.nn..", "..training..").and().doNotHaveSimpleName("Scalars")
+                .should().callMethod(ai.djl.ndarray.NDArray.class, "mul", Number.class);
+        for (String op : new String[]{"div", "add", "sub", "pow", "muli", "divi", "addi", "subi"}) {
+            rule = rule.orShould().callMethod(ai.djl.ndarray.NDArray.class, op, Number.class);
+        }
+        rule.because("a number passed to a DJL op is a tensor over a Java buffer that is freed while the backward pass may still read it")
+                .check(CLASSES);
+    }
+
     @Test
     void apiAndUiDoNotDependOnEachOther() {
         noClasses().that().resideInAPackage("..api..").should().dependOnClassesThat().resideInAPackage("..ui..").check(CLASSES);

@@ -14,6 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.micronaut.serde.annotation.Serdeable;
 import org.llmplayground.model.nn.CausalLm;
+import org.llmplayground.model.nn.DropoutMasks;
+import org.llmplayground.model.nn.NativeArrays;
+import org.llmplayground.model.nn.Scalars;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,8 +158,12 @@ public final class Trainer {
             if (!Double.isFinite(m.loss()) || !Double.isFinite(m.gradNorm())) {
                 String last = checkpoints.list().isEmpty() ? "there is no earlier checkpoint"
                         : "the last good checkpoint is step " + checkpoints.list().get(checkpoints.list().size() - 1).step();
-                return new Outcome(step, String.format("The loss became %s at step %d (learning rate %.2e); training stopped and %s. "
-                        + "Try a lower learning_rate or stronger grad_clip.", Double.isNaN(m.loss()) ? "NaN" : "infinite", step, m.lr(), last),
+                String what = !Double.isFinite(m.loss())
+                        ? String.format("The loss became %s at step %d", Double.isNaN(m.loss()) ? "NaN" : "infinite", step)
+                        : String.format("The gradient norm became %s at step %d (loss %.4f)", Double.isNaN(m.gradNorm()) ? "NaN" : "infinite",
+                        step, m.loss());
+                return new Outcome(step, String.format("%s (learning rate %.2e); training stopped and %s. "
+                        + "Try a lower learning_rate or stronger grad_clip.", what, m.lr(), last),
                         bestVal, true);
             }
             events.stepped(m);
@@ -215,15 +222,16 @@ public final class Trainer {
         int block = t.blockSize();
         int k = t.gradientAccumulation();
         Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
+        DropoutMasks.reseed(seedFor(step, 0));
         double lossSum = 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int micro = 0; micro < k; micro++) {
                 long[] x = new long[b * block];
                 long[] y = new long[b * block];
                 batches.fill(step, micro, x, y);
-                NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, true, null);
-                NDArray loss = crossEntropy(logits, manager.create(y, new Shape(b * block)));
-                gc.backward(k == 1 ? loss : loss.div(k));
+                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, block), manager.getDevice()), null, true, null);
+                NDArray loss = crossEntropy(logits, NativeArrays.longs(manager, y, new Shape(b * block), manager.getDevice()));
+                gc.backward(k == 1 ? loss : Scalars.over(loss, k));
                 lossSum += loss.getFloat();
             }
         }
@@ -252,8 +260,8 @@ public final class Trainer {
         }
         double norm = Math.sqrt(sum.getFloat());
         if (clip > 0 && norm > clip) {
-            float coef = (float) (clip / (norm + 1e-6));
-            grads.forEach(g -> g.muli(coef));
+            double coef = clip / (norm + 1e-6);
+            grads.forEach(g -> Scalars.timesInPlace(g, coef));
         }
         return norm;
     }
@@ -289,8 +297,8 @@ public final class Trainer {
             split.sample(data, part, new Random(config.seed() * 31 + (part == DataSplit.Part.TRAIN ? 1_000_000 : 2_000_000) + i), b, x, y);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray targets = manager.create(y, new Shape(b * block));
-                NDArray logits = network.logits(ps, manager.create(x, new Shape(b, block)), null, false, null);
+                NDArray targets = NativeArrays.longs(manager, y, new Shape(b * block), manager.getDevice());
+                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, block), manager.getDevice()), null, false, null);
                 loss += crossEntropy(logits, targets).getFloat();
                 correct += logits.reshape(-1, logits.getShape().tail()).argMax(-1).eq(targets).toType(DataType.FLOAT32, false).mean().getFloat();
             }
@@ -320,9 +328,10 @@ public final class Trainer {
             float[] probs;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray x = manager.create(window.stream().mapToLong(Integer::longValue).toArray(), new Shape(1, window.size()));
+                NDArray x = NativeArrays.longs(manager, window.stream().mapToLong(Integer::longValue).toArray(), new Shape(1, window.size()),
+                        manager.getDevice());
                 NDArray logits = network.logits(ps, x, null, false, null).get(new NDIndex("0, -1"));
-                probs = logits.div((float) s.temperature().doubleValue()).softmax(-1).toFloatArray();
+                probs = Scalars.over(logits, s.temperature()).softmax(-1).toFloatArray();
             }
             ids.add(draw(probs, random));
         }

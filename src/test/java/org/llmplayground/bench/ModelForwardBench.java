@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GPT-2 small forward pass (batch 1, 128 tokens, random weights) in our DJL transformer, then the same model in
- * PyTorch (src/test/python/bench_forward.py, Debian's torch with OpenBLAS, 2 threads) in the same session.
+ * PyTorch (src/test/python/bench/forward_gpt2.py, Debian's torch with OpenBLAS, 2 threads) in the same session.
  * <pre>./mvnw -q -Pbench test-compile exec:exec -Dbench=ModelForwardBench</pre>
  */
 @State(Scope.Benchmark)
@@ -77,7 +77,7 @@ public class ModelForwardBench {
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(ModelForwardBench.class.getSimpleName()).build()).run();
         double djl = results.iterator().next().getPrimaryResult().getScore();
         double djlError = results.iterator().next().getPrimaryResult().getScoreError();
-        Process python = new ProcessBuilder("/usr/bin/python3", "src/test/python/bench_forward.py").redirectErrorStream(true).start();
+        Process python = new ProcessBuilder("/usr/bin/python3", "src/test/python/bench/forward_gpt2.py").redirectErrorStream(true).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(python.getInputStream()))) {
             for (String line; (line = r.readLine()) != null; ) {

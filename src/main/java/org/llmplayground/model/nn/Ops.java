@@ -3,7 +3,6 @@ package org.llmplayground.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 
 /** The small tensor functions the transformer is made of; each says what it computes. */
@@ -29,13 +28,13 @@ final class Ops {
     /** x / √(mean(x²) + eps) · γ over the last axis (no centring, no β), computed in float32 as Llama does. */
     static NDArray rmsNorm(NDArray x, NDArray gamma, float eps) {
         NDArray meanSquare = x.square().mean(new int[]{-1}, true);
-        return x.div(meanSquare.add(eps).sqrt()).mul(gamma);
+        return x.div(Scalars.plus(meanSquare, eps).sqrt()).mul(gamma);
     }
 
     /** GPT-2's GELU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) GELU_C);
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray inner = Scalars.times(x.add(Scalars.times(x.mul(x).mul(x), 0.044715)), GELU_C);
+        return Scalars.times(x.mul(Scalars.plus(inner.tanh(), 1)), 0.5);
     }
 
     /** silu(x) = x·σ(x), the gate of SwiGLU. */
@@ -43,8 +42,9 @@ final class Ops {
         return x.mul(ai.djl.nn.Activation.sigmoid(x));
     }
 
+    /** Inverted dropout while training (see {@link DropoutMasks}); the identity otherwise. */
     static NDArray dropout(NDArray x, double rate, boolean training) {
-        return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).head() : x;
+        return training && rate > 0 ? DropoutMasks.apply(x, rate) : x;
     }
 
     /**
@@ -59,12 +59,12 @@ final class Ops {
                 mask[(int) (i * t + j)] = -1e9f;
             }
         }
-        NDArray causal = like.getManager().create(mask, new Shape(1, 1, t, t)).toDevice(like.getDevice(), false);
+        NDArray causal = NativeArrays.floats(like.getManager(), mask, new Shape(1, 1, t, t), like.getDevice());
         if (padding == null) {
             return causal;
         }
         long b = padding.getShape().get(0);
-        NDArray padKeys = padding.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sub(1f).mul(1e9f).reshape(b, 1, 1, t);
+        NDArray padKeys = Scalars.times(Scalars.plus(padding.toType(ai.djl.ndarray.types.DataType.FLOAT32, false), -1), 1e9).reshape(b, 1, 1, t);
         return causal.add(padKeys);
     }
 }

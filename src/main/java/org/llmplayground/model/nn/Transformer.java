@@ -94,13 +94,13 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         NDArray wte = ps.getValue(tokEmb, ids.getDevice(), training);
         NDArray x = Embedding.embedding(ids, wte, SparseFormat.DENSE).head();          // (B, T, d)
         if (config.scaleEmbeddings()) {
-            x = x.mul((float) Math.sqrt(config.embeddingSize()));
+            x = Scalars.times(x, Math.sqrt(config.embeddingSize()));
         }
         if (config.positionEncoding() == PositionEncoding.LEARNED) {
             x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex("0:{}", t)));
         } else if (config.positionEncoding() == PositionEncoding.SINUSOIDAL) {
             float[] table = Positions.sinusoidal((int) t, config.embeddingSize());
-            x = x.add(x.getManager().create(table, new Shape(t, config.embeddingSize())).toDevice(x.getDevice(), false));
+            x = x.add(NativeArrays.floats(x.getManager(), table, new Shape(t, config.embeddingSize()), x.getDevice()));
         }
         x = Ops.dropout(x, config.dropout(), training);
         if (probe != null) {
@@ -123,8 +123,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         int hs = config.headSize();
         float[][] cs = Positions.rope((int) t, hs, config.ropeTheta());
         Shape shape = new Shape(1, 1, t, hs);
-        return new NDArray[]{like.getManager().create(cs[0], shape).toDevice(like.getDevice(), false),
-                like.getManager().create(cs[1], shape).toDevice(like.getDevice(), false)};
+        return new NDArray[]{NativeArrays.floats(like.getManager(), cs[0], shape, like.getDevice()),
+                NativeArrays.floats(like.getManager(), cs[1], shape, like.getDevice())};
     }
 
     private NDArray norm(ParameterStore ps, NDArray x, Parameter weight, Parameter bias, boolean training) {
@@ -212,9 +212,18 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             int heads = config.heads();
             int kvHeads = config.kvHeads();
             int hs = config.headSize();
-            NDArray qh = heads(linear(ps, x, q, qBias, training), b, t, heads, hs);     // (B, H, T, hs)
-            NDArray kh = heads(linear(ps, x, k, kBias, training), b, t, kvHeads, hs);   // (B, Hkv, T, hs)
-            NDArray vh = heads(linear(ps, x, v, vBias, training), b, t, kvHeads, hs);
+            // one matrix product for q, k and v: x (B, T, d) · [Wq/√hs; Wk; Wv]ᵀ → (B, T, d + 2·kv), then split.
+            // Scaling Wq (d × d entries) instead of the scores (B × H × T × T) gives the same QKᵀ/√hs for less work.
+            double scale = 1 / Math.sqrt(hs);
+            NDArray w = Scalars.times(ps.getValue(q, x.getDevice(), training), scale)
+                    .concat(ps.getValue(k, x.getDevice(), training)).concat(ps.getValue(v, x.getDevice(), training));
+            NDArray bias = qBias == null ? null : Scalars.times(ps.getValue(qBias, x.getDevice(), training), scale)
+                    .concat(ps.getValue(kBias, x.getDevice(), training)).concat(ps.getValue(vBias, x.getDevice(), training));
+            long d = config.embeddingSize();
+            NDList qkv = Ops.linear(x, w, bias).split(new long[]{d, d + config.kvSize()}, 2);
+            NDArray qh = heads(qkv.get(0), b, t, heads, hs);                             // (B, H, T, hs), already / √hs
+            NDArray kh = heads(qkv.get(1), b, t, kvHeads, hs);                           // (B, Hkv, T, hs)
+            NDArray vh = heads(qkv.get(2), b, t, kvHeads, hs);
             if (rope != null) {
                 qh = rotate(qh, rope, hs);
                 kh = rotate(kh, rope, hs);
@@ -223,7 +232,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
                 kh = repeatKv(kh, heads / kvHeads);
                 vh = repeatKv(vh, heads / kvHeads);
             }
-            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hs)).add(mask); // (B, H, T, T)
+            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).add(mask); // (B, H, T, T)
             NDArray weights = scores.softmax(-1);
             if (probe != null) {
                 probe.attention(index, weights);
