@@ -38,6 +38,20 @@ public class MemoryBudget {
         }
     }
 
+    /** Throws a 413 {@link BadInputException} when training {@code config} (FP32, AdamW) does not fit. */
+    public MemoryEstimate checkTraining(ModelConfig config, int batch, int sequence, String what) {
+        MemoryEstimate e = MemoryEstimator.estimate(config, Precision.FP32, batch, sequence);
+        long available = available();
+        if (e.training() > available) {
+            throw BadInputException.tooLarge(String.format("Training %s needs about %s (weights %s, gradients %s, AdamW %s, "
+                            + "activations %s at batch %d × %d tokens); only %s is available. Lower batch_size or block_size, "
+                            + "or pick a smaller model.", what, MemoryEstimator.human(e.training()), MemoryEstimator.human(e.weights()),
+                    MemoryEstimator.human(e.gradients()), MemoryEstimator.human(e.optimizerState()),
+                    MemoryEstimator.human(e.activations()), batch, sequence, MemoryEstimator.human(available)));
+        }
+        return e;
+    }
+
     static long osAvailable() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

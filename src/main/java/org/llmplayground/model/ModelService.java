@@ -16,6 +16,7 @@ import org.llmplayground.core.Workspace;
 import org.llmplayground.model.io.ImportedWeights;
 import org.llmplayground.model.io.Llama2cImporter;
 import org.llmplayground.model.io.MinGptImporter;
+import org.llmplayground.model.io.PlaygroundCheckpoint;
 import org.llmplayground.model.io.WeightFormats;
 import org.llmplayground.model.nn.Probe;
 import org.llmplayground.tokenizer.TokenizerService;
@@ -44,6 +45,9 @@ public class ModelService {
     private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
     public static final String SORT_MODEL = "gpt-nano-sort";
     public static final String STORIES_MODEL = "stories260k";
+    /** The character-level GPT the default training config produces, trained with this app (models/shakespeare-char). */
+    public static final String SHAKESPEARE_MODEL = "shakespeare-char";
+    private static final List<String> BUNDLED = List.of(SHAKESPEARE_MODEL, SORT_MODEL, STORIES_MODEL);
     /** Heatmaps beyond this many tokens are unreadable; the API refuses longer inputs to inspect. */
     public static final int MAX_INSPECT_TOKENS = 256;
     private static final int MAX_BUILT = 2;
@@ -51,7 +55,9 @@ public class ModelService {
     private final MemoryBudget budget;
     private final TokenizerService tokenizers;
     private final Path imports;
-    private final Device device;
+    private final Path bundledCopies;
+    private final String wantedDevice;
+    private Device device;
     private final Map<String, LoadedModel> models = new LinkedHashMap<>();
     private int builtCounter;
 
@@ -60,7 +66,8 @@ public class ModelService {
         this.budget = budget;
         this.tokenizers = tokenizers;
         this.imports = workspace.dir("imports");
-        this.device = chooseDevice(device);
+        this.bundledCopies = workspace.dir("cache").resolve("bundled-models");
+        this.wantedDevice = device;
     }
 
     /** "auto": the first GPU when the engine sees one, else the CPU. */
@@ -78,7 +85,11 @@ public class ModelService {
         };
     }
 
-    public Device device() {
+    /** Chosen on first use, so that starting the app does not load the PyTorch engine. */
+    public synchronized Device device() {
+        if (device == null) {
+            device = chooseDevice(wantedDevice);
+        }
         return device;
     }
 
@@ -101,18 +112,92 @@ public class ModelService {
     }
 
     private void loadBundled() {
+        if (models.keySet().containsAll(BUNDLED)) {
+            return;
+        }
+        Device d = device();
+        if (!models.containsKey(SHAKESPEARE_MODEL)) {
+            Path dir = bundledCopy(SHAKESPEARE_MODEL, "checkpoint.json", "model.safetensors");
+            models.put(SHAKESPEARE_MODEL, fromCheckpoint(dir, SHAKESPEARE_MODEL, "Shakespeare (char GPT, trained here)",
+                    "A 4-layer character-level GPT trained with this app's Training lab on Tiny Shakespeare "
+                            + "(configs/shakespeare-char.yaml; see models/shakespeare-char/MODEL_CARD.md)."));
+        }
         if (!models.containsKey(SORT_MODEL)) {
             ImportedWeights w = MinGptImporter.read(Resources.text("bundled/models/gpt-nano-sort/gpt-nano-sort-model.json"));
             models.put(SORT_MODEL, ModelFactory.fromWeights(SORT_MODEL, "gpt-nano sort (minGPT)",
-                    "A 3-layer minGPT trained to sort six digits from 0 to 2 (bundled, from bbycroft/llm-viz).", w, device,
+                    "A 3-layer minGPT trained to sort six digits from 0 to 2 (bundled, from bbycroft/llm-viz).", w, d,
                     TokenCodecs.digits(w.config().vocabSize())));
         }
         if (!models.containsKey(STORIES_MODEL)) {
             ImportedWeights w = Llama2cImporter.read(Resources.bytes("bundled/models/stories260K/stories260K.bin"));
             models.put(STORIES_MODEL, ModelFactory.fromWeights(STORIES_MODEL, "TinyStories 260K (llama2.c)",
                     "A 260K-parameter Llama trained on TinyStories (bundled llama2.c checkpoint). Its 512-token tokenizer "
-                            + "is not available, so it reads token ids.", w, device, TokenCodecs.ids(w.config().vocabSize())));
+                            + "is not available, so it reads token ids.", w, d, TokenCodecs.ids(w.config().vocabSize())));
         }
+    }
+
+    /** The folder of a bundled checkpoint model (shakespeare-char), unpacked into the workspace cache. */
+    public Path bundledCheckpoint(String id) {
+        if (!SHAKESPEARE_MODEL.equals(id)) {
+            throw BadInputException.notFound("'" + id + "' is not a bundled checkpoint; the bundled one is " + SHAKESPEARE_MODEL + ".");
+        }
+        return bundledCopy(id, "checkpoint.json", "model.safetensors");
+    }
+
+    /** Bundled files copied out of the jar into the workspace cache (safetensors are memory-mapped from a file). */
+    private Path bundledCopy(String model, String... files) {
+        Path dir = bundledCopies.resolve(model);
+        try {
+            Files.createDirectories(dir);
+            for (String f : files) {
+                byte[] bytes = Resources.bytes("bundled/models/" + model + "/" + f);
+                Path target = dir.resolve(f);
+                if (!Files.isRegularFile(target) || Files.size(target) != bytes.length || !java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+                    Path tmp = Files.createTempFile(dir, f, ".part");
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot unpack the bundled model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LoadedModel fromCheckpoint(Path dir, String id, String name, String description) {
+        try {
+            ImportedWeights w = PlaygroundCheckpoint.read(dir);
+            return ModelFactory.fromWeights(id, name, description, w, device(), codecFor(PlaygroundCheckpoint.tokenizer(dir)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the checkpoint " + dir.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a Training lab checkpoint folder as model {@code id} (replacing one of that id), for the generator and
+     * the Transformer lab. The memory budget is checked first.
+     */
+    public synchronized LoadedModel.ModelInfo loadCheckpoint(Path dir, String id, String name, String description) {
+        loadBundled();
+        if (BUNDLED.contains(id)) {
+            throw new BadInputException("'" + id + "' is a bundled model's id.");
+        }
+        try {
+            budget.check(PlaygroundCheckpoint.read(dir).config(), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LoadedModel m = fromCheckpoint(dir, id, name, description);
+        LoadedModel previous = models.put(id, m);
+        if (previous != null) {
+            previous.close();
+        }
+        return m.info();
+    }
+
+    /** How a checkpoint's model reads text: its own characters, or a Tokenizer lab tokenizer. */
+    TokenCodec codecFor(TokenizerSpec spec) {
+        return "char".equals(spec.type()) ? new CharVocabulary(spec.chars()) : new TokenizerCodec(tokenizers, spec.id());
     }
 
     /** Initialises a model from a config with random weights (after the memory check); keeps the last two built. */
@@ -122,7 +207,7 @@ public class ModelService {
         budget.check(config, name);
         String id = "built-" + (++builtCounter);
         LoadedModel m = ModelFactory.fresh(id, name, "Built in the Architecture lab from a config; random weights.", config,
-                seed, device, codecFor(config.vocabSize()));
+                seed, device(), codecFor(config.vocabSize()));
         models.put(id, m);
         List<String> built = models.keySet().stream().filter(k -> k.startsWith("built-")).toList();
         for (int i = 0; i < built.size() - MAX_BUILT; i++) {
@@ -166,8 +251,14 @@ public class ModelService {
         }
         budget.check(w.config(), name);
         String id = "import-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        TokenCodec codec;
+        try {
+            codec = PlaygroundCheckpoint.looksLike(path) ? codecFor(PlaygroundCheckpoint.tokenizer(path)) : codecFor(w.config().vocabSize());
+        } catch (IOException e) {
+            throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
+        }
         LoadedModel m = ModelFactory.fromWeights(id, name, "Imported from imports/" + name + " (" + w.format() + ").", w,
-                device, codecFor(w.config().vocabSize()));
+                device(), codec);
         LoadedModel previous = models.put(id, m);
         if (previous != null) {
             previous.close();
@@ -179,7 +270,7 @@ public class ModelService {
     }
 
     public synchronized void unload(String id) {
-        if (id.equals(SORT_MODEL) || id.equals(STORIES_MODEL)) {
+        if (BUNDLED.contains(id)) {
             throw new BadInputException("'" + id + "' is bundled and stays loaded.");
         }
         LoadedModel m = models.remove(id);

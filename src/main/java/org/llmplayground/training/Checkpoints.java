@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.model.TokenizerSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micronaut.core.annotation.Nullable;
@@ -7,6 +8,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import org.llmplayground.model.ModelConfig;
+import org.llmplayground.model.io.PlaygroundCheckpoint;
 import org.llmplayground.model.io.SafetensorsFile;
 import org.llmplayground.model.io.SafetensorsWriter;
 import org.llmplayground.model.io.Tensor;
@@ -37,7 +39,7 @@ import java.util.stream.Stream;
  * rate and the random streams are functions of the step and the seed, so the step restores them too.
  */
 public class Checkpoints {
-    static final String FORMAT = "llm-playground-checkpoint/1";
+    static final String FORMAT = PlaygroundCheckpoint.FORMAT;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .findAndRegisterModules();
 

@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.model.ModelTokenizer;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -26,7 +27,7 @@ import java.util.Map;
 public final class PreparedRun implements AutoCloseable {
     private final TrainingConfig config;
     private final ModelConfig modelConfig;
-    private final TrainingTokenizer tokenizer;
+    private final ModelTokenizer tokenizer;
     private final TokenDataset data;
     private final DataSplit split;
     private final NDManager manager;
@@ -37,7 +38,7 @@ public final class PreparedRun implements AutoCloseable {
     private int startStep;
     private Double bestValLoss;
 
-    private PreparedRun(TrainingConfig config, TrainingTokenizer tokenizer, TokenDataset data, String dataHash, String runId,
+    private PreparedRun(TrainingConfig config, ModelTokenizer tokenizer, TokenDataset data, String dataHash, String runId,
                         Path runDir, Device device) {
         this.config = config;
         this.tokenizer = tokenizer;
@@ -65,7 +66,7 @@ public final class PreparedRun implements AutoCloseable {
     }
 
     /** A fresh run: weights initialised with the config's seed (GPT-2's scheme). */
-    public static PreparedRun create(TrainingConfig config, TrainingTokenizer tokenizer, Path tokenFile, String dataHash,
+    public static PreparedRun create(TrainingConfig config, ModelTokenizer tokenizer, Path tokenFile, String dataHash,
                                      String runId, Path runDir, Device device) throws IOException {
         TokenDataset data = TokenDataset.open(tokenFile);
         try {
@@ -120,7 +121,7 @@ public final class PreparedRun implements AutoCloseable {
         return modelConfig;
     }
 
-    public TrainingTokenizer tokenizer() {
+    public ModelTokenizer tokenizer() {
         return tokenizer;
     }
 

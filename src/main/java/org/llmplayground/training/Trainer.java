@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.model.ModelTokenizer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -96,7 +97,7 @@ public final class Trainer {
     private final NDManager manager;
     private final TokenDataset data;
     private final DataSplit split;
-    private final TrainingTokenizer tokenizer;
+    private final ModelTokenizer tokenizer;
     private final Checkpoints checkpoints;
     private final Checkpoints.Meta metaTemplate;
     private final AdamW optimizer;
@@ -112,7 +113,7 @@ public final class Trainer {
     private int evalsWithoutImprovement;
 
     public Trainer(TrainingConfig config, CausalLm network, NDManager manager, TokenDataset data, DataSplit split,
-                   TrainingTokenizer tokenizer, Checkpoints checkpoints, Checkpoints.Meta metaTemplate, AdamW optimizer,
+                   ModelTokenizer tokenizer, Checkpoints checkpoints, Checkpoints.Meta metaTemplate, AdamW optimizer,
                    Events events, Control control) {
         this.config = config;
         this.network = network;

@@ -61,7 +61,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      * @param earlyStoppingMinDelta  how much lower a val loss must be to count as better (0 = any decrease)
      * @param saveInterval          checkpoint every this many steps (and at the end)
      * @param keepBest              checkpoints kept besides the latest, the best by val loss
-     * @param initFrom              start from these weights instead of random ones: a model id or a checkpoint folder
+     * @param initFrom              start from these weights instead of random ones: the bundled model shakespeare-char or a
+     *                              run's checkpoint as "<run id>/<step>" (a fresh optimizer and step 0)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Training(Integer batchSize, Integer blockSize, Integer gradientAccumulation, Double learningRate,

@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.model.CharVocabulary;
 import ai.djl.Device;
 
 import java.io.IOException;

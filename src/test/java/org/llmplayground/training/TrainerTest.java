@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.model.CharVocabulary;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;

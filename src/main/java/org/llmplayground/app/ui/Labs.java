@@ -4,6 +4,7 @@ import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import org.llmplayground.model.ui.ArchitectureView;
 import org.llmplayground.tokenizer.ui.TokenizerView;
+import org.llmplayground.training.ui.TrainingView;
 
 import java.util.List;
 
@@ -21,7 +22,10 @@ public final class Labs {
                     + "tiktoken and Hugging Face side by side; train your own vocabulary.", TokenizerView.class, VaadinIcon.SPLIT),
             new Lab(2, "Transformer", "Design a transformer and see where its parameters and memory go; build it in DJL; "
                     + "look inside real models: attention heatmaps per head, the residual stream, the next-token distribution.",
-                    ArchitectureView.class, VaadinIcon.CLUSTER));
+                    ArchitectureView.class, VaadinIcon.CLUSTER),
+            new Lab(3, "Training", "Pre-train a GPT from scratch and watch it learn: live loss curves, learning rate, gradient "
+                    + "norm and samples that turn from noise into Shakespeare; pause, resume, compare runs, keep checkpoints.",
+                    TrainingView.class, VaadinIcon.TRENDING_UP));
 
     private Labs() {
     }

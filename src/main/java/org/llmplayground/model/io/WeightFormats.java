@@ -11,10 +11,13 @@ public final class WeightFormats {
     }
 
     /**
-     * A folder with config.json (+ safetensors) is Hugging Face; a .bin whose header fits its size is llama2.c; a
+     * A folder with checkpoint.json is one of this app's checkpoints; a folder with config.json (+ safetensors) is Hugging Face; a .bin whose header fits its size is llama2.c; a
      * .json with a minGPT config is minGPT. Anything else: an {@link IllegalArgumentException} saying what was expected.
      */
     public static ImportedWeights read(Path path) throws IOException {
+        if (PlaygroundCheckpoint.looksLike(path)) {
+            return PlaygroundCheckpoint.read(path);
+        }
         if (HfImporter.looksLike(path)) {
             return HfImporter.read(path);
         }
@@ -30,7 +33,7 @@ public final class WeightFormats {
                 }
             }
         }
-        throw new IllegalArgumentException("Unknown weight format at " + path.getFileName() + ": expected a folder with "
-                + "config.json and model.safetensors (Hugging Face GPT-2 or Llama), a llama2.c .bin checkpoint, or a minGPT .json");
+        throw new IllegalArgumentException("Unknown weight format at " + path.getFileName() + ": expected a checkpoint "
+                + "folder of the Training lab, a folder with config.json and model.safetensors (Hugging Face GPT-2 or Llama), a llama2.c .bin checkpoint, or a minGPT .json");
     }
 }

@@ -4,6 +4,8 @@ import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.Tab;
 import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.micronaut.context.annotation.Prototype;
@@ -18,7 +20,7 @@ import org.llmplayground.tokenizer.TokenizerService;
 @Route(value = "architecture", layout = MainLayout.class)
 @PageTitle("Transformer · LLM Playground")
 @Prototype
-public class ArchitectureView extends VerticalLayout {
+public class ArchitectureView extends VerticalLayout implements BeforeEnterObserver {
     static final String EXPLANATION = "<p><b>Attention</b> lets each position gather information from earlier ones. Every token "
             + "makes a query q, a key k and a value v (three linear maps of its vector). Position i scores every position j ≤ i by "
             + "q<sub>i</sub>·k<sub>j</sub>, and the output is the score-weighted mix of values:"
@@ -57,6 +59,12 @@ public class ArchitectureView extends VerticalLayout {
         tabs.add(inside, lookInside);
         tabs.setWidthFull();
         add(tabs);
+    }
+
+    /** {@code ?model=<id>} (e.g. from the Training lab's "open" on a checkpoint) opens Look inside on that model. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        event.getLocation().getQueryParameters().getSingleParameter("model").ifPresent(this::inspect);
     }
 
     private void inspect(String modelId) {

@@ -1,4 +1,4 @@
-package org.llmplayground.training;
+package org.llmplayground.model;
 
 import io.micronaut.serde.annotation.Serdeable;
 

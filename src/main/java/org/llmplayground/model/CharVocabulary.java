@@ -1,4 +1,4 @@
-package org.llmplayground.training;
+package org.llmplayground.model;
 
 import org.llmplayground.core.BadInputException;
 
@@ -11,7 +11,7 @@ import java.util.Map;
  * uses, sorted (Tiny Shakespeare: 65, from '\n' and ' ' to 'z'); id = position in that list. Small vocabulary, long
  * sequences: the model must learn spelling before words.
  */
-public final class CharVocabulary implements TrainingTokenizer {
+public final class CharVocabulary implements ModelTokenizer, TokenCodec {
     private final int[] codePoints;
     private final Map<Integer, Integer> ids = new HashMap<>();
 
@@ -52,6 +52,22 @@ public final class CharVocabulary implements TrainingTokenizer {
             }
             return id;
         }).toArray();
+    }
+
+    @Override
+    public String inputHint() {
+        return "Text in this model's " + codePoints.length + " characters";
+    }
+
+    /** The character itself; newline, tab and space as visible symbols (⏎ ⇥ ␣) for axis labels. */
+    @Override
+    public String label(int id) {
+        return switch (codePoints[id]) {
+            case '\n' -> "⏎";
+            case '\t' -> "⇥";
+            case ' ' -> "␣";
+            default -> Character.toString(codePoints[id]);
+        };
     }
 
     @Override

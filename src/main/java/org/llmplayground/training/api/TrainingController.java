@@ -1,0 +1,201 @@
+package org.llmplayground.training.api;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.jobs.Subscription;
+import org.llmplayground.model.LoadedModel;
+import org.llmplayground.training.Checkpoints;
+import org.llmplayground.training.Trainer;
+import org.llmplayground.training.TrainingConfigs;
+import org.llmplayground.training.TrainingEstimate;
+import org.llmplayground.training.TrainingRun;
+import org.llmplayground.training.TrainingService;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+
+import java.util.List;
+
+/** REST API of Lab 3. Every method calls {@link TrainingService}, the same service as the Training lab. */
+@Controller("/api/v1/training")
+@Tag(name = "Training", description = "Pre-train a GPT: configs, runs (jobs), live metrics, checkpoints")
+class TrainingController {
+    private final TrainingService service;
+
+    TrainingController(TrainingService service) {
+        this.service = service;
+    }
+
+    /** Which config to run: YAML text, or the name of a config file (default shakespeare-char); name renames the run. */
+    @Serdeable
+    record StartRequest(@Nullable String config, @Nullable String yaml, @Nullable String name) {
+    }
+
+    @Serdeable
+    record ConfigBody(@Nullable String name, @Nullable String yaml) {
+    }
+
+    @Serdeable
+    record ResumeFrom(@Nullable Integer step, @Nullable Integer maxSteps) {
+    }
+
+    // ---------------------------------------------------------------- configs
+
+    @Operation(summary = "List the config files: the bundled examples and the user's own")
+    @Get("/configs")
+    List<TrainingConfigs.ConfigFile> configs() {
+        return service.configs().list();
+    }
+
+    @Operation(summary = "One config file with its YAML")
+    @Get("/configs/{name}")
+    TrainingConfigs.ConfigFile config(@PathVariable String name) {
+        return service.configs().get(name);
+    }
+
+    @Operation(summary = "Create a user config (validated; bundled names are refused)")
+    @Post("/configs")
+    HttpResponse<TrainingConfigs.ConfigFile> createConfig(@Body ConfigBody body) {
+        if (body.name() != null && service.configs().list().stream().anyMatch(c -> c.name().equals(body.name()))) {
+            throw BadInputException.conflict("A config named '" + body.name() + "' exists; use PUT /configs/" + body.name() + " to replace it.");
+        }
+        return HttpResponse.created(service.configs().save(body.name(), body.yaml()));
+    }
+
+    @Operation(summary = "Replace (or create) a user config")
+    @Put("/configs/{name}")
+    TrainingConfigs.ConfigFile saveConfig(@PathVariable String name, @Body ConfigBody body) {
+        return service.configs().save(name, body.yaml());
+    }
+
+    @Operation(summary = "Delete a user config")
+    @Delete("/configs/{name}")
+    HttpResponse<Void> deleteConfig(@PathVariable String name) {
+        service.configs().delete(name);
+        return HttpResponse.noContent();
+    }
+
+    @Operation(summary = "Estimate parameters, memory and time of a config before starting it")
+    @Post("/estimate")
+    TrainingEstimate estimate(@Body StartRequest req) {
+        return service.estimate(service.resolve(req.config(), req.yaml(), req.name()));
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    @Operation(summary = "Start a training run; it queues behind a running one (one at a time)")
+    @Post("/jobs/start")
+    HttpResponse<TrainingRun> start(@Body StartRequest req) {
+        return HttpResponse.accepted().body(service.start(service.resolve(req.config(), req.yaml(), req.name())));
+    }
+
+    @Operation(summary = "All runs, newest first")
+    @Get("/jobs")
+    List<TrainingRun> jobs() {
+        return service.runs();
+    }
+
+    @Operation(summary = "A run's state, latest step metrics, progress and estimated time left")
+    @Get("/jobs/{id}/status")
+    TrainingService.Status status(@PathVariable String id) {
+        return service.status(id);
+    }
+
+    @Operation(summary = "Stop a run after its current step; a checkpoint is saved")
+    @Post("/jobs/{id}/stop")
+    TrainingRun stop(@PathVariable String id) {
+        return service.stop(id);
+    }
+
+    @Operation(summary = "Pause a running run after its current step")
+    @Post("/jobs/{id}/pause")
+    TrainingRun pause(@PathVariable String id) {
+        return service.pause(id);
+    }
+
+    @Operation(summary = "Resume a paused run, or continue a stopped or interrupted one from its latest checkpoint")
+    @Post("/jobs/{id}/resume")
+    TrainingRun resume(@PathVariable String id) {
+        return service.resume(id);
+    }
+
+    @Operation(summary = "Start a new run from one of this run's checkpoints (optionally with a larger max_steps)")
+    @Post("/jobs/{id}/resume-from")
+    HttpResponse<TrainingRun> resumeFrom(@PathVariable String id, @Body ResumeFrom body) {
+        if (body.step() == null) {
+            throw new BadInputException("Give the checkpoint's step, e.g. {\"step\": 500}.");
+        }
+        return HttpResponse.accepted().body(service.resumeFrom(id, body.step(), body.maxSteps()));
+    }
+
+    @Operation(summary = "Delete a run that is not active, with its checkpoints")
+    @Delete("/jobs/{id}")
+    HttpResponse<Void> delete(@PathVariable String id) {
+        service.delete(id);
+        return HttpResponse.noContent();
+    }
+
+    @Operation(summary = "Step metrics after a step (loss, lr, grad norm, tokens/s, step time, memory), for polling")
+    @Get("/jobs/{id}/metrics")
+    List<Trainer.StepMetrics> metrics(@PathVariable String id, @QueryValue(defaultValue = "0") int after,
+                                      @QueryValue(defaultValue = "1000") int limit) {
+        return service.metrics(id, after, limit);
+    }
+
+    @Operation(summary = "Everything a run recorded: step metrics (thinned to maxPoints), evaluations and samples")
+    @Get("/jobs/{id}/metrics/history")
+    TrainingService.History history(@PathVariable String id, @QueryValue(defaultValue = "2000") int maxPoints) {
+        return service.history(id, maxPoints);
+    }
+
+    @Operation(summary = "A run's checkpoints (the latest and the best by val loss)")
+    @Get("/jobs/{id}/checkpoints")
+    List<Checkpoints.Saved> checkpoints(@PathVariable String id) {
+        return service.checkpoints(id);
+    }
+
+    @Operation(summary = "Load a checkpoint as a model for the generator and the Transformer lab")
+    @Post("/jobs/{id}/checkpoints/{step}/open")
+    LoadedModel.ModelInfo open(@PathVariable String id, @PathVariable int step) {
+        return service.openAsModel(id, step);
+    }
+
+    @Operation(summary = "Server-sent events of a run: 'run' (state), 'step', 'eval', 'sample', 'checkpoint', 'warning'")
+    @Get(value = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
+    Publisher<Event<Object>> events(@PathVariable String id) {
+        TrainingRun run = service.run(id); // 404 before the stream starts
+        if (!run.state().isActive()) {
+            return Flux.just(Event.<Object>of(run).name("run"));
+        }
+        return Flux.<Event<Object>>create(sink -> {
+            Subscription sub = service.subscribe(id, e -> {
+                Object payload = switch (e.type()) {
+                    case "step" -> e.step();
+                    case "eval" -> e.eval();
+                    case "sample" -> e.sample();
+                    case "checkpoint" -> e.checkpoint();
+                    case "warning" -> e.message();
+                    default -> e.run();
+                };
+                sink.next(Event.of(payload).name(e.type()));
+                if ("run".equals(e.type()) && e.run() != null && !e.run().state().isActive()) {
+                    sink.complete();
+                }
+            });
+            sink.onDispose(sub::close);
+        });
+    }
+}

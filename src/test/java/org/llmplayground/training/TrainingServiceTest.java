@@ -1,0 +1,240 @@
+package org.llmplayground.training;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Workspace;
+import org.llmplayground.core.jobs.JobRunner;
+import org.llmplayground.data.CorpusStore;
+import org.llmplayground.model.MemoryBudget;
+import org.llmplayground.model.ModelService;
+import org.llmplayground.support.TestApp;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The training service in the running app: runs as jobs, H2 records, queueing, pause/resume/stop, restarts. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingServiceTest implements TestPropertyProvider {
+    /** 40 steps of a 2-layer model: about 2 seconds. */
+    static final String SHORT = """
+            name: short
+            seed: 3
+            model: {num_layers: 2, hidden_size: 32, num_heads: 2, context_length: 32, dropout: 0.1}
+            training: {batch_size: 8, block_size: 32, learning_rate: 0.003, warmup_steps: 5, max_steps: 40, eval_interval: 10,
+                       eval_batches: 2, save_interval: 10, keep_best: 10}
+            sampling: {interval: 20, length: 30}
+            """;
+
+    @Inject
+    TrainingService service;
+    @Inject
+    TrainingConfigs configs;
+    @Inject
+    TrainingStore store;
+    @Inject
+    TrainingData data;
+    @Inject
+    JobRunner jobs;
+    @Inject
+    ModelService models;
+    @Inject
+    MemoryBudget budget;
+    @Inject
+    CorpusStore corpora;
+    @Inject
+    Workspace workspace;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("training-service");
+    }
+
+    private TrainingRun startShort(String name) {
+        return service.start(service.resolve(null, SHORT, name));
+    }
+
+    private TrainingRun await(String id, Predicate<TrainingRun> condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        TrainingRun r = service.run(id);
+        while (!condition.test(r) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            r = service.run(id);
+        }
+        assertThat(condition.test(r)).as("run %s: %s %s", r.name(), r.state(), r.message()).isTrue();
+        return r;
+    }
+
+    private TrainingRun awaitDone(String id) throws InterruptedException {
+        return await(id, r -> !r.state().isActive());
+    }
+
+    private static double[] losses(List<Trainer.StepMetrics> m) {
+        return m.stream().mapToDouble(Trainer.StepMetrics::loss).toArray();
+    }
+
+    @Test
+    void aRunIsRecordedWithEverythingNeededToRepeatIt() throws Exception {
+        TrainingRun started = startShort("recorded");
+        assertThat(started.state()).isIn(TrainingRun.State.QUEUED, TrainingRun.State.RUNNING);
+        TrainingRun done = awaitDone(started.id());
+        assertThat(done.state()).as(done.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(done.message()).isEqualTo("Reached max_steps (40)");
+        assertThat(done.step()).isEqualTo(40);
+        assertThat(done.seed()).isEqualTo(3);
+        assertThat(done.dataHash()).isEqualTo(TrainingData.sha256(corpora.read("tinyshakespeare")));
+        assertThat(done.vocabSize()).isEqualTo(65);
+        assertThat(TrainingConfigs.parse(done.configYaml()).withDefaults()).isEqualTo(service.resolve(null, SHORT, "recorded").withDefaults());
+        List<Trainer.StepMetrics> metrics = service.metrics(done.id(), 0, 1000);
+        assertThat(metrics).extracting(Trainer.StepMetrics::step).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(metrics).allSatisfy(m -> assertThat(m.memoryMb()).isPositive());
+        TrainingService.History h = service.history(done.id(), 0);
+        assertThat(h.evals()).extracting(Trainer.EvalMetrics::step).containsExactly(10, 20, 30, 40);
+        assertThat(h.samples()).extracting(Trainer.Sample::step).containsExactly(20, 40);
+        assertThat(done.bestValLoss()).isEqualTo(h.evals().stream().mapToDouble(Trainer.EvalMetrics::valLoss).min().orElseThrow());
+        assertThat(service.checkpoints(done.id())).extracting(Checkpoints.Saved::step).containsExactly(10, 20, 30, 40);
+        assertThat(service.status(done.id()).progress()).isEqualTo(1.0);
+        assertThat(service.history(done.id(), 10).steps()).hasSizeLessThanOrEqualTo(11).last()
+                .extracting(Trainer.StepMetrics::step).isEqualTo(40);
+        // the same config again: the same losses, from the cached dataset
+        TrainingRun again = awaitDone(startShort("again").id());
+        assertThat(losses(service.metrics(again.id(), 0, 1000))).containsExactly(losses(metrics));
+        assertThat(Files.list(workspace.dir("cache").resolve("datasets")).map(p -> p.getFileName().toString()))
+                .containsOnlyOnce(done.dataHash().substring(0, 16) + "-char");
+        assertThat(data.prepare("tinyshakespeare", "char").cached()).isTrue();
+    }
+
+    @Test
+    void aSecondRunQueuesBehindTheFirstAndPauseResumeStopWork() throws Exception {
+        TrainingRun straight = awaitDone(startShort("straight").id());
+        TrainingRun first = service.start(service.resolve(null, SHORT.replace("max_steps: 40", "max_steps: 100000"), "long"));
+        TrainingRun second = startShort("queued");
+        await(first.id(), r -> r.state() == TrainingRun.State.RUNNING && r.step() > 0 || service.status(r.id()).latest() != null);
+        assertThat(service.run(second.id()).state()).isEqualTo(TrainingRun.State.QUEUED);
+        assertThat(service.run(second.id()).message()).isEqualTo("Queued behind 1 training run");
+
+        service.pause(first.id());
+        TrainingRun paused = await(first.id(), r -> r.state() == TrainingRun.State.PAUSED);
+        assertThat(paused.message()).startsWith("Paused at step ");
+        int pausedAt = service.status(first.id()).latest().step();
+        Thread.sleep(300);
+        assertThat(service.status(first.id()).latest().step()).isEqualTo(pausedAt); // no steps while paused
+        assertThatThrownBy(() -> service.pause(first.id())).hasMessage("Only a running run can be paused; 'long' is paused.");
+
+        service.resume(first.id());
+        await(first.id(), r -> r.state() == TrainingRun.State.RUNNING && service.status(r.id()).latest().step() > pausedAt);
+        service.stop(first.id());
+        TrainingRun stopped = awaitDone(first.id());
+        assertThat(stopped.state()).isEqualTo(TrainingRun.State.STOPPED);
+        assertThat(stopped.message()).startsWith("Stopped at step ").endsWith("; resume continues from its checkpoint");
+        int stopStep = stopped.step();
+        assertThat(service.checkpoints(first.id())).extracting(Checkpoints.Saved::step).contains(stopStep); // saved on stop
+
+        // the queued run went next, then stop → resume of a queued one is refused
+        TrainingRun queuedDone = awaitDone(second.id());
+        assertThat(queuedDone.state()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(losses(service.metrics(queuedDone.id(), 0, 1000))).containsExactly(losses(service.metrics(straight.id(), 0, 1000)));
+        assertThatThrownBy(() -> service.resume(straight.id())).hasMessageContaining("finished");
+        assertThatThrownBy(() -> service.stop(straight.id())).hasMessage("'straight' is not running (it is finished).");
+    }
+
+    /**
+     * A server restart in the middle of a run: the run row says RUNNING at step 25 and its newest checkpoint is step
+     * 20. A new service (as after a restart) shows it as interrupted, and resuming it recomputes steps 21 to 40
+     * exactly as the uninterrupted run did.
+     */
+    @Test
+    void aRunInterruptedByARestartIsShownAndResumesFromItsLastCheckpoint() throws Exception {
+        TrainingRun straight = awaitDone(startShort("uninterrupted").id());
+        String id = java.util.UUID.randomUUID().toString();
+        Path source = workspace.dir("runs").resolve(straight.id()).resolve("checkpoints").resolve("step-0000020");
+        Path target = workspace.dir("runs").resolve(id).resolve("checkpoints").resolve("step-0000020");
+        Files.createDirectories(target);
+        for (String f : List.of("model.safetensors", "optimizer.safetensors", "checkpoint.json")) {
+            Files.copy(source.resolve(f), target.resolve(f));
+        }
+        TrainingRun crashed = new TrainingRun(id, "crashed", null, straight.configYaml(), straight.seed(), straight.corpus(),
+                straight.tokenizer(), straight.dataHash(), straight.vocabSize(), straight.parameters(), straight.device(),
+                TrainingRun.State.RUNNING, "Training", 25, 40, null, null, null, java.time.Instant.now(), java.time.Instant.now(), null);
+        store.insert(crashed);
+        store.addMetrics(id, service.metrics(straight.id(), 0, 25)); // what it had recorded before the crash
+
+        TrainingService afterRestart = new TrainingService(configs, store, data, jobs, models, budget, corpora, workspace);
+        TrainingRun shown = afterRestart.run(id);
+        assertThat(shown.state()).isEqualTo(TrainingRun.State.INTERRUPTED);
+        assertThat(shown.message()).isEqualTo("The server stopped while this run was running at step 25. "
+                + "Resume continues from the checkpoint at step 20.");
+        afterRestart.resume(id);
+        TrainingRun resumed = awaitDoneOn(afterRestart, id);
+        assertThat(resumed.state()).as(resumed.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(losses(afterRestart.metrics(id, 0, 1000))).containsExactly(losses(service.metrics(straight.id(), 0, 1000)));
+        assertThat(afterRestart.history(id, 0).evals()).containsExactlyElementsOf(service.history(straight.id(), 0).evals().subList(2, 4));
+    }
+
+    private static TrainingRun awaitDoneOn(TrainingService s, String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        TrainingRun r = s.run(id);
+        while (r.state().isActive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            r = s.run(id);
+        }
+        return r;
+    }
+
+    @Test
+    void resumeFromHereStartsANewRunFromACheckpointAndCheckpointsOpenAsModels() throws Exception {
+        TrainingRun done = awaitDone(startShort("parent").id());
+        TrainingRun child = service.resumeFrom(done.id(), 20, 60);
+        assertThat(child.parentRun()).isEqualTo(done.id());
+        assertThat(child.parentStep()).isEqualTo(20);
+        assertThat(child.name()).isEqualTo("parent from step 20");
+        TrainingRun childDone = awaitDone(child.id());
+        assertThat(childDone.state()).as(childDone.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(childDone.step()).isEqualTo(60);
+        assertThat(service.metrics(child.id(), 0, 1000)).first().extracting(Trainer.StepMetrics::step).isEqualTo(21);
+        assertThatThrownBy(() -> service.resumeFrom(done.id(), 15, null))
+                .hasMessage("Run '" + done.id() + "' has no checkpoint at step 15. It has: [10, 20, 30, 40].");
+
+        var info = service.openAsModel(done.id(), 40);
+        assertThat(info.id()).isEqualTo("run-" + done.id().substring(0, 8) + "-40");
+        assertThat(info.name()).isEqualTo("parent @ step 40");
+        assertThat(models.get(info.id()).codec().encode("To be")).hasSize(5); // reads characters, as trained
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldNamed() throws Exception {
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT.replace("learning_rate: 0.003", "learning_rate: 0"), null)))
+                .hasMessageStartingWith("Invalid training config: training.learning_rate must be greater than 0");
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT.replace("batch_size: 8", "batch_size: 0"), null)))
+                .hasMessageContaining("training.batch_size must be at least 1 (got 0).");
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT.replace("block_size: 32", "block_size: 64"), null)))
+                .hasMessageContaining("training.block_size (64) is larger than the model's context (model.context_length = 32).");
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT.replace("training: {", "training: {precision: bf16, "), null)))
+                .hasMessage("training.precision bf16 needs a CUDA GPU; this machine trains on the CPU, where DJL's PyTorch engine "
+                        + "crashes on bf16 matrix products. Use precision: fp32.");
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT + "data: {corpus: nothing}\n", null)))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("data.corpus 'nothing' does not exist. Known: tinyshakespeare");
+        assertThatThrownBy(() -> service.resolve(null, "training: {learning_rat: 1}", null))
+                .hasMessageStartingWith("Unknown key 'learning_rat' in training.");
+        assertThatThrownBy(() -> service.resolve("nope", null, null)).hasMessageStartingWith("No config named 'nope'.");
+
+        // a corpus smaller than two blocks: the run fails with the reason, and nothing else is lost
+        var tiny = corpora.upload("tiny.txt", new ByteArrayInputStream("To be or not".getBytes(StandardCharsets.UTF_8)));
+        TrainingRun failed = awaitDone(service.start(service.resolve(null, SHORT + "data: {corpus: " + tiny.id() + "}\n", "tiny")).id());
+        assertThat(failed.state()).isEqualTo(TrainingRun.State.FAILED);
+        assertThat(failed.message()).isEqualTo("The corpus has 12 tokens; training needs at least 2 × (block_size + 1) = 66 "
+                + "(one block for training and one for validation). Use a larger corpus or a smaller block_size.");
+    }
+}
