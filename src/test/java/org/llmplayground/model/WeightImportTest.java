@@ -113,9 +113,19 @@ class WeightImportTest {
     }
 
     @Test
+    void aTrainingCheckpointFolderIsAWeightFormat() throws IOException {
+        ImportedWeights w = WeightFormats.read(Path.of("models/shakespeare-char"));
+        assertThat(w.format()).isEqualTo("llm-playground checkpoint");
+        assertThat(w.config().layers()).isEqualTo(4);
+        assertThat(w.config().vocabSize()).isEqualTo(65);
+        assertThat(w.tensors().get("layers.0.attn.q.weight").shape()).containsExactly(128, 128);
+        assertThat(org.llmplayground.model.io.PlaygroundCheckpoint.tokenizer(Path.of("models/shakespeare-char")).chars()).hasSize(65);
+    }
+
+    @Test
     void unknownAndBrokenFilesAreRefused(@TempDir Path dir) throws IOException {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "hello");
-        assertThatThrownBy(() -> WeightFormats.read(notes)).hasMessageStartingWith("Unknown weight format at notes.txt: expected a folder with config.json");
+        assertThatThrownBy(() -> WeightFormats.read(notes)).hasMessageStartingWith("Unknown weight format at notes.txt: expected a checkpoint folder of the Training lab, a folder with config.json");
         byte[] stories = Files.readAllBytes(Path.of("models/stories260K/stories260K.bin"));
         Path truncated = Files.write(dir.resolve("cut.bin"), Arrays.copyOf(stories, 500_000));
         assertThatThrownBy(() -> WeightFormats.read(truncated))

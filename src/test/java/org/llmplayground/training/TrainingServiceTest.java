@@ -214,6 +214,20 @@ class TrainingServiceTest implements TestPropertyProvider {
     }
 
     @Test
+    void aBpeTokenizerFromTheTokenizerLabWorksToo() throws Exception {
+        TrainingRun run = awaitDone(service.start(service.resolve(null, SHORT.replace("max_steps: 40", "max_steps: 6")
+                + "data: {tokenizer: gpt2}\n", "bpe")).id());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(run.vocabSize()).isEqualTo(50257);
+        double first = service.metrics(run.id(), 0, 1).get(0).loss();
+        assertThat(first).isCloseTo(Math.log(50257), org.assertj.core.api.Assertions.within(0.3)); // ≈ uniform over 50,257 tokens
+        TrainingData.Prepared p = data.prepare("tinyshakespeare", "gpt2");
+        assertThat(p.tokenCount()).isEqualTo(338_025); // GPT-2 tokens of Tiny Shakespeare (as in the Tokenizer lab)
+        assertThat(p.tokens().getFileName().toString()).isEqualTo("tokens.u16");
+        assertThat(service.history(run.id(), 0).samples().get(0).text()).isNotEmpty(); // decoded through GPT-2's tokenizer
+    }
+
+    @Test
     void badInputIsRefusedWithTheFieldNamed() throws Exception {
         assertThatThrownBy(() -> service.start(service.resolve(null, SHORT.replace("learning_rate: 0.003", "learning_rate: 0"), null)))
                 .hasMessageStartingWith("Invalid training config: training.learning_rate must be greater than 0");

@@ -138,7 +138,7 @@ class TransformerApiTest implements TestPropertyProvider {
         assertThat(post("/visualize/attention", Map.of("model", "gpt-nano-sort", "input", "0".repeat(12)), 400).get("message").asText())
                 .isEqualTo("The input has 12 tokens; gpt-nano sort (minGPT) reads at most 11.");
         assertThat(post("/visualize/attention", Map.of("model", "nope", "input", "1"), 404).get("message").asText())
-                .startsWith("Unknown model 'nope'. Loaded: gpt-nano-sort, stories260k");
+                .startsWith("Unknown model 'nope'. Loaded: shakespeare-char, gpt-nano-sort, stories260k");
         assertThat(post("/visualize/attention", Map.of("model", "stories260k", "input", "1, 403, 600"), 400).get("message").asText())
                 .isEqualTo("Token id 600 is outside this model's vocabulary (0 to 511).");
     }

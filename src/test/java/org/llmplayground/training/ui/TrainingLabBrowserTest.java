@@ -1,0 +1,127 @@
+package org.llmplayground.training.ui;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.llmplayground.app.web.JettyServer;
+import org.llmplayground.support.Browser;
+import org.llmplayground.support.TestApp;
+import org.openqa.selenium.Keys;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Training lab in headless Chromium: pick a config, change settings, start a run and see the loss chart and the
+ * status grow by server push while it trains, pause and resume it, see samples and checkpoints, reload the page and
+ * find the run again, and open a checkpoint in the Transformer lab.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainingLabBrowserTest implements TestPropertyProvider {
+    @Inject
+    JettyServer jetty;
+    Browser browser;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("browser-training");
+    }
+
+    @BeforeAll
+    void start() {
+        browser = new Browser();
+        browser.open(jetty.baseUrl() + "/training", "training-start");
+    }
+
+    @AfterAll
+    void stop() {
+        browser.close();
+    }
+
+    void type(String fieldId, String value) {
+        browser.find("#" + fieldId + " input").sendKeys(Keys.chord(Keys.CONTROL, "a"), value, Keys.TAB);
+    }
+
+    /** Points on the chart's given series, as last sent by the server. */
+    int points(String chartId, int series) {
+        Object n = browser.js("const c=document.getElementById(arguments[0])._last;"
+                + "return c && c.series[arguments[1]] ? c.series[arguments[1]].data.length : -1;", chartId, series);
+        return ((Number) n).intValue();
+    }
+
+    String status() {
+        return browser.find("#training-status").getText();
+    }
+
+    @Test
+    @Order(1)
+    void theDefaultConfigIsLoadedAndEstimated() {
+        browser.await(d -> browser.find("#training-config input").getAttribute("value").equals("shakespeare-char"));
+        assertThat(browser.find("#training-layers input").getAttribute("value")).isEqualTo("4");
+        assertThat(browser.find("#training-size input").getAttribute("value")).startsWith("Baby GPT");
+        browser.await(d -> browser.find("#training-estimate").getText().startsWith("Estimate: "));
+        assertThat(browser.find("#training-estimate").getText()).contains("2,048 tokens", "per step", "training memory about");
+        assertThat(browser.find("vaadin-details.pg-explainer").getText()).contains("cross-entropy", "Perplexity", "warm-up",
+                "overfitting");
+        type("training-lr", "0");
+        browser.click("#training-start");
+        browser.await(d -> browser.find("#training-error").getText()
+                .startsWith("Invalid training config: training.learning_rate must be greater than 0 and at most 10 (got 0.0)."));
+    }
+
+    @Test
+    @Order(2)
+    void aRunStreamsItsCurvesByPush() {
+        browser.pick("training-config", "debug");
+        browser.await(d -> browser.find("#training-layers input").getAttribute("value").equals("2"));
+        type("training-name", "browser run");
+        type("training-max-steps", "1500");
+        type("training-eval-interval", "250");
+        type("training-sample-interval", "500");
+        browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
+        browser.click("#training-start");
+        browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
+        // the chart grows while we only watch: updates arrive by server push
+        browser.await(d -> points("training-loss-chart", 0) > 20);
+        int before = points("training-loss-chart", 0);
+        browser.await(d -> points("training-loss-chart", 0) > before + 20);
+        assertThat(status()).startsWith("running · step ");
+        browser.screenshot("training-1-running");
+
+        browser.click("#training-pause");
+        browser.await(d -> status().startsWith("paused · step "));
+        int paused = points("training-loss-chart", 0);
+        browser.click("#training-resume");
+        browser.await(d -> points("training-loss-chart", 0) > paused);
+        browser.await(d -> status().startsWith("finished · step 1,500 of 1,500"));
+        assertThat(points("training-loss-chart", 2)).isEqualTo(6); // val loss at 250, 500, ..., 1500
+        assertThat(points("training-lr-chart", 0)).isGreaterThan(100);
+        browser.await(d -> browser.find("#training-samples").getText().contains("Step 1,500"));
+        assertThat(browser.find("#training-samples").getText()).contains("Step 500", "Step 1,000");
+        browser.await(d -> browser.find("#training-checkpoints").getText().contains("1,500"));
+        browser.screenshot("training-2-finished");
+    }
+
+    @Test
+    @Order(3)
+    void theRunSurvivesAReloadAndItsCheckpointOpensAsAModel() {
+        browser.open(jetty.baseUrl() + "/training", "training-start");
+        browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
+        browser.await(d -> points("training-loss-chart", 0) > 100);
+        assertThat(status()).startsWith("finished · step 1,500 of 1,500");
+        browser.click("#checkpoint-open-1500");
+        browser.await(d -> d.getCurrentUrl().contains("/architecture?model=run-"));
+        browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("browser run @ step 1500"));
+        browser.screenshot("training-3-opened");
+    }
+}
