@@ -43,6 +43,28 @@ public final class Bigram extends AbstractBlock implements CausalLm {
         return Embedding.embedding(ids, ps.getValue(table, ids.getDevice(), training), SparseFormat.DENSE).head();
     }
 
+    /** A bigram needs no cache: the next token depends on the last one only. The cache just counts positions. */
+    @Override
+    public float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        int b = cache.batch();
+        long[] last = new long[b];
+        for (int row = 0; row < b; row++) {
+            last[row] = ids[row * newTokens + newTokens - 1];
+        }
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = NativeArrays.longs(cache.manager(), last, new Shape(b, 1), cache.manager().getDevice());
+            float[] out = logits(ps, x, null, false, null).toFloatArray();
+            cache.advance(newTokens);
+            return out;
+        }
+    }
+
+    @Override
+    public KvCache newCache(ai.djl.ndarray.NDManager manager, int batch) {
+        return new KvCache(manager, 0, batch);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[]{new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};

@@ -15,6 +15,16 @@ public interface CausalLm extends Block {
      */
     NDArray logits(ParameterStore ps, NDArray ids, NDArray padding, boolean training, Probe probe);
 
+    /**
+     * Incremental decoding: runs {@code newTokens} tokens per row ({@code ids} row-major, B × newTokens) after the
+     * tokens already in {@code cache}, extends the cache, and returns the next-token logits after each row's last
+     * token, (B × V) row-major. Gives the same logits as {@link #logits} on the whole sequence.
+     */
+    float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache);
+
+    /** An empty cache for {@code batch} rows, owned by a child of {@code manager}. */
+    KvCache newCache(ai.djl.ndarray.NDManager manager, int batch);
+
     /** Builds the network a config describes (not yet initialised). */
     static CausalLm of(ModelConfig config) {
         return switch (config.validate().architecture()) {

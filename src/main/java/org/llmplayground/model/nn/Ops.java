@@ -52,6 +52,21 @@ final class Ops {
      * softmax gives future positions weight 0. With {@code padding} (B, T; 1 = real token, 0 = pad) the pad keys are
      * masked too, giving (B, 1, T, T). A large finite value instead of −∞ keeps fully masked rows finite.
      */
+    /**
+     * The mask for T new queries at positions past..past+T−1 over past + T keys, (1, 1, T, past + T): query i may see
+     * key j when j ≤ past + i. E.g. past = 2, T = 2: [[0 0 0 −∞], [0 0 0 0]].
+     */
+    static NDArray causalMask(NDArray like, long t, int past) {
+        long keys = past + t;
+        float[] mask = new float[(int) (t * keys)];
+        for (int i = 0; i < t; i++) {
+            for (long j = past + i + 1; j < keys; j++) {
+                mask[(int) (i * keys + j)] = -1e9f;
+            }
+        }
+        return NativeArrays.floats(like.getManager(), mask, new Shape(1, 1, t, keys), like.getDevice());
+    }
+
     static NDArray attentionMask(NDArray like, long t, NDArray padding) {
         float[] mask = new float[(int) (t * t)];
         for (int i = 0; i < t; i++) {

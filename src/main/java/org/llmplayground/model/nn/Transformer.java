@@ -2,6 +2,8 @@ package org.llmplayground.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -91,40 +93,96 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             throw new IllegalArgumentException("The input has " + t + " tokens; this model reads at most "
                     + config.contextLength() + " (its context length).");
         }
+        NDArray x = hidden(ps, ids, padding, training, probe, null);
+        return Ops.linear(x, headWeight(ps, ids, training), null);                    // (B, T, V)
+    }
+
+    /**
+     * Incremental decoding with a {@link KvCache}: the n new tokens of each row (ids row-major, B × n) are placed
+     * after the cached positions; only they go through the layers, attending to the cached keys and values. Returns
+     * the logits after each row's last token, (B × V) row-major, and the cache grows by n. The first call (empty
+     * cache) is the "prefill" of the prompt; then n = 1 per generated token.
+     */
+    @Override
+    public float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        int b = cache.batch();
+        if (ids.length != b * newTokens) {
+            throw new IllegalArgumentException("decode: " + ids.length + " ids for " + b + " rows of " + newTokens);
+        }
+        if (cache.length() + newTokens > config.contextLength()) {
+            throw new IllegalArgumentException("The cache holds " + cache.length() + " tokens; " + newTokens + " more exceed "
+                    + "this model's context of " + config.contextLength() + ".");
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = NativeArrays.longs(cache.manager(), java.util.Arrays.stream(ids).asLongStream().toArray(),
+                    new Shape(b, newTokens), cache.manager().getDevice());
+            NDArray h = hidden(ps, x, null, false, null, cache);                        // (B, n, d)
+            if (newTokens > 1) {
+                h = h.get(new NDIndex(":, -1:, :"));                                    // (B, 1, d): only the last one is scored
+            }
+            float[] out = Ops.linear(h, headWeight(ps, x, false), null).toFloatArray(); // (B, 1, V)
+            cache.advance(newTokens);
+            return out;
+        }
+    }
+
+    @Override
+    public KvCache newCache(NDManager manager, int batch) {
+        return new KvCache(manager, config.layers(), batch);
+    }
+
+    private NDArray headWeight(ParameterStore ps, NDArray ids, boolean training) {
+        return ps.getValue(head == null ? tokEmb : head, ids.getDevice(), training);
+    }
+
+    /**
+     * The residual stream after the last block (and final norm) for tokens at positions past..past+T−1, where past is
+     * the cache length (0 without a cache). (B, T) → (B, T, d).
+     */
+    private NDArray hidden(ParameterStore ps, NDArray ids, NDArray padding, boolean training, Probe probe, KvCache cache) {
+        long t = ids.getShape().get(1);
+        int past = cache == null ? 0 : cache.length();
         NDArray wte = ps.getValue(tokEmb, ids.getDevice(), training);
         NDArray x = Embedding.embedding(ids, wte, SparseFormat.DENSE).head();          // (B, T, d)
         if (config.scaleEmbeddings()) {
             x = Scalars.times(x, Math.sqrt(config.embeddingSize()));
         }
         if (config.positionEncoding() == PositionEncoding.LEARNED) {
-            x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex("0:{}", t)));
+            x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex("{}:{}", past, past + t)));
         } else if (config.positionEncoding() == PositionEncoding.SINUSOIDAL) {
-            float[] table = Positions.sinusoidal((int) t, config.embeddingSize());
-            x = x.add(NativeArrays.floats(x.getManager(), table, new Shape(t, config.embeddingSize()), x.getDevice()));
+            int d = config.embeddingSize();
+            float[] table = lastRows(Positions.sinusoidal((int) (past + t), d), (int) t, d);
+            x = x.add(NativeArrays.floats(x.getManager(), table, new Shape(t, d), x.getDevice()));
         }
         x = Ops.dropout(x, config.dropout(), training);
         if (probe != null) {
             probe.embedded(x);
         }
-        NDArray mask = Ops.attentionMask(x, t, padding);
-        NDArray[] rope = config.positionEncoding() == PositionEncoding.ROPE ? ropeTables(x, t) : null;
+        // one new token attends to everything before it: no mask needed
+        NDArray mask = cache == null ? Ops.attentionMask(x, t, padding) : t == 1 ? null : Ops.causalMask(x, t, past);
+        NDArray[] rope = config.positionEncoding() == PositionEncoding.ROPE ? ropeTables(x, past, t) : null;
         for (Layer layer : layers) {
-            x = layer.forward(ps, x, mask, rope, training, probe);
+            x = layer.forward(ps, x, mask, rope, training, probe, cache);
         }
         if (finalNormWeight != null) {
             x = norm(ps, x, finalNormWeight, finalNormBias, training);
         }
-        NDArray out = head == null ? wte : ps.getValue(head, ids.getDevice(), training);
-        return Ops.linear(x, out, null);                                               // (B, T, V)
+        return x;
     }
 
-    /** cos and sin, each (1, 1, T, hs), for rotating queries and keys. */
-    private NDArray[] ropeTables(NDArray like, long t) {
+    /** The last {@code rows} rows of a row-major table with {@code width} columns. */
+    private static float[] lastRows(float[] table, int rows, int width) {
+        return java.util.Arrays.copyOfRange(table, table.length - rows * width, table.length);
+    }
+
+    /** cos and sin for positions past..past+T−1, each (1, 1, T, hs), for rotating queries and keys. */
+    private NDArray[] ropeTables(NDArray like, int past, long t) {
         int hs = config.headSize();
-        float[][] cs = Positions.rope((int) t, hs, config.ropeTheta());
+        float[][] cs = Positions.rope((int) (past + t), hs, config.ropeTheta());
         Shape shape = new Shape(1, 1, t, hs);
-        return new NDArray[]{NativeArrays.floats(like.getManager(), cs[0], shape, like.getDevice()),
-                NativeArrays.floats(like.getManager(), cs[1], shape, like.getDevice())};
+        return new NDArray[]{NativeArrays.floats(like.getManager(), lastRows(cs[0], (int) t, hs), shape, like.getDevice()),
+                NativeArrays.floats(like.getManager(), lastRows(cs[1], (int) t, hs), shape, like.getDevice())};
     }
 
     private NDArray norm(ParameterStore ps, NDArray x, Parameter weight, Parameter bias, boolean training) {
@@ -191,12 +249,12 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             downBias = b ? param(p + "ffn.down.bias", Parameter.Type.BIAS, Initializer.ZEROS, d) : null;
         }
 
-        NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe) {
+        NDArray forward(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe, KvCache cache) {
             if (config.normPlacement() == NormPlacement.PRE) {
-                x = x.add(attention(ps, norm(ps, x, norm1, norm1Bias, training), mask, rope, training, probe));
+                x = x.add(attention(ps, norm(ps, x, norm1, norm1Bias, training), mask, rope, training, probe, cache));
                 x = x.add(feedForward(ps, norm(ps, x, norm2, norm2Bias, training), training));
             } else {
-                x = norm(ps, x.add(attention(ps, x, mask, rope, training, probe)), norm1, norm1Bias, training);
+                x = norm(ps, x.add(attention(ps, x, mask, rope, training, probe, cache)), norm1, norm1Bias, training);
                 x = norm(ps, x.add(feedForward(ps, x, training)), norm2, norm2Bias, training);
             }
             if (probe != null) {
@@ -205,8 +263,11 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             return x;
         }
 
-        /** Causal self-attention: softmax(QKᵀ/√hs + mask)·V per head, heads concatenated, projected back to d. */
-        NDArray attention(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe) {
+        /**
+         * Causal self-attention: softmax(QKᵀ/√hs + mask)·V per head, heads concatenated, projected back to d. With a
+         * cache, K and V are the cached ones with this call's appended: (B, Hkv, past + T, hs).
+         */
+        NDArray attention(ParameterStore ps, NDArray x, NDArray mask, NDArray[] rope, boolean training, Probe probe, KvCache cache) {
             long b = x.getShape().get(0);
             long t = x.getShape().get(1);
             int heads = config.heads();
@@ -214,13 +275,10 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             int hs = config.headSize();
             // one matrix product for q, k and v: x (B, T, d) · [Wq/√hs; Wk; Wv]ᵀ → (B, T, d + 2·kv), then split.
             // Scaling Wq (d × d entries) instead of the scores (B × H × T × T) gives the same QKᵀ/√hs for less work.
-            double scale = 1 / Math.sqrt(hs);
-            NDArray w = Scalars.times(ps.getValue(q, x.getDevice(), training), scale)
-                    .concat(ps.getValue(k, x.getDevice(), training)).concat(ps.getValue(v, x.getDevice(), training));
-            NDArray bias = qBias == null ? null : Scalars.times(ps.getValue(qBias, x.getDevice(), training), scale)
-                    .concat(ps.getValue(kBias, x.getDevice(), training)).concat(ps.getValue(vBias, x.getDevice(), training));
+            // With a cache the fused matrix is made once per generation instead of once per token.
+            NDArray[] wb = cache == null ? fusedQkv(ps, x, training) : cache.prepared("qkv" + index, () -> fusedQkv(ps, x, false));
             long d = config.embeddingSize();
-            NDList qkv = Ops.linear(x, w, bias).split(new long[]{d, d + config.kvSize()}, 2);
+            NDList qkv = Ops.linear(x, wb[0], wb[1]).split(new long[]{d, d + config.kvSize()}, 2);
             NDArray qh = heads(qkv.get(0), b, t, heads, hs);                             // (B, H, T, hs), already / √hs
             NDArray kh = heads(qkv.get(1), b, t, kvHeads, hs);                           // (B, Hkv, T, hs)
             NDArray vh = heads(qkv.get(2), b, t, kvHeads, hs);
@@ -228,11 +286,21 @@ public final class Transformer extends AbstractBlock implements CausalLm {
                 qh = rotate(qh, rope, hs);
                 kh = rotate(kh, rope, hs);
             }
+            if (cache != null) {
+                if (cache.length() > 0) {
+                    kh = cache.keys(index).concat(kh, 2);                                 // (B, Hkv, past + T, hs)
+                    vh = cache.values(index).concat(vh, 2);
+                }
+                cache.store(index, kh, vh);
+            }
             if (kvHeads < heads) { // each key/value head serves heads / kvHeads query heads
                 kh = repeatKv(kh, heads / kvHeads);
                 vh = repeatKv(vh, heads / kvHeads);
             }
-            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).add(mask); // (B, H, T, T)
+            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));                       // (B, H, T, past + T)
+            if (mask != null) {
+                scores = scores.add(mask);
+            }
             NDArray weights = scores.softmax(-1);
             if (probe != null) {
                 probe.attention(index, weights);
@@ -240,6 +308,16 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             weights = Ops.dropout(weights, config.dropout(), training);
             NDArray y = weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, config.embeddingSize()); // (B, T, d)
             return Ops.dropout(linear(ps, y, o, oBias, training), config.dropout(), training);
+        }
+
+        /** [Wq/√hs; Wk; Wv] (d + 2·kv, d) and the matching bias (or null). */
+        private NDArray[] fusedQkv(ParameterStore ps, NDArray x, boolean training) {
+            double scale = 1 / Math.sqrt(config.headSize());
+            NDArray w = Scalars.times(ps.getValue(q, x.getDevice(), training), scale)
+                    .concat(ps.getValue(k, x.getDevice(), training)).concat(ps.getValue(v, x.getDevice(), training));
+            NDArray bias = qBias == null ? null : Scalars.times(ps.getValue(qBias, x.getDevice(), training), scale)
+                    .concat(ps.getValue(kBias, x.getDevice(), training)).concat(ps.getValue(vBias, x.getDevice(), training));
+            return new NDArray[]{w, bias};
         }
 
         NDArray feedForward(ParameterStore ps, NDArray x, boolean training) {
