@@ -13,6 +13,23 @@ public interface TokenCodec {
     /** A short label for one token, for heatmap axes and distributions. */
     String label(int id);
 
+    /**
+     * The text of a sequence of ids, as generation shows it. Codecs without a text form write one label per token
+     * followed by a space ("2 0 1 "), so the text of a longer sequence always extends the text of its prefix.
+     */
+    default String decode(int[] ids) {
+        StringBuilder b = new StringBuilder();
+        for (int id : ids) {
+            b.append(label(id)).append(' ');
+        }
+        return b.toString();
+    }
+
+    /** The end-of-text token, after which a model's text is over, or −1 when the vocabulary has none. */
+    default int endOfText() {
+        return -1;
+    }
+
     default List<String> labels(int[] ids) {
         java.util.List<String> out = new java.util.ArrayList<>(ids.length);
         for (int id : ids) {

@@ -34,6 +34,32 @@ final class TokenizerCodec implements TokenCodec {
     }
 
     @Override
+    public String decode(int[] ids) {
+        if (ids.length == 0) {
+            return "";
+        }
+        return tokenizers.decode(java.util.Arrays.stream(ids).boxed().toList(), tokenizer).text();
+    }
+
+    /** The id of &lt;|endoftext|&gt; when the tokenizer has it as one special token (GPT-2: 50256). */
+    @Override
+    public int endOfText() {
+        if (endOfText == null) {
+            int found = -1;
+            try {
+                int[] ids = tokenizers.encode("<|endoftext|>", tokenizer, true, PreCleaner.Options.NONE, 16).ids();
+                found = ids.length == 1 ? ids[0] : -1;
+            } catch (RuntimeException e) {
+                found = -1;
+            }
+            endOfText = found;
+        }
+        return endOfText;
+    }
+
+    private volatile Integer endOfText;
+
+    @Override
     public String label(int id) {
         return labels.computeIfAbsent(id, k -> tokenizers.decode(List.of(k), tokenizer).tokens().get(0));
     }

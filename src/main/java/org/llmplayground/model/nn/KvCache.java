@@ -25,7 +25,7 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] keys;
     private final NDArray[] values;
     private final Map<String, NDArray[]> prepared = new HashMap<>();
-    private final int batch;
+    private int batch;
     private int length;
 
     public KvCache(NDManager parent, int layers, int batch) {
@@ -95,11 +95,15 @@ public final class KvCache implements AutoCloseable {
     /**
      * Beam search: row i of the cache becomes old row {@code rows[i]} (a beam continues another beam's prefix).
      * E.g. rows = [0, 0, 2]: beams 0 and 1 both extend old beam 0, beam 2 extends old beam 2, old beam 1 is dropped.
+     * The number of rows may change: [0, 0, 0, 0] turns a prompt prefilled once into four beams.
      */
     public void reorder(int[] rows) {
-        if (rows.length != batch) {
-            throw new IllegalArgumentException("reorder needs " + batch + " rows, got " + rows.length);
+        for (int r : rows) {
+            if (r < 0 || r >= batch) {
+                throw new IllegalArgumentException("reorder: row " + r + " of " + batch);
+            }
         }
+        batch = rows.length;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray index = NativeArrays.longs(manager, java.util.Arrays.stream(rows).asLongStream().toArray(),
