@@ -11,19 +11,19 @@ import java.util.List;
  * {@code perTokenMillis} is the mean time of each later token; {@code windowShifts} counts how often the text outgrew
  * the model's context and the oldest tokens were dropped. Beam search adds its hypotheses and tree.
  */
-@Serdeable
+@Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
 public record GenerationResult(String label, String text, int[] ids, List<String> tokens, double[] probabilities,
                                FinishReason finishReason, int promptTokens, double firstTokenMillis, double perTokenMillis,
                                double totalMillis, double tokensPerSecond, long seed, int windowShifts,
                                List<StepTrace> trace, @Nullable BeamResult beam) {
 
     /** Beam search's n-best list and the tree of every hypothesis it scored. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record BeamResult(List<Hypothesis> hypotheses, List<BeamNode> tree) {
     }
 
     /** A finished hypothesis: score = sum of log-probabilities / length^length_penalty. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Hypothesis(String text, int[] ids, double logProbability, double score) {
     }
 
@@ -31,7 +31,7 @@ public record GenerationResult(String label, String text, int[] ids, List<String
      * One node of the beam tree: a partial hypothesis that was scored at {@code step}, its parent (−1 = the prompt),
      * the token it adds, its cumulative log-probability, and what became of it.
      */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record BeamNode(int id, int parent, int step, int tokenId, String token, double logProbability, Status status) {
     }
 

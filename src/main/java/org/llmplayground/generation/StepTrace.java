@@ -10,15 +10,15 @@ import java.util.function.IntFunction;
  * What one decoding step looked like: the top candidates of the model's distribution and after each processor, and
  * the token that was chosen with its final probability.
  */
-@Serdeable
+@Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
 public record StepTrace(int step, List<Stage> stages, int chosen, String chosenToken, double chosenProbability) {
 
     /** The distribution after one processor ("model" = the raw softmax), as its top-N entries. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Stage(String name, List<Candidate> top, int kept) {
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Candidate(int id, String token, double probability) {
     }
 

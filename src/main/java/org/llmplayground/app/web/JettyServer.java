@@ -22,6 +22,7 @@ import java.nio.file.Files;
  * The one embedded Jetty 12 (EE10), owned by Micronaut. One port serves:
  * <pre>
  *   /api/*       Micronaut controllers (same ApplicationContext as the views)
+ *   /v1/*        the OpenAI-compatible API (the same Micronaut servlet)
  *   /admin/h2/*  H2 web console (password-protected, loopback only) — see {@link AdminConsole}
  *   /static/*    theme CSS and chart script; /webjars/* ECharts
  *   /*           Vaadin (UI and @Push websocket)
@@ -78,6 +79,7 @@ public class JettyServer {
         api.setAsyncSupported(true);
         api.setInitOrder(0);
         web.addServlet(api, "/api/*");
+        web.addServlet(api, "/v1/*"); // the OpenAI-compatible API
 
         ServletHolder vaadin = new ServletHolder("vaadin", VaadinServlet.class);
         vaadin.setAsyncSupported(true);

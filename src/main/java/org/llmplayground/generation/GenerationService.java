@@ -1,0 +1,174 @@
+package org.llmplayground.generation;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.model.LoadedModel;
+import org.llmplayground.model.ModelService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Generation for the Generation lab, the Chat playground and the APIs: checks the request, encodes the prompt with
+ * the model's tokenizer and runs the {@link Generator}. At most {@value #MAX_CONCURRENT} generations run at once (more
+ * get a clear "busy" answer instead of piling up threads); generations on one model take turns step by step.
+ */
+@Singleton
+public class GenerationService {
+    public static final int MAX_CONCURRENT = 4;
+    /** Comparing strategies side by side: at most this many at once. */
+    public static final int MAX_COMPARE = 6;
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationService.class);
+
+    private final ModelService models;
+    private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "generation-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    public GenerationService(ModelService models) {
+        this.models = models;
+    }
+
+    /** The prompt as the model reads it, after the checks every entry point shares. */
+    public record Prepared(LoadedModel model, int[] promptIds, GenerationSettings settings) {
+    }
+
+    public Prepared prepare(String modelId, String prompt, GenerationSettings settings) {
+        if (modelId == null || modelId.isBlank()) {
+            throw new BadInputException("Choose a model: 'model' is missing.");
+        }
+        LoadedModel m = models.get(modelId);
+        if (prompt == null || prompt.isEmpty()) {
+            throw new BadInputException("The prompt is empty: give the model some text to continue.");
+        }
+        settings.validate();
+        int[] ids = m.codec().encode(prompt);
+        if (ids.length == 0) {
+            throw new BadInputException("The prompt gives no tokens for " + m.info().name() + ".");
+        }
+        int context = m.config().contextLength();
+        if (ids.length > context) {
+            throw new BadInputException("The prompt has " + ids.length + " tokens; " + m.info().name() + " reads at most "
+                    + context + " (its context length). Shorten the prompt.");
+        }
+        if (settings.strategy() == GenerationSettings.Strategy.BEAM && ids.length >= context) {
+            throw new BadInputException("Beam search needs room after the prompt: it has " + ids.length + " tokens and the context is " + context + ".");
+        }
+        return new Prepared(m, ids, settings);
+    }
+
+    /** Generates and streams tokens to {@code listener} on the calling thread. */
+    public GenerationResult generate(String modelId, String prompt, GenerationSettings settings, Generator.Listener listener,
+                                     BooleanSupplier cancelled) {
+        Prepared p = prepare(modelId, prompt, settings);
+        return withSlot(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled));
+    }
+
+    /** The same generation on a generation thread; the future completes with the result or the error. */
+    public CompletableFuture<GenerationResult> generateAsync(String modelId, String prompt, GenerationSettings settings,
+                                                             Generator.Listener listener, BooleanSupplier cancelled) {
+        Prepared p = prepare(modelId, prompt, settings); // bad input fails here, before any thread starts
+        return CompletableFuture.supplyAsync(() -> withSlot(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled)), streams);
+    }
+
+    /**
+     * Several strategies on one prompt: all sampling and greedy settings as rows of one batch, each beam search on
+     * its own; results in the order given. Rows of the listener's events are indexes into {@code settings}.
+     */
+    public List<GenerationResult> compare(String modelId, String prompt, List<GenerationSettings> settings, Generator.Listener listener,
+                                          BooleanSupplier cancelled) {
+        if (settings.isEmpty() || settings.size() > MAX_COMPARE) {
+            throw new BadInputException("Compare 1 to " + MAX_COMPARE + " strategies (got " + settings.size() + ").");
+        }
+        List<Prepared> checked = new ArrayList<>();
+        for (GenerationSettings s : settings) {
+            checked.add(prepare(modelId, prompt, s));
+        }
+        LoadedModel m = checked.get(0).model();
+        int[] ids = checked.get(0).promptIds();
+        return withSlot(() -> {
+            Generator g = generator(m);
+            GenerationResult[] out = new GenerationResult[settings.size()];
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < settings.size(); i++) {
+                if (settings.get(i).strategy() != GenerationSettings.Strategy.BEAM) {
+                    rows.add(i);
+                }
+            }
+            if (!rows.isEmpty()) {
+                List<GenerationResult> batch = g.generateRows(ids, rows.stream().map(settings::get).toList(),
+                        e -> listener.token(new TokenEvent(rows.get(e.row()), e.index(), e.id(), e.token(), e.text(), e.probability(), e.trace())),
+                        cancelled);
+                for (int r = 0; r < rows.size(); r++) {
+                    out[rows.get(r)] = batch.get(r);
+                }
+            }
+            for (int i = 0; i < settings.size(); i++) {
+                if (out[i] == null) {
+                    int row = i;
+                    out[i] = g.generate(ids, settings.get(i), e -> listener.token(new TokenEvent(row, e.index(), e.id(), e.token(),
+                            e.text(), e.probability(), e.trace())), cancelled);
+                }
+            }
+            return List.of(out);
+        });
+    }
+
+    public List<LoadedModel.ModelInfo> models() {
+        return models.models();
+    }
+
+    public LoadedModel.ModelInfo model(String id) {
+        return models.get(id).info();
+    }
+
+    /** The model's tokenizer, for counting tokens of a prompt (chat context handling). */
+    public int countTokens(String modelId, String text) {
+        return text.isEmpty() ? 0 : models.get(modelId).codec().encode(text).length;
+    }
+
+    public int contextLength(String modelId) {
+        return models.get(modelId).config().contextLength();
+    }
+
+    private Generator generator(LoadedModel m) {
+        return new Generator(m.network(), m.parameterStore(), m.manager(), m.lock(), m.codec());
+    }
+
+    private <T> T withSlot(java.util.function.Supplier<T> work) {
+        if (!slots.tryAcquire()) {
+            throw new BadInputException("The server is already generating " + MAX_CONCURRENT + " texts; try again when one has finished.", 503);
+        }
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            LOG.warn("Generation failed: {}", e.toString());
+            throw e;
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** How many generations are running now (for tests and the UI). */
+    public int running() {
+        return MAX_CONCURRENT - slots.availablePermits();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        streams.shutdownNow();
+    }
+}
