@@ -2,6 +2,7 @@ package org.llmplayground.app.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import org.llmplayground.generation.ui.GenerationView;
 import org.llmplayground.model.ui.ArchitectureView;
 import org.llmplayground.tokenizer.ui.TokenizerView;
 import org.llmplayground.training.ui.TrainingView;
@@ -25,7 +26,10 @@ public final class Labs {
                     ArchitectureView.class, VaadinIcon.CLUSTER),
             new Lab(3, "Training", "Pre-train a GPT from scratch and watch it learn: live loss curves, learning rate, gradient "
                     + "norm and samples that turn from noise into Shakespeare; pause, resume, compare runs, keep checkpoints.",
-                    TrainingView.class, VaadinIcon.TRENDING_UP));
+                    TrainingView.class, VaadinIcon.TRENDING_UP),
+            new Lab(4, "Generation", "See how a model picks each next token: greedy, sampling with temperature, top-k, top-p and "
+                    + "min-p, penalties, beam search with its tree; tokens coloured by probability; strategies side by side.",
+                    GenerationView.class, VaadinIcon.TEXT_INPUT));
 
     private Labs() {
     }
