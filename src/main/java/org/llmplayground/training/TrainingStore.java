@@ -2,11 +2,10 @@ package org.llmplayground.training;
 
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Jdbc;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -24,11 +23,11 @@ public class TrainingStore {
     private static final String RUN_COLUMNS = "id, name, job_id, config_yaml, seed, corpus, tokenizer, data_hash, vocab_size, parameters, "
             + "device, state, message, step, max_steps, best_val_loss, parent_run, parent_step, created_at, started_at, finished_at";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     /** The pool itself, not Micronaut Data's contextual proxy (which needs a @Transactional caller). */
     public TrainingStore(DataSource dataSource, io.micronaut.jdbc.DataSourceResolver resolver) {
-        this.dataSource = resolver.resolve(dataSource);
+        this.jdbc = new Jdbc(resolver.resolve(dataSource), "Training store");
     }
 
     public void insert(TrainingRun r) {
@@ -87,25 +86,18 @@ public class TrainingStore {
         if (metrics.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("merge into training_metric (run_id, step, loss, lr, grad_norm, tokens_per_second, "
-                     + "step_ms, heap_mb, memory_mb) key (run_id, step) values (?,?,?,?,?,?,?,?,?)")) {
-            for (Trainer.StepMetrics m : metrics) {
-                ps.setString(1, runId);
-                ps.setInt(2, m.step());
-                ps.setDouble(3, m.loss());
-                ps.setDouble(4, m.lr());
-                ps.setDouble(5, m.gradNorm());
-                ps.setDouble(6, m.tokensPerSecond());
-                ps.setDouble(7, m.stepMillis());
-                ps.setDouble(8, m.heapMb());
-                ps.setDouble(9, m.memoryMb());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot store training metrics: " + e.getMessage(), e);
-        }
+        jdbc.batch("merge into training_metric (run_id, step, loss, lr, grad_norm, tokens_per_second, "
+                + "step_ms, heap_mb, memory_mb) key (run_id, step) values (?,?,?,?,?,?,?,?,?)", metrics, (ps, m) -> {
+            ps.setString(1, runId);
+            ps.setInt(2, m.step());
+            ps.setDouble(3, m.loss());
+            ps.setDouble(4, m.lr());
+            ps.setDouble(5, m.gradNorm());
+            ps.setDouble(6, m.tokensPerSecond());
+            ps.setDouble(7, m.stepMillis());
+            ps.setDouble(8, m.heapMb());
+            ps.setDouble(9, m.memoryMb());
+        });
     }
 
     public void addEval(String runId, Trainer.EvalMetrics e) {
@@ -215,38 +207,14 @@ public class TrainingStore {
     }
 
     private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
+        return Jdbc.instant(t);
     }
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    private void update(String sql, Jdbc.Binder binder) {
+        jdbc.update(sql, binder);
     }
 
-    @FunctionalInterface
-    private interface RowReader {
-        void read(ResultSet rs) throws SQLException;
-    }
-
-    private void update(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Training store: " + e.getMessage(), e);
-        }
-    }
-
-    private void query(String sql, Binder binder, RowReader reader) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    reader.read(rs);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Training store: " + e.getMessage(), e);
-        }
+    private void query(String sql, Jdbc.Binder binder, Jdbc.RowReader reader) {
+        jdbc.query(sql, binder, reader);
     }
 }
