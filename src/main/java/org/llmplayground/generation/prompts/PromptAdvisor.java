@@ -40,7 +40,9 @@ public final class PromptAdvisor {
             out.add(new Suggestion("unfilled-variable", "Fill in " + PromptTemplate.variables(p).stream().map(v -> "{{" + v + "}}")
                     .reduce((a, b) -> a + ", " + b).orElse("") + " before sending."));
         }
-        if (!FORMAT.matcher(p).find()) {
+        String lower = p.toLowerCase(Locale.ROOT);
+        boolean fewShot = lower.contains("output:") || lower.contains("a:") && lower.contains("q:");
+        if (!FORMAT.matcher(p).find() && !fewShot) {
             out.add(new Suggestion("no-output-format", "Say what the answer should look like: one word, a list, JSON, at most N sentences."));
         }
         if (p.length() > LONG) {
@@ -56,7 +58,6 @@ public final class PromptAdvisor {
                         + "so instructions and data cannot be confused."));
             }
         }
-        String lower = p.toLowerCase(Locale.ROOT);
         if ((lower.contains("classify") || lower.contains("categor")) && !lower.contains("one of") && !lower.contains(" or ")) {
             out.add(new Suggestion("no-labels", "List the allowed labels (\"one of: positive, negative, neutral\"), or the model invents its own."));
         }
