@@ -208,12 +208,14 @@ public class TrainingView extends VerticalLayout {
         checkpoints.addComponentColumn(c -> {
             Button from = new Button("Resume from here", e -> resumeFrom(c));
             from.setId("checkpoint-resume-" + c.step());
-            Button open = new Button("Open in the Transformer lab", e -> open(c));
+            Button generate = new Button("Open in the generator", e -> open(c, "generation"));
+            generate.setId("checkpoint-generate-" + c.step());
+            Button open = new Button("Open in the Transformer lab", e -> open(c, "architecture"));
             open.setId("checkpoint-open-" + c.step());
-            for (Button b : List.of(from, open)) {
+            for (Button b : List.of(from, generate, open)) {
                 b.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
             }
-            return new HorizontalLayout(from, open);
+            return new HorizontalLayout(from, generate, open);
         }).setHeader("Actions");
         checkpoints.addThemeVariants(GridVariant.LUMO_COMPACT);
         checkpoints.setAllRowsVisible(true);
@@ -284,10 +286,11 @@ public class TrainingView extends VerticalLayout {
         }
     }
 
-    private void open(Checkpoints.Saved c) {
+    /** Loads the checkpoint as a model and opens it in the Generation lab or the Transformer lab. */
+    private void open(Checkpoints.Saved c, String route) {
         String runId = current.id();
         Async.run(this, executor, () -> service.openAsModel(runId, c.step()), info -> getUI().ifPresent(ui ->
-                ui.navigate("architecture", QueryParameters.simple(Map.of("model", info.id())))), error::setText);
+                ui.navigate(route, QueryParameters.simple(Map.of("model", info.id())))), error::setText);
     }
 
     /** Shows a run: its history from H2, then live events if it is active. */

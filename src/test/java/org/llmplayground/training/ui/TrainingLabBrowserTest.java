@@ -123,5 +123,15 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> d.getCurrentUrl().contains("/architecture?model=run-"));
         browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("browser run @ step 1500"));
         browser.screenshot("training-3-opened");
+        // and in the generator: the trained checkpoint writes text there
+        browser.open(jetty.baseUrl() + "/training", "training-start");
+        browser.await(d -> browser.find("#training-checkpoints").getText().contains("1,500"));
+        browser.click("#checkpoint-generate-1500");
+        browser.await(d -> d.getCurrentUrl().contains("/generation?model=run-"));
+        browser.await(d -> browser.find("#gen-model input").getAttribute("value").contains("browser run @ step 1500"));
+        browser.find("#gen-max-tokens input").sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "30",
+                org.openqa.selenium.Keys.TAB);
+        browser.click("#gen-run");
+        browser.await(d -> browser.find("#gen-stats").getText().contains("30 tokens"));
     }
 }
