@@ -5,13 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * What incremental decoding remembers between steps: for every layer the keys and values of all tokens seen so far,
- * each (B, H_kv, T_past, head_size), plus weights prepared once per generation (the fused, pre-scaled QKV matrix).
+ * What incremental decoding remembers between steps: for every layer the keys and values of all tokens seen so far
+ * (keys transposed, (B, H_kv, head_size, T_past); values (B, H_kv, T_past, head_size)).
  * <p>
  * Why: without a cache, producing token t+1 re-runs the whole prefix through every layer, O(T²) work per token. The
  * keys and values of earlier tokens never change (attention is causal), so a step only has to compute q, k, v for the
@@ -24,7 +21,6 @@ public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
-    private final Map<String, NDArray[]> prepared = new HashMap<>();
     private int batch;
     private int length;
 
@@ -74,22 +70,6 @@ public final class KvCache implements AutoCloseable {
             old.close();
         }
         return fresh;
-    }
-
-    /** Arrays computed once per generation (under {@code key}) and reused by every step. */
-    NDArray[] prepared(String key, Supplier<NDArray[]> make) {
-        NDArray[] p = prepared.get(key);
-        if (p == null) {
-            p = make.get();
-            for (NDArray a : p) {
-                if (a != null) {
-                    NDScope.unregister(a);
-                    a.attach(manager);
-                }
-            }
-            prepared.put(key, p);
-        }
-        return p;
     }
 
     /**

@@ -47,6 +47,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     private final Parameter finalNormWeight;
     private final Parameter finalNormBias;
     private final Parameter head;
+    /** Per layer, the fused QKV weight and bias used by {@link #decode}; made on first use and kept with the weights. */
+    private final java.util.Map<Integer, NDArray[]> decodeQkv = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Transformer(ModelConfig config) {
         this.config = config.validate();
@@ -119,7 +121,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
                     new Shape(b, newTokens), cache.manager().getDevice());
             NDArray h = hidden(ps, x, null, false, null, cache);                        // (B, n, d)
             if (newTokens > 1) {
-                h = h.get(new NDIndex(":, -1:, :"));                                    // (B, 1, d): only the last one is scored
+                h = h.get(new NDIndex().addAllDim().addSliceDim(newTokens - 1, newTokens)); // (B, 1, d): only the last one is scored
             }
             float[] out = Ops.linear(h, headWeight(ps, x, false), null).toFloatArray(); // (B, 1, V)
             cache.advance(newTokens);
@@ -130,6 +132,18 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     @Override
     public KvCache newCache(NDManager manager, int batch) {
         return new KvCache(manager, config.layers(), batch);
+    }
+
+    /** Keeps arrays past the current NDScope, owned by the manager of the model's weights. */
+    private NDArray[] keep(NDArray[] arrays) {
+        NDManager owner = tokEmb.getArray().getManager();
+        for (NDArray a : arrays) {
+            if (a != null) {
+                NDScope.unregister(a);
+                a.attach(owner);
+            }
+        }
+        return arrays;
     }
 
     private NDArray headWeight(ParameterStore ps, NDArray ids, boolean training) {
@@ -149,7 +163,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             x = Scalars.times(x, Math.sqrt(config.embeddingSize()));
         }
         if (config.positionEncoding() == PositionEncoding.LEARNED) {
-            x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex("{}:{}", past, past + t)));
+            // rows past..past+T−1 of the table (an NDIndex built directly: parsing "{}:{}" costs more than the slice)
+            x = x.add(ps.getValue(posEmb, ids.getDevice(), training).get(new NDIndex().addSliceDim(past, past + t)));
         } else if (config.positionEncoding() == PositionEncoding.SINUSOIDAL) {
             int d = config.embeddingSize();
             float[] table = lastRows(Positions.sinusoidal((int) (past + t), d), (int) t, d);
@@ -275,29 +290,35 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             int hs = config.headSize();
             // one matrix product for q, k and v: x (B, T, d) · [Wq/√hs; Wk; Wv]ᵀ → (B, T, d + 2·kv), then split.
             // Scaling Wq (d × d entries) instead of the scores (B × H × T × T) gives the same QKᵀ/√hs for less work.
-            // With a cache the fused matrix is made once per generation instead of once per token.
-            NDArray[] wb = cache == null ? fusedQkv(ps, x, training) : cache.prepared("qkv" + index, () -> fusedQkv(ps, x, false));
+            // Training rebuilds the fused matrix each pass (the weights change and autograd must see the concat);
+            // decoding builds it once per model, since inference weights do not change.
+            NDArray[] wb = cache == null ? fusedQkv(ps, x, training) : decodeQkv.computeIfAbsent(index, i -> keep(fusedQkv(ps, x, false)));
             long d = config.embeddingSize();
             NDList qkv = Ops.linear(x, wb[0], wb[1]).split(new long[]{d, d + config.kvSize()}, 2);
-            NDArray qh = heads(qkv.get(0), b, t, heads, hs);                             // (B, H, T, hs), already / √hs
-            NDArray kh = heads(qkv.get(1), b, t, kvHeads, hs);                           // (B, Hkv, T, hs)
-            NDArray vh = heads(qkv.get(2), b, t, kvHeads, hs);
+            // One new token (decoding): (B, 1, n·hs) → (B, n, 1, hs) is a plain reshape, no transpose needed.
+            boolean single = cache != null && t == 1;
+            NDArray qh = single ? qkv.get(0).reshape(b, heads, 1, hs) : heads(qkv.get(0), b, t, heads, hs); // (B, H, T, hs), / √hs
+            NDArray kh = single ? qkv.get(1).reshape(b, kvHeads, 1, hs) : heads(qkv.get(1), b, t, kvHeads, hs); // (B, Hkv, T, hs)
+            NDArray vh = single ? qkv.get(2).reshape(b, kvHeads, 1, hs) : heads(qkv.get(2), b, t, kvHeads, hs);
             if (rope != null) {
                 qh = rotate(qh, rope, hs);
                 kh = rotate(kh, rope, hs);
             }
+            // Kᵀ (B, Hkv, hs, T). The cache keeps keys transposed: a new token's key is one more column, and q·Kᵀ
+            // needs no transpose at each step.
+            NDArray kt = single && rope == null ? kh.reshape(b, kvHeads, hs, 1) : kh.transpose(0, 1, 3, 2);
             if (cache != null) {
                 if (cache.length() > 0) {
-                    kh = cache.keys(index).concat(kh, 2);                                 // (B, Hkv, past + T, hs)
-                    vh = cache.values(index).concat(vh, 2);
+                    kt = cache.keys(index).concat(kt, 3);                                 // (B, Hkv, hs, past + T)
+                    vh = cache.values(index).concat(vh, 2);                               // (B, Hkv, past + T, hs)
                 }
-                cache.store(index, kh, vh);
+                cache.store(index, kt, vh);
             }
             if (kvHeads < heads) { // each key/value head serves heads / kvHeads query heads
-                kh = repeatKv(kh, heads / kvHeads);
+                kt = repeatKv(kt, heads / kvHeads);
                 vh = repeatKv(vh, heads / kvHeads);
             }
-            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));                       // (B, H, T, past + T)
+            NDArray scores = qh.matMul(kt);                                              // (B, H, T, past + T)
             if (mask != null) {
                 scores = scores.add(mask);
             }
@@ -306,7 +327,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
                 probe.attention(index, weights);
             }
             weights = Ops.dropout(weights, config.dropout(), training);
-            NDArray y = weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, config.embeddingSize()); // (B, T, d)
+            NDArray y = single ? weights.matMul(vh).reshape(b, 1, config.embeddingSize())   // (B, 1, d)
+                    : weights.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, config.embeddingSize()); // (B, T, d)
             return Ops.dropout(linear(ps, y, o, oBias, training), config.dropout(), training);
         }
 
