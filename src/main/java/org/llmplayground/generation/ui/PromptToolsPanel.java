@@ -41,6 +41,7 @@ class PromptToolsPanel extends VerticalLayout {
     private final Div advice = new Div();
     private final Span error = new Span();
     private final TextField saveName = new TextField("Save as");
+    private final com.vaadin.flow.component.select.Select<PromptTemplate> versions = new com.vaadin.flow.component.select.Select<>();
 
     PromptToolsPanel(PromptService prompts, Consumer<String> use) {
         this.prompts = prompts;
@@ -51,6 +52,15 @@ class PromptToolsPanel extends VerticalLayout {
         template.setItemLabelGenerator(t -> t.category() + " · " + t.name() + (t.version() > 0 ? " (v" + t.version() + ")" : ""));
         template.addValueChangeListener(e -> {
             if (e.getValue() != null) {
+                load(e.getValue());
+                showVersions(e.getValue());
+            }
+        });
+        versions.setId("prompt-versions");
+        versions.setLabel("Version");
+        versions.setItemLabelGenerator(t -> "v" + t.version() + (t.description().isBlank() ? "" : " · " + t.description()));
+        versions.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
                 load(e.getValue());
             }
         });
@@ -77,7 +87,9 @@ class PromptToolsPanel extends VerticalLayout {
         save.setId("prompt-save");
         HorizontalLayout actions = new HorizontalLayout(useButton, saveName, save);
         actions.setAlignItems(Alignment.BASELINE);
-        add(template, description, text, variables, new Span("Prompt:"), preview, advice, error, actions, fewShot());
+        HorizontalLayout pick = new HorizontalLayout(template, versions);
+        pick.setAlignItems(Alignment.BASELINE);
+        add(pick, description, text, variables, new Span("Prompt:"), preview, advice, error, actions, fewShot());
         refresh(null);
     }
 
@@ -85,6 +97,14 @@ class PromptToolsPanel extends VerticalLayout {
         List<PromptTemplate> all = prompts.templates();
         template.setItems(all);
         all.stream().filter(t -> t.name().equals(select)).reduce((a, b) -> b).or(() -> all.stream().findFirst()).ifPresent(template::setValue);
+    }
+
+    /** The user's templates have versions: the list lets an older one be loaded again. */
+    private void showVersions(PromptTemplate t) {
+        List<PromptTemplate> list = t.version() > 0 ? prompts.versions(t.name()) : List.of();
+        versions.setVisible(!list.isEmpty());
+        versions.setItems(list);
+        list.stream().filter(v -> v.version() == t.version()).findFirst().ifPresent(versions::setValue);
     }
 
     private void load(PromptTemplate t) {

@@ -108,6 +108,20 @@ class InferenceApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void greedyDecodingMatchesPyTorchTokenForToken() throws Exception {
+        // 121 greedy tokens of the bundled model (prompt + text = its 128-character context), from the same weights decoded by src/test/python/bench/decode_kv.py
+        JsonNode golden = JSON.readTree(getClass().getResourceAsStream("/fixtures/generation/shakespeare-greedy.json"));
+        JsonNode r = call("POST", "/api/v1/inference/generate", body("model", MODEL, "prompt", golden.get("prompt").asText(),
+                "strategy", "greedy", "max_new_tokens", 121), 200);
+        List<Integer> ids = new ArrayList<>();
+        r.get("ids").forEach(i -> ids.add(i.asInt()));
+        List<Integer> expected = new ArrayList<>();
+        golden.get("ids").forEach(i -> expected.add(i.asInt()));
+        assertThat(ids).isEqualTo(expected);
+        assertThat(r.get("text").asText()).isEqualTo(golden.get("text").asText());
+    }
+
+    @Test
     void badInputGetsClearMessages() throws Exception {
         String g = "/api/v1/inference/generate";
         assertThat(call("POST", g, body("model", MODEL, "prompt", ""), 400).get("message").asText())

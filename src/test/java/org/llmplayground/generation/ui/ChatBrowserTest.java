@@ -115,6 +115,13 @@ class ChatBrowserTest extends LabBrowserTest {
         browser.click("#fewshot vaadin-details-summary");
         browser.click("#fewshot-build");
         browser.await(d -> browser.find("#prompt-preview").getText().endsWith("Input: The food was cold\nOutput:"));
+        // saved twice under one name: two versions
+        type("prompt-save-name", "my-fewshot");
+        browser.click("#prompt-save");
+        browser.await(d -> browser.find("#prompt-template input").getAttribute("value").equals("mine · my-fewshot (v1)"));
+        browser.click("#prompt-save");
+        browser.await(d -> browser.find("#prompt-template input").getAttribute("value").equals("mine · my-fewshot (v2)"));
+        assertThat(browser.find("#prompt-versions").getText()).contains("v2");
         scrollTo("#chat-tabs");
         browser.screenshot("chat-3-prompt-tools");
         browser.pick("prompt-template", "classification · sentiment");
