@@ -18,6 +18,7 @@ import org.llmplayground.model.io.Llama2cImporter;
 import org.llmplayground.model.io.MinGptImporter;
 import org.llmplayground.model.io.PlaygroundCheckpoint;
 import org.llmplayground.model.io.WeightFormats;
+import org.llmplayground.model.nn.NoGrad;
 import org.llmplayground.model.nn.Probe;
 import org.llmplayground.tokenizer.TokenizerService;
 import org.slf4j.Logger;
@@ -300,7 +301,8 @@ public class ModelService {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     long start = System.nanoTime();
-                    NDArray logits = m.network().logits(m.parameterStore(), m.manager().create(ids, new Shape(1, t)), null, false, null);
+                    NDArray input = m.manager().create(ids, new Shape(1, t));
+                    NDArray logits = NoGrad.run(() -> m.network().logits(m.parameterStore(), input, null, false, null));
                     shape = logits.getShape().getShape();
                     logits.get(new NDIndex("0, -1, 0")).getFloat(); // wait for the result
                     millis[run] = (System.nanoTime() - start) / 1e6;
@@ -329,7 +331,7 @@ public class ModelService {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray x = m.manager().create(java.util.Arrays.stream(ids).asLongStream().toArray(), new Shape(1, t));
-                NDArray logits = m.network().logits(m.parameterStore(), x, null, false, probe);
+                NDArray logits = NoGrad.run(() -> m.network().logits(m.parameterStore(), x, null, false, probe));
                 probs = logits.get(new NDIndex("0, -1")).softmax(-1).toFloatArray();
             }
         }

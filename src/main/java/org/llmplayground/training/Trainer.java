@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import org.llmplayground.model.nn.NoGrad;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.micronaut.serde.annotation.Serdeable;
@@ -269,8 +270,8 @@ public final class Trainer {
 
     /** Mean loss and accuracy on the same {@code eval_batches} batches of train and of val every time. */
     EvalMetrics evaluate(int step) {
-        double[] train = measure(DataSplit.Part.TRAIN);
-        double[] val = measure(DataSplit.Part.VAL);
+        double[] train = NoGrad.run(() -> measure(DataSplit.Part.TRAIN));
+        double[] val = NoGrad.run(() -> measure(DataSplit.Part.VAL));
         lastTrain = train[0];
         lastVal = val[0];
         if (bestVal == null || val[0] < bestVal - config.training().earlyStoppingMinDelta()) {
@@ -309,6 +310,10 @@ public final class Trainer {
 
     /** Samples {@code length} tokens after the prompt: softmax(logits / temperature), drawn with a seeded random. */
     String sample(int step) {
+        return NoGrad.run(() -> sampleText(step));
+    }
+
+    private String sampleText(int step) {
         TrainingConfig.Sampling s = config.sampling();
         List<Integer> ids = new ArrayList<>();
         try {

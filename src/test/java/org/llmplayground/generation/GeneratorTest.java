@@ -48,7 +48,7 @@ class GeneratorTest {
         // sharpen: scale the (tied) embedding so the distributions are far from uniform
         lm.getParameters().forEach(p -> {
             if (p.getKey().equals("tok_emb.weight")) {
-                p.getValue().getArray().muli(manager.create(25f));
+                org.llmplayground.model.nn.NoGrad.run(() -> p.getValue().getArray().muli(manager.create(25f)));
             }
         });
         return lm;

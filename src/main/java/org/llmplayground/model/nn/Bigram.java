@@ -46,6 +46,10 @@ public final class Bigram extends AbstractBlock implements CausalLm {
     /** A bigram needs no cache: the next token depends on the last one only. The cache just counts positions. */
     @Override
     public float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        return NoGrad.run(() -> decodeStep(ps, ids, newTokens, cache));
+    }
+
+    private float[] decodeStep(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
         int b = cache.batch();
         long[] last = new long[b];
         for (int row = 0; row < b; row++) {

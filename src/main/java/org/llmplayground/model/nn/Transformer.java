@@ -107,6 +107,10 @@ public final class Transformer extends AbstractBlock implements CausalLm {
      */
     @Override
     public float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        return NoGrad.run(() -> decodeStep(ps, ids, newTokens, cache));
+    }
+
+    private float[] decodeStep(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
         int b = cache.batch();
         if (ids.length != b * newTokens) {
             throw new IllegalArgumentException("decode: " + ids.length + " ids for " + b + " rows of " + newTokens);

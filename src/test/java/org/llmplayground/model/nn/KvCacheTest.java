@@ -107,6 +107,23 @@ class KvCacheTest {
         }
     }
 
+    /** Grad mode is per thread; NoGrad turns it off for the work and restores what the thread had. */
+    @Test
+    void noGradTurnsAutogradOffAndRestoresIt() throws Exception {
+        boolean[] seen = new boolean[4];
+        Thread t = new Thread(() -> {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            seen[0] = NoGrad.run(ai.djl.pytorch.jni.JniUtils::isGradMode);
+            seen[1] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            seen[2] = NoGrad.run(ai.djl.pytorch.jni.JniUtils::isGradMode);
+            seen[3] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        });
+        t.start();
+        t.join();
+        assertThat(seen).containsExactly(false, true, false, false);
+    }
+
     @Test
     void theCacheStopsAtTheContextLengthAndBigramsNeedNone() {
         ModelConfig c = ModelConfig.gpt2Style().vocabSize(20).contextLength(4).layers(1).heads(1).embeddingSize(4).ffnHiddenSize(8).build();
