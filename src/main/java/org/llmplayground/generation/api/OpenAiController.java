@@ -83,7 +83,7 @@ class OpenAiController {
             GenerationResult r = service.generate(model, prompt, settings, e -> {
             }, () -> false);
             Map<String, Object> choice = chat
-                    ? Map.of("index", 0, "message", Map.of("role", "assistant", "content", r.text()), "finish_reason", r.finishReason().apiName())
+                    ? Map.of("index", 0, "message", Map.of("role", "assistant", "content", r.text().strip()), "finish_reason", r.finishReason().apiName())
                     : Map.of("index", 0, "text", r.text(), "finish_reason", r.finishReason().apiName());
             return HttpResponse.ok(Map.of("id", id, "object", chat ? "chat.completion" : "text_completion", "created", created,
                     "model", model, "choices", List.of(choice), "usage", usage(r)));
@@ -97,10 +97,13 @@ class OpenAiController {
             if (chat) {
                 sink.next(Event.of(chunk(id, object, created, model, Map.of("role", "assistant", "content", ""), null, true)));
             }
+            AtomicBoolean started = new AtomicBoolean(!chat); // a chat reply starts at its first non-blank character
             service.generateAsync(model, prompt, settings, e -> {
-                if (!e.text().isEmpty()) {
-                    sent.addAndGet(e.text().length());
-                    sink.next(Event.of(chunk(id, object, created, model, chat ? Map.of("content", e.text()) : e.text(), null, chat)));
+                sent.addAndGet(e.text().length());
+                String text = started.get() ? e.text() : e.text().stripLeading();
+                if (!text.isEmpty()) {
+                    started.set(true);
+                    sink.next(Event.of(chunk(id, object, created, model, chat ? Map.of("content", text) : text, null, chat)));
                 }
             }, cancelled::get).whenComplete((r, error) -> {
                 if (error != null) {
@@ -108,6 +111,7 @@ class OpenAiController {
                     sink.next(Event.of(Map.of("error", Map.of("message", String.valueOf(cause.getMessage()), "type", "server_error"))));
                 } else {
                     String rest = r.text().length() > sent.get() ? r.text().substring(sent.get()) : "";
+                    rest = chat ? (started.get() ? rest.stripTrailing() : rest.strip()) : rest;
                     Map<String, Object> last = new java.util.HashMap<>(chunk(id, object, created, model,
                             chat ? (rest.isEmpty() ? Map.of() : Map.of("content", rest)) : rest, r.finishReason().apiName(), chat));
                     last.put("usage", usage(r));
