@@ -27,10 +27,13 @@ import java.util.UUID;
 @Singleton
 public class CorpusStore {
     public static final String SHAKESPEARE = "tinyshakespeare";
+    public static final String WIKITEXT = "wikitext-2-valid";
 
     private static final List<Bundled> BUNDLED = List.of(
             new Bundled(SHAKESPEARE, "Tiny Shakespeare (1.1 MB)", "bundled/data/tinyshakespeare/input.txt",
-                    "bundled/data/tinyshakespeare/PROVENANCE.txt"));
+                    "bundled/data/tinyshakespeare/PROVENANCE.txt"),
+            new Bundled(WIKITEXT, "WikiText-2, validation split (1.1 MB, tokenized, <unk> for rare words)",
+                    "bundled/data/wikitext-2/valid.txt", "bundled/data/wikitext-2/PROVENANCE.txt"));
 
     private final CorpusRepository repository;
     private final Path dir;

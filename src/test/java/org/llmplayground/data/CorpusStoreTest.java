@@ -59,4 +59,14 @@ class CorpusStoreTest implements TestPropertyProvider {
         assertThat(store.read(CorpusStore.SHAKESPEARE)).startsWith("First Citizen:\nBefore we proceed any further, hear me speak.");
         assertThat(store.info(CorpusStore.SHAKESPEARE).provenance()).contains("sha256: 86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed");
     }
+
+    @Test
+    void bundledWikitextIsThereWithItsChecksum() throws Exception {
+        String text = store.read(CorpusStore.WIKITEXT);
+        assertThat(text).contains(" = Homarus gammarus = ");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(store.info(CorpusStore.WIKITEXT).provenance()).contains("sha256: " + sha)
+                .contains("CC BY-SA 3.0");
+    }
 }
