@@ -1,0 +1,99 @@
+package org.llmplayground.data.source;
+
+import org.junit.jupiter.api.Test;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.data.clean.Document;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DocumentReaderTest {
+    static final long MB = 1 << 20;
+
+    static List<String> read(byte[] bytes, String name, String field, boolean gzip, DocumentReader.Stats[] stats) {
+        List<String> out = new ArrayList<>();
+        DocumentReader.Stats s = DocumentReader.read(new ByteArrayInputStream(bytes), name, DocumentReader.formatOf(name), field, gzip, 10 * MB,
+                d -> out.add(d.text()));
+        if (stats != null) {
+            stats[0] = s;
+        }
+        return out;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(data);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void textFilesSplitIntoParagraphs() {
+        assertThat(read(utf8("First para\nstill first.\n\n\n  \nSecond.\n"), "a.txt", null, false, null))
+                .containsExactly("First para\nstill first.", "Second.");
+        assertThat(read(new byte[0], "empty.txt", null, false, null)).isEmpty();
+    }
+
+    @Test
+    void jsonlSkipsAndCountsBadLines() {
+        DocumentReader.Stats[] s = new DocumentReader.Stats[1];
+        List<String> docs = read(utf8("{\"text\": \"one\"}\nnot json\n{\"body\": \"x\"}\n\n{\"text\": \"two\", \"id\": 2}\n{\"text\": 3}\n"),
+                "d.jsonl", "text", false, s);
+        assertThat(docs).containsExactly("one", "two");
+        assertThat(s[0].documents()).isEqualTo(2);
+        assertThat(s[0].skipped()).isEqualTo(3);
+        assertThat(s[0].problems()).containsExactly("line 2: not JSON", "line 3: no text field 'text'", "line 6: no text field 'text'");
+    }
+
+    @Test
+    void csvHandlesQuotesCommasAndNewlines() {
+        String csv = "id,text,label\r\n1,plain,a\r\n2,\"with, comma and \"\"quotes\"\"\",b\n3,\"two\nlines\",c\n4\n";
+        DocumentReader.Stats[] s = new DocumentReader.Stats[1];
+        assertThat(read(utf8(csv), "t.csv", "text", false, s)).containsExactly("plain", "with, comma and \"quotes\"", "two\nlines");
+        assertThat(s[0].problems()).containsExactly("record 5: only 1 fields");
+        assertThatThrownBy(() -> read(utf8(csv), "t.csv", "body", false, null)).isInstanceOf(BadInputException.class)
+                .hasMessage("t.csv has no column 'body'. Its columns: id, text, label.");
+    }
+
+    @Test
+    void gzipIsReadAndZipBombsAreStopped() throws IOException {
+        assertThat(read(gzip(utf8("{\"text\": \"zipped\"}\n")), "z.jsonl.gz", "text", true, null)).containsExactly("zipped");
+        byte[] bomb = gzip(new byte[(int) (20 * MB)]); // 20 MB of zeros compress to about 20 KB
+        assertThat(bomb.length).isLessThan(100_000);
+        assertThatThrownBy(() -> read(bomb, "bomb.txt.gz", null, true, null)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("bomb.txt.gz expands to more than 10485760 bytes when decompressed;");
+        assertThatThrownBy(() -> read(utf8("plain text, not gzip"), "fake.txt.gz", null, true, null))
+                .hasMessageStartingWith("fake.txt.gz is not a valid gzip file");
+    }
+
+    @Test
+    void nonUtf8AndUnknownTypesAreRefused() {
+        byte[] latin1 = "caf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> read(latin1, "l.txt", null, false, null)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("l.txt is not UTF-8 text");
+        assertThatThrownBy(() -> DocumentReader.formatOf("data.parquet.zip")).hasMessage(
+                "Unsupported file type 'data.parquet.zip': use .txt, .jsonl, .csv (optionally .gz).");
+        assertThat(DocumentReader.formatOf("X.JSONL.GZ")).isEqualTo(DocumentReader.Format.JSONL);
+    }
+
+    @Test
+    void idsNameTheSourceAndPosition() {
+        List<Document> docs = new ArrayList<>();
+        DocumentReader.read(new ByteArrayInputStream(utf8("{\"t\": \"a\"}\n{\"t\": \"b\"}\n")), "f.jsonl", DocumentReader.Format.JSONL, "t", false,
+                MB, docs::add);
+        assertThat(docs).extracting(Document::id).containsExactly("f.jsonl:1", "f.jsonl:2");
+    }
+}
