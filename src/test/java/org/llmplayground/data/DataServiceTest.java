@@ -1,0 +1,91 @@
+package org.llmplayground.data;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.core.jobs.JobRecord;
+import org.llmplayground.core.jobs.JobRunner;
+import org.llmplayground.core.jobs.JobState;
+import org.llmplayground.data.clean.QualityFilter;
+import org.llmplayground.data.clean.StageReport;
+import org.llmplayground.support.TestApp;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Cleaning the bundled WikiText-2 as a job; the result is a corpus the other labs can use. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DataServiceTest implements TestPropertyProvider {
+    @Inject
+    DataService data;
+    @Inject
+    CorpusStore corpora;
+    @Inject
+    JobRunner jobs;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("data-service");
+    }
+
+    @Test
+    void wikitextIsCleanedAsAJobIntoANewCorpus() throws Exception {
+        QualityFilter q = new QualityFilter(20, 100_000, 3, 10, 0.1, 0.8, 0.9, 0.3, 0, 0.3, 0.2);
+        DataService.CleanRequest r = new DataService.CleanRequest(CorpusStore.WIKITEXT, "wikitext clean", true, Set.of("eng"), true, q, true, true);
+        JobRecord job = data.startClean(r);
+        JobRecord done = jobs.await(job.id(), Duration.ofMinutes(2));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        String id = done.result();
+        String cleaned = corpora.read(id);
+        assertThat(corpora.info(id).name()).isEqualTo("wikitext clean.txt");
+        assertThat(cleaned).contains("Homarus gammarus").doesNotContain(" = = ");  // short heading paragraphs removed
+        assertThat(cleaned.length()).isLessThan(corpora.read(CorpusStore.WIKITEXT).length());
+    }
+
+    @Test
+    void reportsSayWhatEachStageDid() {
+        DataService.CleanRequest r = new DataService.CleanRequest(CorpusStore.WIKITEXT, "wiki-2", true, null, false, QualityFilter.gopher(),
+                true, false);
+        DataService.CleanResult res = data.clean(r, new org.llmplayground.core.jobs.JobContext() {
+            @Override
+            public String jobId() {
+                return "test";
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public void progress(double fraction, String message) {
+            }
+
+            @Override
+            public void publish(Object payload) {
+            }
+        });
+        assertThat(res.stages()).extracting(StageReport.Summary::stage).containsExactly("normalize", "quality", "exact dedup");
+        StageReport.Summary quality = res.stages().get(1);
+        assertThat(quality.reasons()).containsKey("too few words");
+        assertThat(res.documentsOut()).isEqualTo(res.stages().get(2).documentsOut());
+        assertThat(res.documentsIn()).isGreaterThan(res.documentsOut());
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest("nope", "x", true, null, false, null, false, false)))
+                .hasMessageStartingWith("Unknown corpus 'nope'.");
+        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest(CorpusStore.WIKITEXT, "../x", true, null, false, null, false, false)))
+                .hasMessage("Name the cleaned dataset with 1 to 80 letters, digits, spaces, '_', '.' or '-'.");
+        assertThatThrownBy(() -> DataService.stages(new DataService.CleanRequest(CorpusStore.WIKITEXT, "x", false, null, false, null, false, false)))
+                .hasMessage("Choose at least one cleaning stage.");
+    }
+}
