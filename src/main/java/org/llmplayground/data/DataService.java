@@ -58,7 +58,11 @@ public class DataService {
     public JobRecord startClean(CleanRequest r) {
         corpora.info(r.corpus()); // unknown corpus: 404 now, not in the job
         checkName(r.outputName());
-        return jobs.submit(JOB_KIND, "Clean " + r.corpus() + " → " + r.outputName(), "data", ctx -> clean(r, ctx).corpusId());
+        return jobs.submit(JOB_KIND, "Clean " + r.corpus() + " → " + r.outputName(), "data", ctx -> {
+            CleanResult result = clean(r, ctx);
+            ctx.publish(result); // the stage reports reach subscribers (the Data lab) as the job's payload
+            return result.corpusId();
+        });
     }
 
     /** Runs the pipeline now (the job's body; tests call it directly). */

@@ -54,18 +54,19 @@ public final class PreCleaner {
         return new Result(s, List.copyOf(changes));
     }
 
-    static String stripHtml(String s) {
+    /** Visible text of HTML, a line break after each block element; text without markup comes back unchanged. */
+    public static String stripHtml(String s) {
         if (s.indexOf('<') < 0 && s.indexOf('&') < 0) {
             return s; // nothing that looks like markup
         }
         Document doc = Jsoup.parseBodyFragment(s);
         doc.select("script, style, noscript, template").remove();
-        doc.select("br").after("\n");
         doc.select("p, div, li, h1, h2, h3, h4, h5, h6, tr, pre, blockquote").after("\n");
         return doc.body().wholeText();
     }
 
-    static String normalizeWhitespace(String s) {
+    /** Spaces and tabs collapsed, lines trimmed, at most one blank line in a row, {@code \r\n} → {@code \n}. */
+    public static String normalizeWhitespace(String s) {
         String t = s.replace("\r\n", "\n").replace('\r', '\n');
         t = SPACE_RUNS.matcher(t).replaceAll(" ");
         t = LINE_EDGES.matcher(t).replaceAll("");

@@ -208,6 +208,7 @@ public final class Generator {
             double first = n > 0 ? (firstToken - start) / 1e6 : 0;
             double perToken = n > 1 ? (lastToken - firstToken) / 1e6 / (n - 1) : 0;
             int[] ids = generated.toArray();
+            text.finish(ids);
             return new GenerationResult(s.label(), text.text(), ids, codec.labels(ids),
                     probabilities.stream().mapToDouble(Double::doubleValue).toArray(), reason, promptTokens, first, perToken,
                     total, n > 0 ? n / (total / 1000) : 0, seed, windowShifts, List.copyOf(trace), null);

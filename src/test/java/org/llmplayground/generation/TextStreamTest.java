@@ -16,13 +16,41 @@ class TextStreamTest {
         return b.toString();
     }
 
+    /** A byte-level decoder: token i is the i-th byte; "é" is the two bytes C3 A9. */
+    static String bytes(int[] ids) {
+        byte[] table = {(byte) 0xC3, (byte) 0xA9, '!', 'a'};
+        byte[] out = new byte[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = table[ids[i]];
+        }
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void incompleteCharactersWaitForTheirNextToken() {
         // "é" split over two byte tokens: the first decodes to U+FFFD until the second arrives
-        TextStream s = new TextStream(ids -> ids.length == 2 ? "é" : ids.length == 1 ? "\uFFFD" : "é!", List.of());
-        assertThat(s.push(new int[]{0})).isEmpty();
-        assertThat(s.push(new int[]{0, 1})).isEqualTo("é");
-        assertThat(s.push(new int[]{0, 1, 2})).isEqualTo("!");
+        List<Integer> decodedLengths = new java.util.ArrayList<>();
+        TextStream s = new TextStream(ids -> {
+            decodedLengths.add(ids.length);
+            return bytes(ids);
+        }, List.of());
+        assertThat(s.push(new int[]{3})).isEqualTo("a");
+        assertThat(s.push(new int[]{3, 0})).isEmpty();
+        assertThat(s.push(new int[]{3, 0, 1})).isEqualTo("é");
+        assertThat(s.push(new int[]{3, 0, 1, 2})).isEqualTo("!");
+        // each step decodes only the ids since the text was last complete, not the whole sequence
+        assertThat(decodedLengths).containsExactly(1, 1, 2, 1);
+    }
+
+    @Test
+    void theFinalTextIsDecodedWhole() {
+        // a SentencePiece-like decoder drops the leading space of the first piece, so pieces do not concatenate
+        String[] pieces = {"Hello", " world"};
+        TextStream s = new TextStream(ids -> decode(ids, pieces).stripLeading(), List.of());
+        s.push(new int[]{0});
+        s.push(new int[]{0, 1});
+        s.finish(new int[]{0, 1});
+        assertThat(s.text()).isEqualTo("Hello world");
     }
 
     @Test

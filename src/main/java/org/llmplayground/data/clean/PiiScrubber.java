@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces personal data with typed placeholders, so a model cannot learn and repeat it: e-mail addresses
+ * Replaces personal data with a tag naming its type, so a model cannot learn and repeat it: e-mail addresses
  * ({@value #EMAIL}), credit-card numbers ({@value #CARD}: 13–19 digits that pass the Luhn check, so an order number
  * of the same length stays), US social security numbers ({@value #SSN}: ddd-dd-dddd without the never-issued
  * 000/666/9xx areas, 00 groups or 0000 serials), IPv4/IPv6 addresses ({@value #IP}), and phone numbers

@@ -2,6 +2,6 @@
  * The cleaning pipeline of the Data lab: ordered {@link org.llmplayground.data.clean.Stage}s that each see one
  * document at a time (so corpora stream through in bounded memory), change or remove it, and report what they did
  * with examples. Normalisation (HTML, NFKC, control characters, whitespace), Gopher-style quality rules, PII
- * placeholders, and exact deduplication.
+ * type tags ([EMAIL], [PHONE], …), exact and near deduplication, language filtering and the train/val/test split.
  */
 package org.llmplayground.data.clean;

@@ -24,7 +24,7 @@ class CleaningStagesTest {
         StageReport r = new StageReport("normalize");
         Optional<Document> out = stage.apply(doc("<html><body><h1>Title</h1><p>One&nbsp;line.<br>Two</p>"
                 + "<script>var x = 1;</script></body></html>"), r);
-        assertThat(out.orElseThrow().text()).isEqualTo("Title\n\nOne line.\nTwo");
+        assertThat(out.orElseThrow().text()).isEqualTo("Title\nOne line.\nTwo");
         assertThat(stage.apply(doc("ＡＢＣ ﬁne ①"), r).orElseThrow().text()).isEqualTo("ABC fine 1");
         assertThat(stage.apply(doc("a\u0000b\u200Bc\u0007d\te"), r).orElseThrow().text()).isEqualTo("abcd e");
         assertThat(stage.apply(doc("  many   spaces  \r\n\n\n\nnext  "), r).orElseThrow().text()).isEqualTo("many spaces\n\nnext");
