@@ -85,6 +85,49 @@ public class CorpusStore {
         }
     }
 
+    /** The corpus as a stream of UTF-8 bytes, for readers that must not hold a large corpus in memory. */
+    public InputStream open(String id) {
+        for (Bundled b : BUNDLED) {
+            if (b.id.equals(id)) {
+                return new java.io.ByteArrayInputStream(Resources.bytes(b.resource));
+            }
+        }
+        CorpusRecord r = repository.findById(id).orElseThrow(() -> unknown(id));
+        try {
+            return Files.newInputStream(Workspace.resolveInside(dir, r.id() + ".txt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read corpus " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A file for the app to write a new corpus into (the cleaning pipeline's output); {@link #adopt} then lists it.
+     * Lives in the corpora folder, so the final rename is atomic.
+     */
+    public Path newFile() {
+        try {
+            return Files.createTempFile(dir, "new-", ".part");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a corpus file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a file written by the app (see {@link #newFile}) a corpus named {@code name}: moved into place atomically
+     * and listed. No upload limit applies: the app wrote it, as UTF-8.
+     */
+    public CorpusInfo adopt(String name, Path file) {
+        String id = "data-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            long size = Files.size(file);
+            Files.move(file, Workspace.resolveInside(dir, id + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+            repository.save(new CorpusRecord(id, displayName(name), size, Instant.now()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot store the corpus: " + e.getMessage(), e);
+        }
+        return info(id);
+    }
+
     /**
      * Stores an uploaded text file: at most {@link #maxUploadBytes()} bytes, non-empty UTF-8 text. On any refusal
      * nothing is written.
@@ -137,7 +180,10 @@ public class CorpusStore {
         if (bytes < 1024 * 1024) {
             return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
         }
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GB", bytes / (1024.0 * 1024 * 1024));
     }
 
     private record Bundled(String id, String name, String resource, String provenance) {

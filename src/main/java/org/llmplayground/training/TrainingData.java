@@ -28,7 +28,7 @@ import java.util.List;
  * and every later run maps that file instead of tokenizing again.
  */
 @Singleton
-public class TrainingData {
+public class TrainingData implements org.llmplayground.data.TokenFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CorpusStore corpora;
     private final TokenizerService tokenizers;
@@ -109,6 +109,25 @@ public class TrainingData {
                 return tokenizers.decode(java.util.Arrays.stream(ids).boxed().toList(), id).text();
             }
         };
+    }
+
+    @Override
+    public List<String> tokenizers() {
+        return tokenizerChoices();
+    }
+
+    /** Characters (code points) for "char"; otherwise the Tokenizer lab's encoding, without special tokens. */
+    @Override
+    public long countTokens(String text, String tokenizer) {
+        if ("char".equals(tokenizer)) {
+            return text.codePointCount(0, text.length());
+        }
+        return tokenizers.encode(text, tokenizer, false, PreCleaner.Options.NONE, 0).ids().length;
+    }
+
+    @Override
+    public long tokenize(String corpus, String tokenizer) {
+        return prepare(corpus, tokenizer).tokenCount();
     }
 
     public List<String> tokenizerChoices() {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.JobState;
+import org.llmplayground.data.clean.NormalizeStage;
 import org.llmplayground.data.clean.QualityFilter;
 import org.llmplayground.data.clean.StageReport;
 import org.llmplayground.support.TestApp;
@@ -38,7 +39,9 @@ class DataServiceTest implements TestPropertyProvider {
     @Test
     void wikitextIsCleanedAsAJobIntoANewCorpus() throws Exception {
         QualityFilter q = new QualityFilter(20, 100_000, 3, 10, 0.1, 0.8, 0.9, 0.3, 0, 0.3, 0.2);
-        DataService.CleanRequest r = new DataService.CleanRequest(CorpusStore.WIKITEXT, "wikitext clean", true, Set.of("eng"), true, q, true, true);
+        DataService.Stages stages = new DataService.Stages(NormalizeStage.Options.ALL, Set.of("eng"), 0, "US", q, true,
+                DataService.NearDedupSettings.DEFAULTS);
+        DataService.CleanRequest r = new DataService.CleanRequest(DataSource.corpus(CorpusStore.WIKITEXT), "wikitext clean", stages, null);
         JobRecord job = data.startClean(r);
         JobRecord done = jobs.await(job.id(), Duration.ofMinutes(2));
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -51,8 +54,8 @@ class DataServiceTest implements TestPropertyProvider {
 
     @Test
     void reportsSayWhatEachStageDid() {
-        DataService.CleanRequest r = new DataService.CleanRequest(CorpusStore.WIKITEXT, "wiki-2", true, null, false, QualityFilter.gopher(),
-                true, false);
+        DataService.Stages stages = new DataService.Stages(NormalizeStage.Options.ALL, null, 0, null, QualityFilter.gopher(), true, null);
+        DataService.CleanRequest r = new DataService.CleanRequest(DataSource.corpus(CorpusStore.WIKITEXT), "wiki-2", stages, null);
         DataService.CleanResult res = data.clean(r, new org.llmplayground.core.jobs.JobContext() {
             @Override
             public String jobId() {
@@ -81,11 +84,12 @@ class DataServiceTest implements TestPropertyProvider {
 
     @Test
     void badRequestsAreRefused() {
-        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest("nope", "x", true, null, false, null, false, false)))
+        DataService.Stages all = DataService.Stages.all();
+        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest(DataSource.corpus("nope"), "x", all, null)))
                 .hasMessageStartingWith("Unknown corpus 'nope'.");
-        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest(CorpusStore.WIKITEXT, "../x", true, null, false, null, false, false)))
+        assertThatThrownBy(() -> data.startClean(new DataService.CleanRequest(DataSource.corpus(CorpusStore.WIKITEXT), "../x", all, null)))
                 .hasMessage("Name the cleaned dataset with 1 to 80 letters, digits, spaces, '_', '.' or '-'.");
-        assertThatThrownBy(() -> DataService.stages(new DataService.CleanRequest(CorpusStore.WIKITEXT, "x", false, null, false, null, false, false)))
+        assertThatThrownBy(() -> DataService.stages(new DataService.Stages(null, null, 0, null, null, false, null)))
                 .hasMessage("Choose at least one cleaning stage.");
     }
 }

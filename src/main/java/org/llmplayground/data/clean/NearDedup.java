@@ -12,37 +12,42 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Near-duplicate removal with MinHash and LSH, the way large web corpora are deduplicated:
  * <ol>
  *   <li>a document becomes the set of its word n-grams ("shingles"; n = 2: "the cat sat" → {the cat, cat sat});</li>
- *   <li>Lucene's {@link MinHashFilter} hashes every shingle into one of {@code hashes} buckets and keeps each bucket's
- *       smallest hash: the signature. For two sets A and B, a bucket's minimum is the same with probability equal to
- *       their Jaccard similarity |A ∩ B| / |A ∪ B|, so the share of equal positions estimates it (±0.04 with 128);</li>
+ *   <li>Lucene's {@link MinHashFilter} hashes every shingle into one of {@code bands × rows} buckets and keeps each
+ *       bucket's smallest hash: the signature. For two sets A and B, a bucket's minimum is the same with probability
+ *       equal to their Jaccard similarity |A ∩ B| / |A ∪ B|, so the share of equal positions estimates it (±0.04
+ *       with 150 values);</li>
  *   <li>LSH banding finds candidates without comparing every pair: the signature is cut into {@code bands} bands of
  *       {@code rows} values, and documents sharing any whole band are candidates. A pair with similarity J becomes a
- *       candidate with probability 1 − (1 − J^rows)^bands: with 64 bands of 2, 0.45 → 99.9 %, 0.05 → 15 %, 0.01 → 0.6 %;</li>
+ *       candidate with probability 1 − (1 − J^rows)^bands: with 50 bands of 3, J = 0.47 → 99.6 %, 0.35 → 89 %,
+ *       0.05 → 0.6 %, 0.02 → 0.04 % (so a document meets few strangers among a million);</li>
  *   <li>a candidate whose estimated Jaccard reaches {@code threshold} marks the document as a near duplicate of it.</li>
  * </ol>
  * A substitution of 20 % of the words leaves about 64 % of word pairs intact, Jaccard ≈ 0.47; unrelated texts share
- * almost no word pairs. Keeps one signature per kept document (hashes × 8 bytes).
+ * almost no word pairs.
+ * <p>
+ * Memory per kept document: its signature as 16-bit values (300 bytes; two different values are equal by chance
+ * once in 65,536, too rarely to move an estimate) and one int slot per band in {@link IntIntMap}s (about 50 × 8 ×
+ * 1.5 bytes): roughly 1 KB, so a million kept documents need about 1 GB and 300,000 about 300 MB.
  */
-public final class NearDedup implements Stage {
+public final class NearDedup implements KeyedStage<int[]> {
+    private static final int CHUNK = 4096; // documents per signature block
     private final int shingleWords;
     private final int bands;
     private final int rows;
     private final double threshold;
-    private final List<long[]> signatures = new ArrayList<>();
+    private final List<short[]> signatures = new ArrayList<>();
     private final List<String> ids = new ArrayList<>();
-    private final Map<Long, List<Integer>> buckets = new HashMap<>();
+    private final IntIntMap[] index;
     private final Map<Integer, Integer> clusterSizes = new HashMap<>();
+    private int kept;
 
     public NearDedup(int shingleWords, int bands, int rows, double threshold) {
         if (shingleWords < 1 || bands < 1 || rows < 1 || threshold <= 0 || threshold > 1) {
@@ -52,11 +57,15 @@ public final class NearDedup implements Stage {
         this.bands = bands;
         this.rows = rows;
         this.threshold = threshold;
+        this.index = new IntIntMap[bands];
+        for (int b = 0; b < bands; b++) {
+            index[b] = new IntIntMap(1024);
+        }
     }
 
-    /** Word pairs, 64 bands × 2 rows = 128 hashes, Jaccard ≥ 0.35. */
+    /** Word pairs, 50 bands × 3 rows = 150 hashes, Jaccard ≥ 0.35. */
     public static NearDedup defaults() {
-        return new NearDedup(2, 64, 2, 0.35);
+        return new NearDedup(2, 50, 3, 0.35);
     }
 
     @Override
@@ -68,39 +77,57 @@ public final class NearDedup implements Stage {
     public record Match(String keptId, double jaccard) {
     }
 
+    /** A kept document and how many near duplicates of it were removed. */
+    public record Cluster(String keptId, int removed) {
+    }
+
     @Override
-    public synchronized Optional<Document> apply(Document d, StageReport report) {
-        long[] sig = signature(d.text());
+    public int[] key(Document d) {
+        return signature(d.text());
+    }
+
+    @Override
+    public synchronized Optional<Document> decide(Document d, int[] sig, StageReport report) {
+        if (sig.length == 0) {
+            return Optional.of(d); // no words: nothing to compare
+        }
         Optional<Match> match = bestMatch(sig);
         if (match.isPresent()) {
-            report.removed(d, "near duplicate");
+            report.removed(d, "near duplicate", String.format(java.util.Locale.ROOT, "near duplicate of %s, Jaccard ≈ %.2f",
+                    match.get().keptId(), match.get().jaccard()));
             return Optional.empty();
         }
-        int index = signatures.size();
-        signatures.add(sig);
+        int doc = kept++;
+        if (doc % CHUNK == 0) {
+            signatures.add(new short[CHUNK * sig.length]);
+        }
+        short[] block = signatures.get(doc / CHUNK);
+        int offset = (doc % CHUNK) * sig.length;
+        for (int i = 0; i < sig.length; i++) {
+            block[offset + i] = (short) sig[i];
+        }
         ids.add(d.id());
         for (int b = 0; b < bands; b++) {
-            buckets.computeIfAbsent(bandKey(sig, b), k -> new ArrayList<>(1)).add(index);
+            index[b].putIfAbsent(bandKey(sig, b), doc);
         }
         return Optional.of(d);
     }
 
-    /** The most similar kept document at or above the threshold, if any. */
-    Optional<Match> bestMatch(long[] sig) {
-        Set<Integer> candidates = new LinkedHashSet<>();
-        for (int b = 0; b < bands; b++) {
-            List<Integer> in = buckets.get(bandKey(sig, b));
-            if (in != null) {
-                candidates.addAll(in);
-            }
-        }
+    /**
+     * The most similar kept document at or above the threshold, if any. Each band holds the first kept document
+     * with that band value; a later kept document with the same value is still found through its other bands.
+     */
+    Optional<Match> bestMatch(int[] sig) {
         int best = -1;
         double bestJ = 0;
-        for (int c : candidates) {
-            double j = jaccard(sig, signatures.get(c));
-            if (j >= threshold && j > bestJ) {
-                best = c;
-                bestJ = j;
+        for (int b = 0; b < bands; b++) {
+            int c = index[b].get(bandKey(sig, b));
+            if (c >= 0 && c != best) {
+                double j = jaccard(sig, c);
+                if (j >= threshold && j > bestJ) {
+                    best = c;
+                    bestJ = j;
+                }
             }
         }
         if (best >= 0) {
@@ -110,13 +137,30 @@ public final class NearDedup implements Stage {
         return Optional.empty();
     }
 
+    private double jaccard(int[] sig, int doc) {
+        short[] block = signatures.get(doc / CHUNK);
+        int offset = (doc % CHUNK) * sig.length;
+        int same = 0;
+        for (int i = 0; i < sig.length; i++) {
+            same += block[offset + i] == (short) sig[i] ? 1 : 0;
+        }
+        return (double) same / sig.length;
+    }
+
     /** Kept documents that had at least one near duplicate removed: the clusters. */
     public synchronized int clusters() {
         return clusterSizes.size();
     }
 
+    /** The largest clusters, biggest first. */
+    public synchronized List<Cluster> largestClusters(int n) {
+        return clusterSizes.entrySet().stream().sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(e -> new Cluster(ids.get(e.getKey()), e.getValue())).toList();
+    }
+
     /** Share of equal positions of two signatures: the MinHash estimate of the Jaccard similarity. */
-    public static double jaccard(long[] a, long[] b) {
+    public static double jaccard(int[] a, int[] b) {
         int same = 0;
         for (int i = 0; i < a.length; i++) {
             same += a[i] == b[i] ? 1 : 0;
@@ -124,19 +168,20 @@ public final class NearDedup implements Stage {
         return (double) same / a.length;
     }
 
-    private long bandKey(long[] sig, int band) {
-        long h = 0x9E3779B97F4A7C15L * (band + 1);
+    private int bandKey(int[] sig, int band) {
+        int h = 0x9E3779B9 * (band + 1);
         for (int r = 0; r < rows; r++) {
-            h = (h ^ sig[band * rows + r]) * 0x100000001B3L;
+            h = (h ^ sig[band * rows + r]) * 0x01000193;
         }
         return h;
     }
 
-    /** bands × rows MinHash values of the text's word shingles (lower-cased). */
-    public long[] signature(String text) {
-        long[] sig = new long[bands * rows];
+    /** bands × rows MinHash values of the text's word shingles (lower-cased); empty when the text has no words. */
+    public int[] signature(String text) {
+        int[] sig = new int[bands * rows];
+        int i = 0;
         try (WhitespaceTokenizer tokenizer = new WhitespaceTokenizer()) {
-            tokenizer.setReader(new StringReader(text.toLowerCase(Locale.ROOT)));
+            tokenizer.setReader(new StringReader(text));
             TokenStream stream = new LowerCaseFilter(tokenizer);
             if (shingleWords > 1) {
                 ShingleFilter shingles = new ShingleFilter(stream, shingleWords, shingleWords);
@@ -147,7 +192,6 @@ public final class NearDedup implements Stage {
             try (TokenStream minhash = new MinHashFilter(stream, 1, sig.length, 1, true)) {
                 CharTermAttribute term = minhash.addAttribute(CharTermAttribute.class);
                 minhash.reset();
-                int i = 0;
                 while (minhash.incrementToken() && i < sig.length) {
                     sig[i++] = hash(term);
                 }
@@ -156,14 +200,14 @@ public final class NearDedup implements Stage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return sig;
+        return i == 0 ? new int[0] : sig;
     }
 
     /** FNV-1a over the term's characters (MinHashFilter writes each bucket's hash as a short string). */
-    private static long hash(CharTermAttribute t) {
-        long h = 0xcbf29ce484222325L;
+    private static int hash(CharTermAttribute t) {
+        int h = 0x811c9dc5;
         for (int i = 0; i < t.length(); i++) {
-            h = (h ^ t.charAt(i)) * 0x100000001b3L;
+            h = (h ^ t.charAt(i)) * 0x01000193;
         }
         return h;
     }

@@ -14,6 +14,18 @@ import java.util.regex.Pattern;
  */
 public final class NormalizeStage implements Stage {
     private static final Pattern TAG = Pattern.compile("<(?i)(html|body|p|div|br|span|a|script|style|table|li|h[1-6])\\b");
+    /** Whether the text has a character {@link #CONTROL} would remove (or a \r): a scan, so clean text skips the regex. */
+    private static boolean hasControl(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || (c >= 0x80 && c <= 0x9F) || (c >= '\u200B' && c <= '\u200F')
+                    || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2060' && c <= '\u2064') || c == '\uFEFF') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\t\\n]]|[\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\uFEFF]");
 
     /** Which parts run. */
@@ -35,7 +47,7 @@ public final class NormalizeStage implements Stage {
     @Override
     public Optional<Document> apply(Document d, StageReport report) {
         String t = d.text();
-        if (options.html() && TAG.matcher(t).find()) {
+        if (options.html() && t.indexOf('<') >= 0 && TAG.matcher(t).find()) {
             String text = PreCleaner.stripHtml(t);
             report.changed(d, text, "html", 1);
             t = text;
@@ -45,7 +57,7 @@ public final class NormalizeStage implements Stage {
             report.changed(d, text, "nfkc", 1);
             t = text;
         }
-        if (options.control()) {
+        if (options.control() && hasControl(t)) {
             // line ends first: a Windows "\r\n" is a newline, not a control character to drop
             String text = CONTROL.matcher(t.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("");
             long removed = CONTROL.matcher(t.replace("\r\n", "\n").replace('\r', '\n')).results().count();

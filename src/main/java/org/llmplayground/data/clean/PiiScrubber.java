@@ -76,17 +76,26 @@ public final class PiiScrubber implements Stage {
     /** The PII in a text as non-overlapping spans, earliest first (an earlier, longer hit wins an overlap). */
     List<Hit> find(String t) {
         List<Hit> all = new ArrayList<>();
-        collect(all, EMAIL_CANDIDATE.matcher(t), EMAIL, m -> EmailValidator.getInstance().isValid(m.group()));
-        collect(all, SSN_CANDIDATE.matcher(t), SSN, m -> validSsn(m.group(1), m.group(2), m.group(3)));
-        collect(all, CARD_CANDIDATE.matcher(t), CARD, m -> {
-            String digits = m.group().replaceAll("[ -]", "");
-            return digits.length() >= 13 && digits.length() <= 19 && LuhnCheckDigit.LUHN_CHECK_DIGIT.isValid(digits);
-        });
-        collect(all, IPV4_CANDIDATE.matcher(t), IP, m -> InetAddressValidator.getInstance().isValidInet4Address(m.group()));
-        collect(all, IPV6_CANDIDATE.matcher(t), IP, m -> m.group().contains("::") || m.group().chars().filter(c -> c == ':').count() == 7
-                ? InetAddressValidator.getInstance().isValidInet6Address(m.group()) : false);
-        for (PhoneNumberMatch m : phones.findNumbers(t, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-            all.add(new Hit(m.start(), m.end(), PHONE));
+        // cheap scans first: most prose has no '@', no ':' and no run of 7 digits, and then skips the patterns
+        if (t.indexOf('@') >= 0) {
+            collect(all, EMAIL_CANDIDATE.matcher(t), EMAIL, m -> EmailValidator.getInstance().isValid(m.group()));
+        }
+        if (longestDigitRun(t) >= 7) { // SSN 9, cards 13+, phone numbers 7+ digits
+            collect(all, SSN_CANDIDATE.matcher(t), SSN, m -> validSsn(m.group(1), m.group(2), m.group(3)));
+            collect(all, CARD_CANDIDATE.matcher(t), CARD, m -> {
+                String digits = m.group().replaceAll("[ -]", "");
+                return digits.length() >= 13 && digits.length() <= 19 && LuhnCheckDigit.LUHN_CHECK_DIGIT.isValid(digits);
+            });
+            for (PhoneNumberMatch m : phones.findNumbers(t, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
+                all.add(new Hit(m.start(), m.end(), PHONE));
+            }
+        }
+        if (hasDigitDotDigit(t)) {
+            collect(all, IPV4_CANDIDATE.matcher(t), IP, m -> InetAddressValidator.getInstance().isValidInet4Address(m.group()));
+        }
+        if (t.indexOf(':') >= 0) {
+            collect(all, IPV6_CANDIDATE.matcher(t), IP, m -> m.group().contains("::") || m.group().chars().filter(c -> c == ':').count() == 7
+                    ? InetAddressValidator.getInstance().isValidInet6Address(m.group()) : false);
         }
         all.sort(Comparator.comparingInt(Hit::start).thenComparing(Comparator.comparingInt(Hit::end).reversed()));
         List<Hit> kept = new ArrayList<>();
@@ -98,6 +107,39 @@ public final class PiiScrubber implements Stage {
             }
         }
         return kept;
+    }
+
+    /**
+     * The most digits in one number-like run: digits joined by at most two separators in a row (space, - . ( ) / +),
+     * so "+1 (212) 555-0123" counts 11 and "in 1999 and 2004" counts 4 ("and" ends the run).
+     */
+    static int longestDigitRun(String t) {
+        int best = 0;
+        int digits = 0;
+        int separators = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+                separators = 0;
+                best = Math.max(best, digits);
+            } else if ((c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+') && ++separators <= 2) {
+                continue;
+            } else {
+                digits = 0;
+                separators = 0;
+            }
+        }
+        return best;
+    }
+
+    private static boolean hasDigitDotDigit(String t) {
+        for (int i = t.indexOf('.'); i > 0 && i + 1 < t.length(); i = t.indexOf('.', i + 1)) {
+            if (Character.isDigit(t.charAt(i - 1)) && Character.isDigit(t.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private interface Check {

@@ -2,6 +2,7 @@ package org.llmplayground.data.clean;
 
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,9 +52,12 @@ public record QualityFilter(int minWords, int maxWords, double minMeanWordLength
         return Optional.of(d);
     }
 
-    /** The name of the first rule the text fails, or null when it passes them all. */
+    /**
+     * The name of the first rule the text fails, or null when it passes them all. Plain loops over characters, no
+     * regular expressions or streams: this runs on every document of a corpus.
+     */
     public String firstFailedRule(String text) {
-        String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
+        String[] words = words(text);
         int n = words.length;
         if (n < minWords) {
             return "too few words";
@@ -63,14 +67,12 @@ public record QualityFilter(int minWords, int maxWords, double minMeanWordLength
         }
         long letters = 0;
         int alpha = 0;
-        int symbols = 0;
         for (String w : words) {
             letters += w.length();
-            if (w.chars().anyMatch(Character::isLetter)) {
-                alpha++;
-            }
-            symbols += count(w, "#") + count(w, "...") + count(w, "…");
+            alpha += hasLetter(w) ? 1 : 0;
         }
+        // '#' and '...' never contain whitespace, so counting them in the text counts them in the words
+        int symbols = count(text, "#") + count(text, "...") + count(text, "…");
         double mean = (double) letters / n;
         if (mean < minMeanWordLength || mean > maxMeanWordLength) {
             return "mean word length";
@@ -83,21 +85,28 @@ public record QualityFilter(int minWords, int maxWords, double minMeanWordLength
         }
         List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         if (!lines.isEmpty()) {
-            double bullets = lines.stream().filter(l -> l.matches("^[•●▪◦*\\-–·].*")).count() / (double) lines.size();
-            if (bullets > maxBulletLineFraction) {
+            int bullets = 0;
+            int ellipsis = 0;
+            int punctuated = 0;
+            int duplicates = 0;
+            Set<String> seen = new HashSet<>();
+            for (String l : lines) {
+                bullets += "•●▪◦*-–·".indexOf(l.charAt(0)) >= 0 ? 1 : 0;
+                ellipsis += l.endsWith("...") || l.endsWith("…") ? 1 : 0;
+                punctuated += ".!?\"'”’)".indexOf(l.charAt(l.length() - 1)) >= 0 ? 1 : 0;
+                duplicates += seen.add(l) ? 0 : 1;
+            }
+            double count = lines.size();
+            if (bullets / count > maxBulletLineFraction) {
                 return "bullet lines";
             }
-            double ellipsis = lines.stream().filter(l -> l.endsWith("...") || l.endsWith("…")).count() / (double) lines.size();
-            if (ellipsis > maxEllipsisLineFraction) {
+            if (ellipsis / count > maxEllipsisLineFraction) {
                 return "lines ending in ellipsis";
             }
-            double punctuated = lines.stream().filter(l -> l.matches(".*[.!?\"'”’)]$")).count() / (double) lines.size();
-            if (punctuated < minPunctuatedLineFraction) {
+            if (punctuated / count < minPunctuatedLineFraction) {
                 return "lines without end punctuation";
             }
-            Set<String> seen = new HashSet<>();
-            long duplicates = lines.stream().filter(l -> !seen.add(l)).count();
-            if ((double) duplicates / lines.size() > maxDuplicateLineFraction) {
+            if (duplicates / count > maxDuplicateLineFraction) {
                 return "duplicate lines";
             }
         }
@@ -107,20 +116,56 @@ public record QualityFilter(int minWords, int maxWords, double minMeanWordLength
         return null;
     }
 
-    /** Characters of the most frequent word bigram (times its count) over all word characters. */
-    static double topBigramFraction(String[] words, long letters) {
-        Map<String, Integer> counts = new HashMap<>();
-        int best = 0;
-        String top = "";
-        for (int i = 0; i + 1 < words.length; i++) {
-            String b = words[i].toLowerCase(java.util.Locale.ROOT) + " " + words[i + 1].toLowerCase(java.util.Locale.ROOT);
-            int c = counts.merge(b, 1, Integer::sum);
-            if (c > best) {
-                best = c;
-                top = b;
+    /** The whitespace-separated words of a text. */
+    static String[] words(String text) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int len = text.length();
+        while (i < len) {
+            while (i < len && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < len && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(text.substring(start, i));
             }
         }
-        return best < 2 ? 0 : (double) best * (top.length() - 1) / letters;
+        return out.toArray(String[]::new);
+    }
+
+    private static boolean hasLetter(String w) {
+        for (int i = 0; i < w.length(); i++) {
+            if (Character.isLetter(w.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Characters of the most frequent word bigram (times its count) over all word characters. Pairs are counted by
+     * the hash codes of their lower-cased words (two ints in one long), which saves building a string per pair.
+     */
+    static double topBigramFraction(String[] words, long letters) {
+        Map<Long, int[]> counts = new HashMap<>();
+        int[] lower = new int[words.length];
+        for (int i = 0; i < words.length; i++) {
+            lower[i] = words[i].toLowerCase(java.util.Locale.ROOT).hashCode();
+        }
+        int best = 0;
+        int bestChars = 0;
+        for (int i = 0; i + 1 < words.length; i++) {
+            long key = ((long) lower[i] << 32) | (lower[i + 1] & 0xffffffffL);
+            int[] c = counts.computeIfAbsent(key, k -> new int[1]);
+            if (++c[0] > best) {
+                best = c[0];
+                bestChars = words[i].length() + words[i + 1].length();
+            }
+        }
+        return best < 2 ? 0 : (double) best * bestChars / letters;
     }
 
     private static int count(String s, String sub) {

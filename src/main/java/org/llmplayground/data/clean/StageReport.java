@@ -24,16 +24,21 @@ public final class StageReport {
     private long charsOut;
     private final Map<String, Long> reasons = new LinkedHashMap<>();
     private final List<Example> examples = new ArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
 
-    /** A before/after pair; after is empty when the document was removed. */
+    /** A before/after pair; after is empty when the document was removed; note says more (e.g. which document it copies). */
     @Serdeable
-    public record Example(String reason, String documentId, String before, String after) {
+    public record Example(String reason, String documentId, String before, String after, String note) {
     }
 
     /** The report as plain data for the UI and the API. */
     @Serdeable
     public record Summary(String stage, long documentsIn, long documentsOut, long removed, long changed, long charsIn, long charsOut,
-                          Map<String, Long> reasons, List<Example> examples) {
+                          Map<String, Long> reasons, List<Example> examples, long cpuMillis) {
+        /** Characters in per second of this stage's CPU time, summed over threads (MB/s for ASCII text). */
+        public double charsPerSecond() {
+            return cpuMillis == 0 ? 0 : charsIn * 1000.0 / cpuMillis;
+        }
     }
 
     public StageReport(String stage) {
@@ -52,15 +57,25 @@ public final class StageReport {
 
     /** The document was dropped for {@code reason}. */
     public synchronized void removed(Document d, String reason) {
+        removed(d, reason, "");
+    }
+
+    /** The document was dropped for {@code reason}; {@code note} explains (shown with the example). */
+    public synchronized void removed(Document d, String reason, String note) {
         removed++;
         count(reason, 1);
-        example(reason, d, "");
+        example(reason, d, "", note);
     }
 
     /** The document was changed: {@code count} edits for {@code reason} (e.g. 3 e-mail addresses). */
     public synchronized void changed(Document before, String after, String reason, long count) {
         count(reason, count);
-        example(reason, before, after);
+        example(reason, before, after, "");
+    }
+
+    /** Time spent in this stage (from any thread). */
+    void time(long elapsedNanos) {
+        nanos.add(elapsedNanos);
     }
 
     synchronized void markChanged() {
@@ -71,9 +86,9 @@ public final class StageReport {
         reasons.merge(reason, n, Long::sum);
     }
 
-    private void example(String reason, Document d, String after) {
+    private void example(String reason, Document d, String after, String note) {
         if (examples.stream().filter(e -> e.reason().equals(reason)).count() < EXAMPLES_PER_REASON) {
-            examples.add(new Example(reason, d.id(), clip(d.text()), clip(after)));
+            examples.add(new Example(reason, d.id(), clip(d.text()), clip(after), note));
         }
     }
 
@@ -82,6 +97,7 @@ public final class StageReport {
     }
 
     public synchronized Summary summary() {
-        return new Summary(stage, documentsIn, documentsOut, removed, changed, charsIn, charsOut, Map.copyOf(reasons), List.copyOf(examples));
+        return new Summary(stage, documentsIn, documentsOut, removed, changed, charsIn, charsOut, Map.copyOf(reasons), List.copyOf(examples),
+                nanos.sum() / 1_000_000);
     }
 }

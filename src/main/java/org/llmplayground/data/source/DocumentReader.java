@@ -91,7 +91,7 @@ public final class DocumentReader {
     public static Stats read(InputStream in, String name, Format format, String field, boolean gzip, long maxDecompressed,
                              Consumer<Document> sink) {
         Stats stats = new Stats();
-        try (InputStream raw = gzip ? new Capped(new GZIPInputStream(in, 1 << 16), maxDecompressed, name) : in;
+        try (InputStream raw = sniffed(gzip ? new Capped(new GZIPInputStream(in, 1 << 16), maxDecompressed, name) : in, name);
              BufferedReader reader = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
             switch (format) {
@@ -109,6 +109,27 @@ public final class DocumentReader {
             throw new UncheckedIOException(e);
         }
         return stats;
+    }
+
+    /**
+     * The stream, after a look at its first 8 KB: an empty file, or one with NUL bytes (an image, an archive, a
+     * UTF-16 text), is refused before any work starts.
+     */
+    private static InputStream sniffed(InputStream in, String name) throws IOException {
+        java.io.BufferedInputStream b = new java.io.BufferedInputStream(in, 1 << 16);
+        b.mark(8192);
+        byte[] head = b.readNBytes(8192);
+        b.reset();
+        if (head.length == 0) {
+            throw new BadInputException(name + " is empty: there is nothing to read.");
+        }
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == 0) {
+                throw new BadInputException(name + " looks like a binary file (it contains NUL bytes, first at offset " + i
+                        + "); only UTF-8 text can be used.");
+            }
+        }
+        return b;
     }
 
     private static void paragraphs(BufferedReader r, String name, Stats stats, Consumer<Document> sink) throws IOException {

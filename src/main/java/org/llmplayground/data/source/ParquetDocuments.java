@@ -24,14 +24,18 @@ public final class ParquetDocuments {
     private ParquetDocuments() {
     }
 
-    /** Gives every row's text to {@code sink}; returns {documents, skipped}. */
-    public static long[] read(Path file, String column, Consumer<Document> sink) {
-        List<String> columns;
+    /** The file's top-level column names, from its footer. */
+    public static List<String> columns(Path file) {
         try {
-            columns = ParquetReader.readMetadata(file.toFile()).getFileMetaData().getSchema().getFields().stream().map(Type::getName).toList();
+            return ParquetReader.readMetadata(file.toFile()).getFileMetaData().getSchema().getFields().stream().map(Type::getName).toList();
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(file.getFileName() + " is not a readable parquet file: " + e.getMessage());
         }
+    }
+
+    /** Gives every row's text to {@code sink}; returns {documents, skipped}. */
+    public static long[] read(Path file, String column, Consumer<Document> sink) {
+        List<String> columns = columns(file);
         if (!columns.contains(column)) {
             throw new BadInputException(file.getFileName() + " has no column '" + column + "'. Its columns: " + String.join(", ", columns) + ".");
         }

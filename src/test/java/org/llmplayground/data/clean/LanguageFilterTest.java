@@ -26,4 +26,28 @@ class LanguageFilterTest {
         assertThat(r.summary().reasons()).containsEntry("lang eng", 1L).containsEntry("lang deu", 1L).containsEntry("lang fra", 1L);
         assertThat(r.summary().removed()).isEqualTo(2);
     }
+
+    /** The fast feature set must be OpenNLP's own: same language and the same probabilities, on many texts. */
+    @Test
+    void fastContextMatchesOpenNlpsDetector() {
+        opennlp.tools.langdetect.LanguageDetectorME reference = new opennlp.tools.langdetect.LanguageDetectorME(LanguageFilter.model());
+        opennlp.tools.ml.model.MaxentModel maxent = LanguageFilter.model().getMaxentModel();
+        String wiki = org.llmplayground.core.Resources.text("bundled/data/wikitext-2/valid.txt");
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(EN, DE, FR, ES, "Hi!", "", "Visit https://example.org or mail a@b.cc :-) 12345",
+                "ÉCOLE Straße ΑΘΗΝΑ Москва 東京", "soooooo goooood!!!"));
+        for (int i = 0; i < 40; i++) {
+            int at = i * 25_000;
+            texts.add(wiki.substring(at, at + 300 + i * 10));
+        }
+        for (String t : texts) {
+            opennlp.tools.langdetect.Language expected = reference.predictLanguage(t);
+            double[] p = maxent.eval(LanguageFilter.context(t));
+            int best = 0;
+            for (int i = 1; i < p.length; i++) {
+                best = p[i] > p[best] ? i : best;
+            }
+            assertThat(maxent.getOutcome(best)).as(t).isEqualTo(expected.getLang());
+            assertThat(p[best]).as(t).isCloseTo(expected.getConfidence(), org.assertj.core.api.Assertions.within(1e-12));
+        }
+    }
 }

@@ -44,7 +44,15 @@ class DocumentReaderTest {
     void textFilesSplitIntoParagraphs() {
         assertThat(read(utf8("First para\nstill first.\n\n\n  \nSecond.\n"), "a.txt", null, false, null))
                 .containsExactly("First para\nstill first.", "Second.");
-        assertThat(read(new byte[0], "empty.txt", null, false, null)).isEmpty();
+    }
+
+    @Test
+    void emptyAndBinaryFilesAreRefusedBeforeAnyWork() {
+        assertThatThrownBy(() -> read(new byte[0], "empty.txt", null, false, null)).isInstanceOf(BadInputException.class)
+                .hasMessage("empty.txt is empty: there is nothing to read.");
+        assertThatThrownBy(() -> read(new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13}, "cat.txt", null, false, null))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("cat.txt looks like a binary file (it contains NUL bytes, first at offset 8); only UTF-8 text can be used.");
     }
 
     @Test
@@ -71,7 +79,9 @@ class DocumentReaderTest {
     @Test
     void gzipIsReadAndZipBombsAreStopped() throws IOException {
         assertThat(read(gzip(utf8("{\"text\": \"zipped\"}\n")), "z.jsonl.gz", "text", true, null)).containsExactly("zipped");
-        byte[] bomb = gzip(new byte[(int) (20 * MB)]); // 20 MB of zeros compress to about 20 KB
+        byte[] letters = new byte[(int) (20 * MB)];
+        java.util.Arrays.fill(letters, (byte) 'a');
+        byte[] bomb = gzip(letters); // 20 MB of one letter compress to about 20 KB
         assertThat(bomb.length).isLessThan(100_000);
         assertThatThrownBy(() -> read(bomb, "bomb.txt.gz", null, true, null)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith("bomb.txt.gz expands to more than 10485760 bytes when decompressed;");
