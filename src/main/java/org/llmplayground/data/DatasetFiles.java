@@ -49,6 +49,7 @@ public class DatasetFiles {
     private final long maxDecompressedBytes;
 
     /** The formats, by file name: .txt/.md, .jsonl/.json, .csv, .parquet, .wet (Common Crawl), each optionally .gz. */
+    @Serdeable
     public enum Format { TXT, JSONL, CSV, PARQUET, WET }
 
     @Serdeable
@@ -315,7 +316,7 @@ public class DatasetFiles {
             fields = fields(file, f);
             if (f == Format.JSONL || f == Format.CSV || f == Format.PARQUET) {
                 String chosen = s.field() != null && fields.contains(s.field()) ? s.field()
-                        : fields.contains("text") ? "text" : fields.isEmpty() ? null : fields.get(0);
+                        : fields.contains("text") ? "text" : fields.isEmpty() ? null : longestField(file, f, fields);
                 source = DataSource.file(s.id(), chosen);
             }
         } else {
@@ -340,6 +341,38 @@ public class DatasetFiles {
         Enough() {
             super(null, null, false, false);
         }
+    }
+
+    /** For JSONL, the field whose value in the first object is the longest string (most likely the text); else the first. */
+    private String longestField(Path file, Format f, List<String> fields) {
+        if (f != Format.JSONL) {
+            return fields.get(0);
+        }
+        String[] best = {fields.get(0)};
+        int[] length = {-1};
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    if (n != null && n.isObject()) {
+                        n.fields().forEachRemaining(e -> {
+                            if (e.getValue().isTextual() && e.getValue().asText().length() > length[0]) {
+                                length[0] = e.getValue().asText().length();
+                                best[0] = e.getKey();
+                            }
+                        });
+                        return best[0];
+                    }
+                } catch (IOException e) {
+                    // not JSON: the next line
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
+        }
+        return best[0];
     }
 
     /** JSON keys of the first object, CSV header, or parquet columns; empty for plain text. */

@@ -76,10 +76,10 @@ class ShellBrowserTest implements TestPropertyProvider {
     void apiPageListsTheOperationsWithTheirBodies() {
         browser.open(jetty.baseUrl() + "/rest-api", "api-operations");
         browser.await(d -> d.findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
-                .anyMatch(c -> c.getText().equals("/api/v1/tokenization/encode")));
+                .anyMatch(c -> c.getText().equals("/api/v1/data/clean")));
         browser.driver().findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
-                .filter(c -> c.getText().equals("/api/v1/tokenization/encode")).findFirst().orElseThrow().click();
-        browser.await(d -> d.findElements(By.cssSelector("pre.pg-code")).stream().anyMatch(p -> p.getText().contains("\"maxTokens\"")));
+                .filter(c -> c.getText().equals("/api/v1/data/clean")).findFirst().orElseThrow().click();
+        browser.await(d -> d.findElements(By.cssSelector("pre.pg-code")).stream().anyMatch(p -> p.getText().contains("\"outputName\"")));
         browser.screenshot("shell-3-api");
     }
 

@@ -2,6 +2,7 @@ package org.llmplayground.app.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import org.llmplayground.data.ui.DataView;
 import org.llmplayground.generation.ui.GenerationView;
 import org.llmplayground.model.ui.ArchitectureView;
 import org.llmplayground.tokenizer.ui.TokenizerView;
@@ -29,7 +30,10 @@ public final class Labs {
                     TrainingView.class, VaadinIcon.TRENDING_UP),
             new Lab(4, "Generation", "See how a model picks each next token: greedy, sampling with temperature, top-k, top-p and "
                     + "min-p, penalties, beam search with its tree; tokens coloured by probability; strategies side by side.",
-                    GenerationView.class, VaadinIcon.TEXT_INPUT));
+                    GenerationView.class, VaadinIcon.TEXT_INPUT),
+            new Lab(5, "Data", "Turn raw text into a clean training corpus: HTML and Unicode cleanup, language and quality filters, "
+                    + "PII removal, exact and MinHash near-duplicate removal, statistics, a split ready for training.",
+                    DataView.class, VaadinIcon.FILTER));
 
     private Labs() {
     }

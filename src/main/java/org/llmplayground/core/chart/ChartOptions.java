@@ -36,6 +36,19 @@ public final class ChartOptions {
         return option;
     }
 
+    /**
+     * A funnel: how many items are left after each step, widest at the top, in the given order (e.g. documents
+     * through the cleaning stages); labels show the name and the count.
+     */
+    public static Map<String, Object> funnel(Map<String, ? extends Number> steps) {
+        Map<String, Object> option = new LinkedHashMap<>();
+        option.put("tooltip", Map.of("trigger", "item"));
+        option.put("series", List.of(Map.of("type", "funnel", "sort", "none", "minSize", "8%", "left", "5%", "width", "70%",
+                "label", Map.of("position", "right", "formatter", "{b}: {c}"),
+                "data", steps.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList())));
+        return option;
+    }
+
     /** Shares of a whole, e.g. where a model's parameters live; labels show the name and the percentage. */
     public static Map<String, Object> pie(Map<String, ? extends Number> parts) {
         Map<String, Object> option = new LinkedHashMap<>();

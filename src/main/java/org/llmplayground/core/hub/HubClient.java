@@ -43,6 +43,7 @@ public final class HubClient {
     private final OkHttpClient http;
 
     /** A file of a dataset repository: path, size, and the sha256 of its content when the Hub knows it (LFS files). */
+    @io.micronaut.serde.annotation.Serdeable
     public record HubFile(String path, long size, String sha256) {
     }
 

@@ -29,6 +29,7 @@ public final class NormalizeStage implements Stage {
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\t\\n]]|[\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\uFEFF]");
 
     /** Which parts run. */
+    @io.micronaut.serde.annotation.Serdeable
     public record Options(boolean html, boolean nfkc, boolean control, boolean whitespace) {
         public static final Options ALL = new Options(true, true, true, true);
     }

@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
 @Route(value = "training", layout = MainLayout.class)
 @PageTitle("Training · LLM Playground")
 @Prototype
-public class TrainingView extends VerticalLayout {
+public class TrainingView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     static final String EXPLANATION = "<p><b>What training minimises.</b> At every position the model outputs a probability for "
             + "each possible next token; the loss is the <i>cross-entropy</i>, the negative log-probability it gave the token that "
             + "really came next, averaged over all B × T positions of a batch:<br><code>L = −(1/BT) Σ log p(x<sub>t+1</sub> | "
@@ -223,10 +223,27 @@ public class TrainingView extends VerticalLayout {
         updateButtons();
     }
 
+    /** {@code ?corpus=…&tokenizer=…}: a dataset handed over by the Data lab ("use this dataset for training"). */
+    private String handedCorpus;
+    private String handedTokenizer;
+
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        var params = event.getLocation().getQueryParameters();
+        handedCorpus = params.getSingleParameter("corpus").orElse(null);
+        handedTokenizer = params.getSingleParameter("tokenizer").orElse(null);
+    }
+
     @Override
     protected void onAttach(AttachEvent event) {
         UI ui = event.getUI();
         settings.refresh("shakespeare-char");
+        if (handedCorpus != null) {
+            settings.corpus.setValue(handedCorpus);
+            if (handedTokenizer != null) {
+                settings.tokenizer.setValue(handedTokenizer);
+            }
+        }
         List<TrainingRun> all = service.runs();
         refreshRuns(all);
         // after a reload: show the active run, else the newest

@@ -1,0 +1,247 @@
+package org.llmplayground.data.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import org.llmplayground.app.ui.MainLayout;
+import org.llmplayground.core.BackgroundExecutor;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.jobs.JobEvent;
+import org.llmplayground.core.jobs.JobRecord;
+import org.llmplayground.core.jobs.JobRunner;
+import org.llmplayground.core.jobs.JobState;
+import org.llmplayground.core.jobs.Subscription;
+import org.llmplayground.core.ui.Explainer;
+import org.llmplayground.data.CorpusStore;
+import org.llmplayground.data.DataService;
+import org.llmplayground.data.DatasetFiles;
+import org.llmplayground.data.HubDatasets;
+import org.llmplayground.data.TokenFiles;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Lab 5: turn raw text into a clean training corpus. Pick a source, configure the stages, run them as a background
+ * job (progress, time left, cancel; it survives a page reload), then see what each stage removed, the statistics of
+ * the result, and hand it to the Training lab.
+ */
+@Route(value = "data", layout = MainLayout.class)
+@PageTitle("Data · LLM Playground")
+@io.micronaut.context.annotation.Prototype
+public class DataView extends VerticalLayout {
+    static final String EXPLANATION = """
+            <p><b>Data decides what a model can learn.</b> Web text is full of menus, spam, boilerplate, personal data and
+            copies. A cleaning pipeline streams every document through ordered stages; each one removes or changes some,
+            and the funnel shows how many are left.</p>
+            <p><b>Why deduplicate?</b> A document seen 100 times is memorised, not generalised from (models then repeat it
+            verbatim, including private data), and every copy costs compute that teaches nothing new. Copies also leak
+            between train and validation splits and flatter the validation loss.</p>
+            <p><b>Exact dedup</b> hashes the normalised text (lower case, punctuation and spacing ignored). <b>Near
+            dedup</b> catches edited copies: each document becomes its set of word pairs (shingles) and MinHash keeps, for
+            each of k hash buckets, the smallest hash. For two sets, a bucket's minimum agrees with probability equal to
+            their <i>Jaccard similarity</i> J = |A ∩ B| / |A ∪ B|, so the share of agreeing values estimates J. LSH cuts
+            the k values into b bands of r rows; two documents become candidates if any band agrees entirely, with
+            probability <code>1 − (1 − J<sup>r</sup>)<sup>b</sup></code>: an S-curve that finds pairs above the threshold
+            without comparing every pair.</p>
+            <p><b>Quality rules</b> (from DeepMind's Gopher) keep prose and drop lists, tag soup and repeated lines. Each
+            threshold trades recall for precision: strict rules throw away good but unusual text (poetry, code, tables),
+            loose ones keep spam. Look at the removed examples before trusting a rule.</p>
+            <p><b>Try:</b> clean WikiText-2 with the defaults and look at what "too few words" removed (headings); set the
+            Jaccard threshold to 0.9 and watch near duplicates survive; lower the bands and see the candidate curve drop.</p>
+            """;
+
+    private final DataService data;
+    private final JobRunner jobs;
+    private final SourcePanel source;
+    private final StagesPanel stagesPanel;
+    private final ResultsPanel results = new ResultsPanel();
+    private final TextField outputName = new TextField("Name of the cleaned dataset");
+    private final ComboBox<String> statsTokenizer = new ComboBox<>("Count tokens with");
+    private final Button run = new Button("Run pipeline");
+    private final Button cancel = new Button("Cancel");
+    private final ProgressBar progress = new ProgressBar();
+    private final Span status = new Span();
+    private final Span error = new Span();
+    private final Button useForTraining = new Button("Use this dataset for training");
+    private final Anchor report = new Anchor("", "Statistics report (Markdown)");
+    private Subscription subscription;
+    private String jobId;
+    private String trainCorpus;
+
+    public DataView(DataService data, CorpusStore corpora, DatasetFiles files, HubDatasets hub, JobRunner jobs, TokenFiles tokens,
+                    BackgroundExecutor executor) {
+        this.data = data;
+        this.jobs = jobs;
+        this.source = new SourcePanel(corpora, files, hub, jobs, executor);
+        this.stagesPanel = new StagesPanel(tokens.tokenizers());
+        setId("data-view");
+        configureRunRow(tokens);
+        add(new H1("5. Data"), new Explainer("Collecting and cleaning a training corpus", EXPLANATION), new H3("1. Source"), source,
+                new H3("2. Cleaning stages"), stagesPanel, new H3("3. Run"), runRow(), progress, status, error, results, resultButtons());
+    }
+
+    private void configureRunRow(TokenFiles tokens) {
+        outputName.setId("data-output-name");
+        outputName.setValue("cleaned");
+        statsTokenizer.setId("data-stats-tokenizer");
+        statsTokenizer.setItems(tokens.tokenizers());
+        statsTokenizer.setValue(tokens.tokenizers().contains("gpt2") ? "gpt2" : null);
+        statsTokenizer.setClearButtonVisible(true);
+        statsTokenizer.setHelperText("for the statistics; empty = no token count");
+        run.setId("data-run");
+        run.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        run.addClickListener(e -> start());
+        cancel.setId("data-cancel");
+        cancel.setEnabled(false);
+        cancel.addClickListener(e -> {
+            if (jobId != null) {
+                data.cancel(jobId);
+            }
+        });
+        progress.setId("data-progress");
+        progress.setVisible(false);
+        status.setId("data-status");
+        error.setId("data-error");
+        error.addClassName("pg-error");
+    }
+
+    private HorizontalLayout runRow() {
+        HorizontalLayout row = new HorizontalLayout(outputName, statsTokenizer, run, cancel);
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
+        row.setWrap(true);
+        return row;
+    }
+
+    private HorizontalLayout resultButtons() {
+        useForTraining.setId("data-use-for-training");
+        useForTraining.setVisible(false);
+        useForTraining.addClickListener(e -> getUI().ifPresent(ui -> ui.navigate("training",
+                QueryParameters.simple(Map.of("corpus", trainCorpus, "tokenizer", stagesPanel.tokenizer.getValue())))));
+        report.setId("data-report");
+        report.setVisible(false);
+        report.setTarget("_blank");
+        HorizontalLayout row = new HorizontalLayout(useForTraining, report);
+        row.setAlignItems(FlexComponent.Alignment.CENTER);
+        return row;
+    }
+
+    private void start() {
+        error.setText("");
+        try {
+            DataService.CleanRequest clean = new DataService.CleanRequest(source.source(), outputName.getValue().strip(), stagesPanel.stages(),
+                    statsTokenizer.getValue());
+            JobRecord job = data.startPipeline(new DataService.PipelineRequest(clean, stagesPanel.split("")));
+            follow(job);
+        } catch (BadInputException e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    /** Shows a job's progress by push until it ends; also used after a reload for a job still running. */
+    private void follow(JobRecord job) {
+        closeSubscription();
+        jobId = job.id();
+        results.setVisible(false);
+        useForTraining.setVisible(false);
+        report.setVisible(false);
+        progress.setVisible(true);
+        progress.setValue(job.progress());
+        run.setEnabled(false);
+        cancel.setEnabled(true);
+        UI ui = UI.getCurrent();
+        subscription = jobs.subscribe(job.id(), ev -> ui.access(() -> onEvent(ev)));
+    }
+
+    private void onEvent(JobEvent ev) {
+        JobRecord r = ev.job();
+        if (!r.id().equals(jobId)) {
+            return;
+        }
+        if (ev.payload() instanceof DataService.PipelineResult p) {
+            showResult(p);
+        }
+        progress.setValue(Math.min(1, r.progress()));
+        status.setText(r.state() + (r.message() == null ? "" : " · " + r.message()) + eta(r));
+        if (r.state().isFinal()) {
+            run.setEnabled(true);
+            cancel.setEnabled(false);
+            if (r.state() == JobState.FAILED) {
+                error.setText(r.message());
+            } else if (r.state() == JobState.CANCELLED) {
+                status.setText("Cancelled: the source is untouched and nothing half-written was kept; run it again any time.");
+            }
+            closeSubscription();
+        }
+    }
+
+    private void showResult(DataService.PipelineResult p) {
+        results.show(p.clean());
+        trainCorpus = p.clean().corpusId();
+        if (p.split() != null) {
+            results.showSplit(p.split());
+            trainCorpus = p.split().parts().get(0).corpusId();
+        }
+        useForTraining.setVisible(true);
+        report.setHref("/api/v1/data/stats/report?kind=corpus&id=" + URLEncoder.encode(p.clean().corpusId(), StandardCharsets.UTF_8)
+                + (statsTokenizer.getValue() == null ? "" : "&tokenizer=" + statsTokenizer.getValue()));
+        report.setVisible(true);
+        source.refreshCorpora(source.corpus.getValue() == null ? null : source.corpus.getValue().id());
+    }
+
+    /** Time left from the elapsed time and the share done: elapsed × (1 − p) / p. */
+    static String eta(JobRecord r) {
+        if (r.state() != JobState.RUNNING || r.startedAt() == null || r.progress() < 0.02) {
+            return "";
+        }
+        double elapsed = Duration.between(r.startedAt(), Instant.now()).toMillis() / 1000.0;
+        long left = Math.round(elapsed * (1 - r.progress()) / r.progress());
+        return String.format(" · about %d:%02d left", left / 60, left % 60);
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        // after a reload: follow a running data job, or show the last finished one's result
+        jobs.history(DataService.CLEAN_JOB).stream().findFirst().ifPresent(j -> {
+            if (!j.state().isFinal()) {
+                follow(j);
+            } else if (data.status(j.id()).result() instanceof DataService.PipelineResult p) {
+                jobId = j.id();
+                showResult(p);
+                status.setText(j.state() + (j.message() == null ? "" : " · " + j.message()));
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        closeSubscription();
+        source.closeDownload();
+    }
+
+    private void closeSubscription() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+    }
+
+}

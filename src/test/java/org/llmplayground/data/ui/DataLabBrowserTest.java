@@ -1,0 +1,116 @@
+package org.llmplayground.data.ui;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.llmplayground.support.LabBrowserTest;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Data lab in headless Chromium: the bundled WikiText-2 goes through every stage and a split as a job; the
+ * funnel, the stage table, before/after examples and the statistics appear by push; the result is handed to the
+ * Training lab. An uploaded JSONL file with a broken line is previewed, cleaned, and the broken line reported.
+ */
+@MicronautTest(transactional = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataLabBrowserTest extends LabBrowserTest {
+    @Override
+    protected String route() {
+        return "data";
+    }
+
+    @Override
+    protected String readyId() {
+        return "data-run";
+    }
+
+    String status() {
+        return browser.find("#data-status").getText();
+    }
+
+    @Test
+    @Order(1)
+    void badSettingsGetAMessage() {
+        assertThat(browser.find("vaadin-details.pg-explainer").getText()).contains("MinHash", "Jaccard", "Gopher");
+        assertThat(browser.find("#data-lsh-curve").getText()).contains("50 × 3 = 150", "J=0.50 → 99.9 %");
+        browser.find("#data-output-name input").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, Keys.TAB);
+        browser.click("#data-run");
+        browser.await(d -> browser.find("#data-error").getText().equals("Name the cleaned dataset with 1 to 80 letters, digits, spaces, '_', '.' or '-'."));
+        type("data-output-name", "wiki clean");
+        type("data-threshold", "1.5");
+        browser.click("#data-run");
+        browser.await(d -> browser.find("#data-error").getText().startsWith("Near dedup needs 1–10 shingle words"));
+        type("data-threshold", "0.35");
+    }
+
+    @Test
+    @Order(2)
+    void wikitextRunsThroughThePipelineAndShowsWhatEachStageDid() {
+        browser.click("#data-preview");
+        browser.await(d -> browser.find("#data-preview-text").getText().contains("[1]"));
+        type("data-min-words", "20");
+        browser.click("#data-run");
+        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(browser.find("#data-error").getText()).isEmpty();
+        Object funnelSteps = browser.js("return document.getElementById('data-funnel')._last.series[0].data.length");
+        assertThat(((Number) funnelSteps).intValue()).isEqualTo(7); // read + 6 stages
+        String table = browser.find("#data-stage-table").getText();
+        assertThat(table).contains("normalize", "language", "pii", "quality", "exact dedup", "near dedup", "too few words");
+        assertThat(browser.find("#data-numbers").getText()).contains("documents", "tokens (gpt2)", "vocabulary");
+        assertThat(browser.find("#data-stats-details").getText()).contains("Words per document: p5", "eng 7");
+        assertThat(browser.find("#data-split-result").getText()).contains("train", "val", "test", "tokens", "tokenized with gpt2");
+        Object bins = browser.js("return document.getElementById('data-histogram')._last.series[0].data.length");
+        assertThat(((Number) bins).intValue()).isGreaterThan(3);
+        WebElement quality = browser.driver().findElements(By.cssSelector("#data-examples vaadin-details")).stream()
+                .filter(d -> d.getText().startsWith("quality")).findFirst().orElseThrow();
+        browser.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].opened = true;", quality);
+        browser.await(d -> browser.find("#data-examples").getText().contains("→ removed"));
+        scrollTo("#data-funnel");
+        browser.screenshot("data-1-results");
+        browser.click("#data-use-for-training");
+        browser.await(d -> !d.findElements(By.id("training-corpus")).isEmpty());
+        browser.await(d -> browser.find("#training-corpus input").getAttribute("value").startsWith("data-"));
+        assertThat(browser.find("#training-tokenizer input").getAttribute("value")).isEqualTo("gpt2");
+    }
+
+    @Test
+    @Order(3)
+    void anUploadedJsonlFileIsPreviewedAndItsBrokenLineCounted() throws Exception {
+        browser.open(jetty.baseUrl() + "/data", "data-run");
+        Path file = Files.createTempDirectory("upload").resolve("reviews.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            b.append("{\"id\": ").append(i).append(", \"body\": \"Review number ").append(i)
+                    .append(" says the library opened a new reading room on the second floor, and visitors liked the quiet desks there.\"}\n");
+            if (i == 10) {
+                b.append("this line is not JSON\n");
+            }
+        }
+        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        browser.driver().findElements(By.cssSelector("#data-source-kind vaadin-radio-button")).stream()
+                .filter(r -> r.getText().startsWith("A file")).findFirst().orElseThrow().click();
+        browser.await(d -> d.findElement(By.id("data-file")).isDisplayed());
+        WebElement input = browser.find("#data-upload").getShadowRoot().findElement(By.cssSelector("input[type=file]"));
+        input.sendKeys(file.toAbsolutePath().toString());
+        browser.await(d -> browser.find("#data-preview-text").getText().contains("fields: id, body · reading 'body'"));
+        browser.click("#data-stage-language");
+        browser.click("#data-split");
+        type("data-min-words", "5");
+        type("data-output-name", "reviews clean");
+        browser.click("#data-run");
+        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(browser.find("#data-stats-details").getText()).contains("Skipped while reading: 1 (line 12: not JSON)");
+        // 30 reviews differ only in their number: near dedup keeps one
+        assertThat(browser.find("#data-stage-table").getText()).contains("near duplicate");
+    }
+}
