@@ -9,13 +9,13 @@ import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.data.clean.Document;
+import org.llmplayground.data.source.CountingInputStream;
 import org.llmplayground.data.source.DocumentReader;
 import org.llmplayground.data.source.ParquetDocuments;
 import org.llmplayground.data.source.WebFetcher;
 import org.llmplayground.data.source.WetReader;
 
 import java.io.BufferedReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -203,7 +203,7 @@ public class DatasetFiles {
         return switch (s.kind()) {
             case CORPUS -> {
                 long size = Math.max(1, corpora.info(s.id()).bytes());
-                try (InputStream in = new Counting(corpora.open(s.id()), n -> progress.accept((double) n / size))) {
+                try (InputStream in = progress(corpora.open(s.id()), n -> progress.accept((double) n / size))) {
                     DocumentReader.Stats st = DocumentReader.read(in, s.id(), DocumentReader.Format.TXT, null, false, 0, sink);
                     yield new ReadStats(st.documents(), st.skipped(), st.problems());
                 } catch (IOException e) {
@@ -215,6 +215,17 @@ public class DatasetFiles {
         };
     }
 
+    /** Reports the share of {@code size} bytes read, once per MiB. */
+    private static InputStream progress(InputStream in, java.util.function.LongConsumer onBytes) {
+        long[] reported = {0};
+        return new CountingInputStream(in, n -> {
+            if (n - reported[0] >= 1 << 20) {
+                reported[0] = n;
+                onBytes.accept(n);
+            }
+        });
+    }
+
     private ReadStats readFile(DataSource s, Consumer<Document> sink, DoubleConsumer progress) {
         Path file = resolve(s.id());
         String name = file.getFileName().toString();
@@ -224,7 +235,7 @@ public class DatasetFiles {
         if (format == Format.PARQUET) {
             return readParquet(file, gzip, field(s, format), sink);
         }
-        try (InputStream in = new Counting(Files.newInputStream(file), n -> progress.accept((double) n / size))) {
+        try (InputStream in = progress(Files.newInputStream(file), n -> progress.accept((double) n / size))) {
             if (format == Format.WET) {
                 InputStream raw = gzip ? new GZIPInputStream(in, 1 << 16) : in;
                 long n = WetReader.read(raw, name, 64L << 20, sink);
@@ -251,17 +262,9 @@ public class DatasetFiles {
         try {
             if (gzip) {
                 source = Files.createTempFile(dir, ".expand", ".parquet");
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16); OutputStream out = Files.newOutputStream(source)) {
-                    byte[] buf = new byte[1 << 16];
-                    long total = 0;
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        total += n;
-                        if (total > maxDecompressedBytes) {
-                            throw new BadInputException(file.getFileName() + " expands to more than " + maxDecompressedBytes + " bytes when "
-                                    + "decompressed; the limit protects against zip bombs (raise playground.data.max-decompressed-bytes to allow it).");
-                        }
-                        out.write(buf, 0, n);
-                    }
+                try (InputStream in = CountingInputStream.capped(new GZIPInputStream(Files.newInputStream(file), 1 << 16), maxDecompressedBytes,
+                        file.getFileName().toString()); OutputStream out = Files.newOutputStream(source)) {
+                    in.transferTo(out);
                 }
             }
             long[] r = ParquetDocuments.read(source, column, sink);
@@ -407,44 +410,6 @@ public class DatasetFiles {
             return List.of();
         } catch (IOException e) {
             throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /** Counts the bytes read, for progress. */
-    private static final class Counting extends FilterInputStream {
-        private final java.util.function.LongConsumer onCount;
-        private long count;
-        private long reported;
-
-        Counting(InputStream in, java.util.function.LongConsumer onCount) {
-            super(in);
-            this.onCount = onCount;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(int n) {
-            count += n;
-            if (count - reported >= 1 << 20) {
-                reported = count;
-                onCount.accept(count);
-            }
         }
     }
 }

@@ -82,23 +82,11 @@ public final class DatasetStats {
 
     /** Counts the words (whitespace-separated) and adds them, lower-cased and without surrounding punctuation, to the vocabulary. */
     private int countWords(String text) {
-        int n = 0;
-        int i = 0;
-        int len = text.length();
-        while (i < len) {
-            while (i < len && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < len && !Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i > start) {
-                n++;
-                addWord(text, start, i);
-            }
+        String[] words = org.llmplayground.data.clean.QualityFilter.words(text);
+        for (String w : words) {
+            addWord(w, 0, w.length());
         }
-        return n;
+        return words.length;
     }
 
     private void addWord(String text, int start, int end) {

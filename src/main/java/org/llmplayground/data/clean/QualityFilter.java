@@ -117,7 +117,7 @@ public record QualityFilter(int minWords, int maxWords, double minMeanWordLength
     }
 
     /** The whitespace-separated words of a text. */
-    static String[] words(String text) {
+    public static String[] words(String text) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int len = text.length();

@@ -6,7 +6,6 @@ import org.llmplayground.core.BadInputException;
 import org.llmplayground.data.clean.Document;
 
 import java.io.BufferedReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -91,7 +90,7 @@ public final class DocumentReader {
     public static Stats read(InputStream in, String name, Format format, String field, boolean gzip, long maxDecompressed,
                              Consumer<Document> sink) {
         Stats stats = new Stats();
-        try (InputStream raw = sniffed(gzip ? new Capped(new GZIPInputStream(in, 1 << 16), maxDecompressed, name) : in, name);
+        try (InputStream raw = sniffed(gzip ? CountingInputStream.capped(new GZIPInputStream(in, 1 << 16), maxDecompressed, name) : in, name);
              BufferedReader reader = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
             switch (format) {
@@ -193,45 +192,6 @@ public final class DocumentReader {
             }
             sink.accept(new Document(name + ":" + records.recordNumber(), row.get(index)));
             stats.documents++;
-        }
-    }
-
-    /** Stops reading a decompressed stream past {@code limit} bytes. */
-    private static final class Capped extends FilterInputStream {
-        private final long limit;
-        private final String name;
-        private long count;
-
-        Capped(InputStream in, long limit, String name) {
-            super(in);
-            this.limit = limit;
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                check(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                check(n);
-            }
-            return n;
-        }
-
-        private void check(int n) {
-            count += n;
-            if (count > limit) {
-                throw new BadInputException(name + " expands to more than " + limit + " bytes when decompressed; "
-                        + "the limit protects against zip bombs (raise playground.data.max-decompressed-bytes to allow it).");
-            }
         }
     }
 }
