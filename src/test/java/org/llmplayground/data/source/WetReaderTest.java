@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** WET records in Common Crawl's layout (warcinfo first, then one conversion record per page). */
-class WetReaderTest {
+public class WetReaderTest {
     static String record(String type, String uri, String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         return "WARC/1.0\r\nWARC-Type: " + type + "\r\n" + (uri == null ? "" : "WARC-Target-URI: " + uri + "\r\n")
                 + "WARC-Date: 2024-03-01T12:00:00Z\r\nContent-Type: text/plain\r\nContent-Length: " + b.length + "\r\n\r\n" + body + "\r\n\r\n";
     }
 
-    static final String WET = record("warcinfo", null, "isPartOf: CC-MAIN-2024-10\r\noperator: Common Crawl Admin")
+    public static final String WET = record("warcinfo", null, "isPartOf: CC-MAIN-2024-10\r\noperator: Common Crawl Admin")
             + record("conversion", "https://example.com/a", "First page.\nWith two lines and ünïcode.")
             + record("conversion", "https://example.org/b", "Second page.");
 
