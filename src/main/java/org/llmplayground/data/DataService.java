@@ -362,7 +362,9 @@ public class DataService {
                 counts.put(p, new long[1]);
             }
             files.read(DataSource.corpus(r.corpus()), d -> {
-                DocumentSplit.Part p = split.partOf(d.id());
+                // by the text, not the position: the same document lands in the same part in every run and every corpus
+                // it appears in, and leftover copies cannot straddle train and validation
+                DocumentSplit.Part p = split.partOf(d.text());
                 write(writers.get(p), d.text());
                 if (++counts.get(p)[0] % 2048 == 0) {
                     ctx.checkCancelled();

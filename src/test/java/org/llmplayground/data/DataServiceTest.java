@@ -30,6 +30,10 @@ class DataServiceTest implements TestPropertyProvider {
     CorpusStore corpora;
     @Inject
     JobRunner jobs;
+    @Inject
+    DatasetFiles files;
+    @Inject
+    org.llmplayground.core.Workspace workspace;
 
     @Override
     public Map<String, String> getProperties() {
@@ -91,5 +95,25 @@ class DataServiceTest implements TestPropertyProvider {
                 .hasMessage("Name the cleaned dataset with 1 to 80 letters, digits, spaces, '_', '.' or '-'.");
         assertThatThrownBy(() -> DataService.stages(new DataService.Stages(null, null, 0, null, null, false, null)))
                 .hasMessage("Choose at least one cleaning stage.");
+    }
+
+    @Test
+    void aCancelledCleaningLeavesNoCorpusAndNoPartialFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path big = files.dir().resolve("big.jsonl");
+        new org.llmplayground.bench.SyntheticCorpus(3).write(big, 40L << 20);
+        int before = corpora.list().size();
+        JobRecord job = data.startClean(new DataService.CleanRequest(DataSource.file("big.jsonl", "text"), "never", DataService.Stages.all(), null));
+        // wait until it is really reading, then cancel
+        for (int i = 0; i < 200 && jobs.get(job.id()).progress() == 0; i++) {
+            Thread.sleep(50);
+        }
+        data.cancel(job.id());
+        JobRecord done = jobs.await(job.id(), Duration.ofMinutes(2));
+        assertThat(done.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(corpora.list()).hasSize(before);
+        try (var left = java.nio.file.Files.list(workspace.dir("corpora"))) {
+            assertThat(left.filter(p -> p.toString().endsWith(".part")).toList()).isEmpty();
+        }
+        assertThat(java.nio.file.Files.size(big)).isGreaterThan(40L << 20 - 1); // the source is untouched
     }
 }

@@ -102,6 +102,7 @@ public class DataView extends VerticalLayout {
     private void configureRunRow(TokenFiles tokens) {
         outputName.setId("data-output-name");
         outputName.setValue("cleaned");
+        outputName.setWidth("18em");
         statsTokenizer.setId("data-stats-tokenizer");
         statsTokenizer.setItems(tokens.tokenizers());
         statsTokenizer.setValue(tokens.tokenizers().contains("gpt2") ? "gpt2" : null);

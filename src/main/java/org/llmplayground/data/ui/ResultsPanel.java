@@ -130,10 +130,11 @@ class ResultsPanel extends VerticalLayout {
         histogram.setOption(ChartOptions.bars("words per document", "documents",
                 s.lengthHistogram().stream().map(b -> b.from() == b.to() ? "" + b.from() : b.from() + "–" + b.to()).toList(),
                 s.lengthHistogram().stream().map(DatasetStats.Bin::documents).toList()));
-        languages.setOption(ChartOptions.pie(s.languages()));
+        languages.setOption(ChartOptions.pie(topLanguages(s.languages())));
         StringBuilder b = new StringBuilder("Words per document: ");
         b.append(s.percentiles().entrySet().stream().map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(", ")));
-        b.append("\nLanguages").append(s.languagesSampled() ? " (first 2,000 documents)" : "").append(": ")
+        b.append(s.languagesSampled() ? "\nLanguages (first 2,000 documents of the result)" : "\nLanguages detected at the language stage (its input)")
+                .append(": ")
                 .append(s.languages().entrySet().stream().map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(", ")));
         DatasetStats.Duplicates d = s.duplicates();
         b.append(String.format("%nDuplicates removed: %,d exact (in %,d groups), %,d near (in %,d clusters)", d.exactRemoved(), d.exactClusters(),
@@ -145,6 +146,18 @@ class ResultsPanel extends VerticalLayout {
             b.append(String.format("%nSkipped while reading: %,d (%s)", read.skipped(), String.join("; ", read.problems())));
         }
         details.setText(b.toString());
+    }
+
+    /** The six most frequent languages and "other" for the rest: a pie of 30 slivers says nothing. */
+    static Map<String, Long> topLanguages(Map<String, Long> all) {
+        Map<String, Long> top = new LinkedHashMap<>();
+        all.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        long rest = all.values().stream().mapToLong(Long::longValue).sum() - top.values().stream().mapToLong(Long::longValue).sum();
+        if (rest > 0) {
+            top.put("other", rest);
+        }
+        return top;
     }
 
     void showSplit(DataService.SplitResult split) {

@@ -68,7 +68,8 @@ class StagesPanel extends VerticalLayout {
         languages.setId("data-languages");
         minConfidence.setValue(0.0);
         region.setValue("US");
-        region.setWidth("6em");
+        region.setWidth("9em");
+        languages.setWidth("20em");
         normalize.setId("data-stage-normalize");
         language.setId("data-stage-language");
         pii.setId("data-stage-pii");

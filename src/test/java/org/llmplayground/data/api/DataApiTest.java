@@ -185,6 +185,13 @@ class DataApiTest implements TestPropertyProvider {
         }
         assertThat(docs).isEqualTo(get("/stats?kind=corpus&id=wikitext-2-valid").get("documents").asLong());
         assertThat(parts.get(0).get("documents").asLong()).isGreaterThan(docs * 7 / 10);
+        // the same seed splits the same way again, although the parts are new corpora
+        JsonNode again = runJob("/split", "{\"corpus\": \"wikitext-2-valid\", \"train\": 0.8, \"val\": 0.1, \"test\": 0.1, \"seed\": 3}");
+        for (int i = 0; i < 3; i++) {
+            assertThat(again.at("/result/parts/" + i + "/documents").asLong()).isEqualTo(parts.get(i).get("documents").asLong());
+            JsonNode tokens = again.at("/result/parts/" + i + "/tokens");
+            assertThat(tokens.isMissingNode() || tokens.isNull()).isTrue(); // no tokenizer: not tokenized
+        }
     }
 
     @Test

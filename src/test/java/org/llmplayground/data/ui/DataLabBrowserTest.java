@@ -1,6 +1,12 @@
 package org.llmplayground.data.ui;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -13,6 +19,8 @@ import org.openqa.selenium.WebElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +32,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataLabBrowserTest extends LabBrowserTest {
+    static final byte[] SHARD = ("{\"text\": \"A dataset shard from the Hub, long enough to pass the quality rules of this pipeline with ease.\"}\n")
+            .repeat(50).getBytes(StandardCharsets.UTF_8);
+    final MockWebServer hub = new MockWebServer();
+
+    /** A local server speaking the Hub's URLs, with one dataset of one JSONL file. */
+    @Override
+    public Map<String, String> getProperties() {
+        hub.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+                if (r.getPath().startsWith("/api/datasets/demo/shards/tree/main")) {
+                    return new MockResponse().setBody("[{\"type\":\"file\",\"path\":\"train.jsonl\",\"size\":" + SHARD.length + "},"
+                            + "{\"type\":\"file\",\"path\":\"README.md\",\"size\":10},{\"type\":\"file\",\"path\":\"logo.png\",\"size\":3}]");
+                }
+                if (r.getPath().equals("/datasets/demo/shards/resolve/main/train.jsonl")) {
+                    return new MockResponse().setBody(new Buffer().write(SHARD));
+                }
+                return new MockResponse().setResponseCode(404);
+            }
+        });
+        Map<String, String> p = new HashMap<>(super.getProperties());
+        p.put("playground.hub.endpoint", hub.url("/").toString());
+        return p;
+    }
+
+    @AfterAll
+    void stopHub() throws Exception {
+        hub.shutdown();
+    }
+
     @Override
     protected String route() {
         return "data";
@@ -58,6 +96,8 @@ class DataLabBrowserTest extends LabBrowserTest {
     void wikitextRunsThroughThePipelineAndShowsWhatEachStageDid() {
         browser.click("#data-preview");
         browser.await(d -> browser.find("#data-preview-text").getText().contains("[1]"));
+        scrollTo("#data-source-kind");
+        browser.screenshot("data-0-setup");
         type("data-min-words", "20");
         browser.click("#data-run");
         browser.await(d -> status().startsWith("SUCCEEDED"));
@@ -77,6 +117,8 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#data-examples").getText().contains("→ removed"));
         scrollTo("#data-funnel");
         browser.screenshot("data-1-results");
+        scrollTo("#data-numbers");
+        browser.screenshot("data-2-statistics");
         browser.click("#data-use-for-training");
         browser.await(d -> !d.findElements(By.id("training-corpus")).isEmpty());
         browser.await(d -> browser.find("#training-corpus input").getAttribute("value").startsWith("data-"));
@@ -112,5 +154,23 @@ class DataLabBrowserTest extends LabBrowserTest {
         assertThat(browser.find("#data-stats-details").getText()).contains("Skipped while reading: 1 (line 12: not JSON)");
         // 30 reviews differ only in their number: near dedup keeps one
         assertThat(browser.find("#data-stage-table").getText()).contains("near duplicate");
+    }
+
+    @Test
+    @Order(4)
+    void hubFilesAreListedDownloadedAndThenReadLikeAnyFile() {
+        browser.open(jetty.baseUrl() + "/data", "data-run");
+        browser.driver().findElements(By.cssSelector("#data-source-kind vaadin-radio-button")).stream()
+                .filter(r -> r.getText().startsWith("Hugging Face Hub")).findFirst().orElseThrow().click();
+        type("data-hub-dataset", "demo/shards");
+        browser.click("#data-hub-list");
+        browser.await(d -> browser.find("#data-hub-status").getText().equals("2 readable files of 3"));
+        browser.driver().findElements(By.cssSelector("#data-hub-files vaadin-checkbox")).stream()
+                .filter(c -> c.getText().startsWith("train.jsonl")).findFirst().orElseThrow().click();
+        browser.click("#data-hub-download");
+        // done: the lab switches to the downloaded file and previews it
+        browser.await(d -> browser.find("#data-preview-text").getText().contains("reading 'text'"));
+        assertThat(browser.find("#data-file input").getAttribute("value")).startsWith("hub/demo/shards/main/train.jsonl");
+        assertThat(browser.find("#data-preview-text").getText()).contains("A dataset shard from the Hub");
     }
 }
