@@ -82,9 +82,9 @@ public class DataService {
     public record Stages(@Nullable NormalizeStage.Options normalize, @Nullable Set<String> languages, double minLanguageConfidence,
                          @Nullable String piiRegion, @Nullable QualityFilter quality, boolean exactDedup,
                          @Nullable NearDedupSettings nearDedup) {
-        /** Everything on, with the defaults; language detected and reported, not filtered. */
+        /** Everything on, with the defaults, keeping English (as the Data lab starts). */
         public static Stages all() {
-            return new Stages(NormalizeStage.Options.ALL, Set.of(), 0, "US", QualityFilter.gopher(), true, NearDedupSettings.DEFAULTS);
+            return new Stages(NormalizeStage.Options.ALL, Set.of("eng"), 0, "US", QualityFilter.gopher(), true, NearDedupSettings.DEFAULTS);
         }
     }
 

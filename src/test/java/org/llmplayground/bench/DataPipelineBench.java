@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,8 +56,7 @@ public final class DataPipelineBench {
             Path linked = files.dir().resolve(corpus.getFileName().toString());
             Files.createLink(linked, corpus);
             DataService data = ctx.getBean(DataService.class);
-            DataService.Stages stages = new DataService.Stages(DataService.Stages.all().normalize(), Set.of("eng"), 0, "US",
-                    DataService.Stages.all().quality(), true, DataService.NearDedupSettings.DEFAULTS);
+            DataService.Stages stages = DataService.Stages.all(); // every stage, keeping English, as the Data lab starts
             DataService.CleanRequest request = new DataService.CleanRequest(DataSource.file(corpus.getFileName().toString(), "text"),
                     "bench-clean", stages, null);
             HeapPeak peak = new HeapPeak();

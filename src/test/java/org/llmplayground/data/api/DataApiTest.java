@@ -131,6 +131,7 @@ class DataApiTest implements TestPropertyProvider {
         JsonNode s = get("/datasets/supported");
         assertThat(s.get("formats").toString()).contains("txt", "jsonl", "csv", "parquet", "wet");
         assertThat(s.at("/defaults/nearDedup/bands").asInt()).isEqualTo(50);
+        assertThat(s.at("/defaults/languages/0").asText()).isEqualTo("eng"); // posting the defaults back runs every stage
         assertThat(s.at("/defaults/quality/minWords").asInt()).isEqualTo(50);
         assertThat(s.get("tokenizers").toString()).contains("char", "gpt2");
     }
