@@ -95,6 +95,10 @@ public class DataView extends VerticalLayout {
         this.stagesPanel = new StagesPanel(tokens.tokenizers());
         setId("data-view");
         configureRunRow(tokens);
+        Button measure = new Button("Measure this source", e -> measure(executor));
+        measure.setId("data-measure");
+        measure.getElement().setProperty("title", "Statistics of the source as it is, before cleaning");
+        source.addToActions(measure);
         add(new H1("5. Data"), new Explainer("Collecting and cleaning a training corpus", EXPLANATION), new H3("1. Source"), source,
                 new H3("2. Cleaning stages"), stagesPanel, new H3("3. Run"), runRow(), progress, status, error, results, resultButtons());
     }
@@ -143,6 +147,22 @@ public class DataView extends VerticalLayout {
         HorizontalLayout row = new HorizontalLayout(useForTraining, report);
         row.setAlignItems(FlexComponent.Alignment.CENTER);
         return row;
+    }
+
+    /** Statistics of the raw source, to compare with the cleaned result. */
+    private void measure(BackgroundExecutor executor) {
+        error.setText("");
+        try {
+            var s = source.source();
+            String tokenizer = statsTokenizer.getValue();
+            status.setText("Measuring " + s.describe() + "…");
+            org.llmplayground.core.ui.Async.run(this, executor, () -> data.stats(s, tokenizer), snapshot -> {
+                results.showMeasured(snapshot);
+                status.setText("Statistics of " + s.describe() + " as it is, before cleaning.");
+            }, error::setText);
+        } catch (BadInputException e) {
+            error.setText(e.getMessage());
+        }
     }
 
     private void start() {

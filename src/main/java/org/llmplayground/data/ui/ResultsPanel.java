@@ -74,8 +74,24 @@ class ResultsPanel extends VerticalLayout {
                 .map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(" · "));
     }
 
+    /** The statistics of a source as it is, before any cleaning: only the dashboard. */
+    void showMeasured(DatasetStats.Snapshot s) {
+        setVisible(true);
+        pipelineParts(false);
+        splitText.setText("");
+        showStats(s, new org.llmplayground.data.DatasetFiles.ReadStats(s.documents(), 0, List.of()));
+    }
+
+    private void pipelineParts(boolean visible) {
+        funnel.setVisible(visible);
+        stages.setVisible(visible);
+        examples.setVisible(visible);
+        getChildren().filter(c -> c instanceof H3 h && !h.getText().equals("Dataset statistics")).forEach(c -> c.setVisible(visible));
+    }
+
     void show(DataService.CleanResult r) {
         setVisible(true);
+        pipelineParts(true);
         Map<String, Long> steps = new LinkedHashMap<>();
         steps.put("read", r.documentsIn());
         for (StageReport.Summary s : r.stages()) {
@@ -133,7 +149,7 @@ class ResultsPanel extends VerticalLayout {
         languages.setOption(ChartOptions.pie(topLanguages(s.languages())));
         StringBuilder b = new StringBuilder("Words per document: ");
         b.append(s.percentiles().entrySet().stream().map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(", ")));
-        b.append(s.languagesSampled() ? "\nLanguages (first 2,000 documents of the result)" : "\nLanguages detected at the language stage (its input)")
+        b.append(s.languagesSampled() ? "\nLanguages (first 2,000 documents)" : "\nLanguages detected at the language stage (its input)")
                 .append(": ")
                 .append(s.languages().entrySet().stream().map(e -> e.getKey() + " " + String.format("%,d", e.getValue())).collect(Collectors.joining(", ")));
         DatasetStats.Duplicates d = s.duplicates();

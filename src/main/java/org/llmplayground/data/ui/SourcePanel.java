@@ -69,6 +69,7 @@ class SourcePanel extends VerticalLayout {
     private final VerticalLayout hubBox = new VerticalLayout();
     private final VerticalLayout webBox = new VerticalLayout();
     private Subscription download;
+    private final HorizontalLayout actions = new HorizontalLayout();
 
     SourcePanel(CorpusStore corpora, DatasetFiles files, HubDatasets hub, JobRunner jobs, BackgroundExecutor executor) {
         this.corpora = corpora;
@@ -88,8 +89,14 @@ class SourcePanel extends VerticalLayout {
         preview.addClassName("data-preview");
         message.setId("data-source-message");
         message.addClassName("pg-error");
-        add(kind, corpusBox, fileBox, hubBox, webBox, new HorizontalLayout(previewButton, message), preview);
+        actions.add(previewButton);
+        add(kind, corpusBox, fileBox, hubBox, webBox, new HorizontalLayout(actions, message), preview);
         kind.setValue(CORPUS);
+    }
+
+    /** Adds a button next to "Preview" (the view's "Measure this source"). */
+    void addToActions(com.vaadin.flow.component.Component c) {
+        actions.add(c);
     }
 
     private void configureKind() {

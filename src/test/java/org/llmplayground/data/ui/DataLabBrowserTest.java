@@ -98,6 +98,11 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#data-preview-text").getText().contains("[1]"));
         scrollTo("#data-source-kind");
         browser.screenshot("data-0-setup");
+        // the raw source's statistics first, to compare with the cleaned result
+        browser.click("#data-measure");
+        browser.await(d -> status().endsWith("as it is, before cleaning."));
+        assertThat(browser.find("#data-numbers").getText()).contains("1,160", "documents", "tokens (gpt2)");
+        assertThat(browser.driver().findElements(By.id("data-funnel")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
         type("data-min-words", "20");
         browser.click("#data-run");
         browser.await(d -> status().startsWith("SUCCEEDED"));
