@@ -121,4 +121,33 @@ class DatasetFilesTest {
         assertThat(docs).hasSize(40_000);
         assertThat(progress).isNotEmpty().isSorted().allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
     }
+
+    @Test
+    void webPagesAreFetchedAndEachFailureIsListed() throws Exception {
+        try (okhttp3.mockwebserver.MockWebServer web = new okhttp3.mockwebserver.MockWebServer()) {
+            web.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                @Override
+                public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest r) {
+                    return switch (r.getPath()) {
+                        case "/robots.txt" -> new okhttp3.mockwebserver.MockResponse().setBody("User-agent: *\nDisallow: /private\n");
+                        case "/page" -> new okhttp3.mockwebserver.MockResponse().setHeader("Content-Type", "text/html")
+                                .setBody("<html><body><p>A page about libraries.</p><script>x()</script></body></html>");
+                        default -> new okhttp3.mockwebserver.MockResponse().setResponseCode(500);
+                    };
+                }
+            });
+            DatasetFiles f = files(1 << 20, 1 << 20);
+            List<Double> progress = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            DatasetFiles.ReadStats st = f.read(DataSource.web(List.of(web.url("/page").toString(), web.url("/broken").toString(),
+                    web.url("/private/x").toString())), d -> texts.add(d.text()), progress::add);
+            assertThat(texts).hasSize(1);
+            assertThat(texts.get(0)).contains("A page about libraries.").doesNotContain("x()");
+            assertThat(st.documents()).isEqualTo(1);
+            assertThat(st.skipped()).isEqualTo(2);
+            assertThat(st.problems()).hasSize(2).anySatisfy(p -> assertThat(p).contains("/broken", "500"))
+                    .anySatisfy(p -> assertThat(p).contains("/private/x", "robots.txt"));
+            assertThat(progress).containsExactly(1 / 3.0, 2 / 3.0, 1.0);
+        }
+    }
 }
