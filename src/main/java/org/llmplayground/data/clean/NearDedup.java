@@ -38,7 +38,7 @@ import java.util.Optional;
  * 1.5 bytes): roughly 1 KB, so a million kept documents need about 1 GB and 300,000 about 300 MB.
  */
 public final class NearDedup implements KeyedStage<int[]> {
-    private static final int CHUNK = 4096; // documents per signature block
+    private static final int CHUNK = 1024; // documents per signature block (300 KB: small enough not to take whole GC regions)
     private final int shingleWords;
     private final int bands;
     private final int rows;
