@@ -25,6 +25,9 @@ public final class DataSplit {
     private final int segmentLength;
     private final long[] train;
     private final long[] val;
+    /** The validation tokens when they come from their own file (a Data lab split); null: from the training data. */
+    private final TokenDataset valData;
+    private final int valSegmentLength;
 
     public DataSplit(long tokens, int block, double valFraction, long seed) {
         this.block = block;
@@ -44,6 +47,43 @@ public final class DataSplit {
         int valCount = Math.max(1, (int) Math.round(n * valFraction));
         this.val = starts.subList(0, valCount).stream().mapToLong(Long::longValue).sorted().toArray();
         this.train = starts.subList(valCount, n).stream().mapToLong(Long::longValue).sorted().toArray();
+        this.valData = null;
+        this.valSegmentLength = s;
+    }
+
+    private DataSplit(int block, int segmentLength, long[] train, TokenDataset valData, int valSegmentLength, long[] val) {
+        this.block = block;
+        this.segmentLength = segmentLength;
+        this.train = train;
+        this.valData = valData;
+        this.valSegmentLength = valSegmentLength;
+        this.val = val;
+    }
+
+    /**
+     * Validation on its own token file, e.g. the val part of a Data lab split: every segment of the training data
+     * trains, and validation blocks come from {@code valData}, cut into segments the same way.
+     */
+    public static DataSplit withValidationSet(long trainTokens, TokenDataset valData, int block) {
+        if (trainTokens < block + 1L) {
+            throw new BadInputException(String.format("The corpus has %,d tokens; training needs at least block_size + 1 = %,d.",
+                    trainTokens, block + 1));
+        }
+        if (valData.size() < block + 1L) {
+            throw new BadInputException(String.format("The validation corpus has %,d tokens; it needs at least block_size + 1 = %,d. "
+                    + "Use a larger val part or a smaller block_size.", valData.size(), block + 1));
+        }
+        int s = (int) Math.min(4L * (block + 1), trainTokens);
+        int sv = (int) Math.min(4L * (block + 1), valData.size());
+        return new DataSplit(block, s, starts(trainTokens / s, s), valData, sv, starts(valData.size() / sv, sv));
+    }
+
+    private static long[] starts(long n, int s) {
+        long[] out = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (long) i * s;
+        }
+        return out;
     }
 
     public int segmentLength() {
@@ -51,7 +91,7 @@ public final class DataSplit {
     }
 
     public long tokens(Part part) {
-        return (long) (part == Part.TRAIN ? train.length : val.length) * segmentLength;
+        return part == Part.TRAIN ? (long) train.length * segmentLength : (long) val.length * valSegmentLength;
     }
 
     /**
@@ -60,10 +100,12 @@ public final class DataSplit {
      */
     public void sample(TokenDataset data, Part part, Random random, int batch, long[] x, long[] y) {
         long[] segments = part == Part.TRAIN ? train : val;
+        int length = part == Part.TRAIN ? segmentLength : valSegmentLength;
+        TokenDataset source = part == Part.VAL && valData != null ? valData : data;
         for (int b = 0; b < batch; b++) {
-            long start = segments[random.nextInt(segments.length)] + random.nextInt(segmentLength - block);
-            data.copy(start, x, b * block, block);
-            data.copy(start + 1, y, b * block, block);
+            long start = segments[random.nextInt(segments.length)] + random.nextInt(length - block);
+            source.copy(start, x, b * block, block);
+            source.copy(start + 1, y, b * block, block);
         }
     }
 }

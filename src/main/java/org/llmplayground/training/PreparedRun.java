@@ -29,6 +29,7 @@ public final class PreparedRun implements AutoCloseable {
     private final ModelConfig modelConfig;
     private final ModelTokenizer tokenizer;
     private final TokenDataset data;
+    private final TokenDataset valData;
     private final DataSplit split;
     private final NDManager manager;
     private final CausalLm network;
@@ -38,17 +39,19 @@ public final class PreparedRun implements AutoCloseable {
     private int startStep;
     private Double bestValLoss;
 
-    private PreparedRun(TrainingConfig config, ModelTokenizer tokenizer, TokenDataset data, String dataHash, String runId,
-                        Path runDir, Device device) {
+    private PreparedRun(TrainingConfig config, ModelTokenizer tokenizer, TokenDataset data, TokenDataset valData, String dataHash,
+                        String runId, Path runDir, Device device) {
         this.config = config;
         this.tokenizer = tokenizer;
         this.data = data;
+        this.valData = valData;
         this.modelConfig = config.modelConfig(tokenizer.vocabSize()).validate();
         if (modelConfig.vocabSize() < tokenizer.vocabSize()) {
             throw new BadInputException(String.format("model.vocab_size (%,d) is smaller than the tokenizer's vocabulary (%,d).",
                     modelConfig.vocabSize(), tokenizer.vocabSize()));
         }
-        this.split = new DataSplit(data.size(), config.training().blockSize(), config.data().valFraction(), config.seed());
+        this.split = valData == null ? new DataSplit(data.size(), config.training().blockSize(), config.data().valFraction(), config.seed())
+                : DataSplit.withValidationSet(data.size(), valData, config.training().blockSize());
         this.manager = NDManager.newBaseManager(device);
         try {
             Engine.getInstance().setRandomSeed((int) (long) config.seed());
@@ -68,11 +71,22 @@ public final class PreparedRun implements AutoCloseable {
     /** A fresh run: weights initialised with the config's seed (GPT-2's scheme). */
     public static PreparedRun create(TrainingConfig config, ModelTokenizer tokenizer, Path tokenFile, String dataHash,
                                      String runId, Path runDir, Device device) throws IOException {
+        return create(config, tokenizer, tokenFile, null, dataHash, runId, runDir, device);
+    }
+
+    /** As above, validating on {@code valTokenFile} (same tokenizer) when it is not null. */
+    public static PreparedRun create(TrainingConfig config, ModelTokenizer tokenizer, Path tokenFile, Path valTokenFile, String dataHash,
+                                     String runId, Path runDir, Device device) throws IOException {
         TokenDataset data = TokenDataset.open(tokenFile);
+        TokenDataset valData = null;
         try {
-            return new PreparedRun(config, tokenizer, data, dataHash, runId, runDir, device);
-        } catch (RuntimeException | Error e) {
+            valData = valTokenFile == null ? null : TokenDataset.open(valTokenFile);
+            return new PreparedRun(config, tokenizer, data, valData, dataHash, runId, runDir, device);
+        } catch (RuntimeException | Error | IOException e) {
             data.close();
+            if (valData != null) {
+                valData.close();
+            }
             throw e;
         }
     }
@@ -158,5 +172,8 @@ public final class PreparedRun implements AutoCloseable {
     public void close() throws IOException {
         manager.close();
         data.close();
+        if (valData != null) {
+            valData.close();
+        }
     }
 }

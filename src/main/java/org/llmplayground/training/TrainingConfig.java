@@ -29,9 +29,12 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      * @param corpus        a corpus id (tinyshakespeare or an upload, see the Data API)
      * @param tokenizer     "char" (the corpus' own characters, e.g. 65 for Shakespeare) or a Tokenizer lab id (gpt2, ...)
      * @param valFraction   share of the text held out for validation, chosen in segments with the seed
+     * @param valCorpus     validate on this corpus instead (e.g. the val part of a Data lab split); then all of
+     *                      {@code corpus} trains and valFraction is unused. Needs a Tokenizer lab tokenizer: a char
+     *                      vocabulary comes from the training corpus alone
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Data(String corpus, String tokenizer, Double valFraction) {
+    public record Data(String corpus, String tokenizer, Double valFraction, String valCorpus) {
     }
 
     /**
@@ -80,7 +83,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
 
     /** This config with every missing field set to its default (the defaults of shakespeare-char.yaml). */
     public TrainingConfig withDefaults() {
-        Data d = data == null ? new Data(null, null, null) : data;
+        Data d = data == null ? new Data(null, null, null, null) : data;
         Model m = model == null ? new Model(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : model;
         Training t = training == null ? new Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null) : training;
@@ -109,7 +112,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(t.earlyStoppingMinDelta(), 0.0), or(t.saveInterval(), 500), or(t.keepBest(), 2), t.initFrom());
         Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
-                new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1)),
+                new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
                 model2, training2, sampling2);
     }
 
@@ -169,6 +172,13 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         }
         if (!(data.valFraction() > 0 && data.valFraction() < 0.5)) {
             p.add("data.val_fraction must be above 0 and below 0.5 (got " + data.valFraction() + ").");
+        }
+        if (data.valCorpus() != null && "char".equals(data.tokenizer())) {
+            p.add("data.val_corpus needs a Tokenizer lab tokenizer such as gpt2: the char tokenizer's vocabulary comes from the "
+                    + "training corpus alone, and the validation text may hold other characters.");
+        }
+        if (data.valCorpus() != null && data.valCorpus().equals(data.corpus())) {
+            p.add("data.val_corpus must differ from data.corpus (validating on the training text measures memorisation).");
         }
         if (!(sampling.temperature() > 0)) {
             p.add("sampling.temperature must be greater than 0 (got " + sampling.temperature() + ").");

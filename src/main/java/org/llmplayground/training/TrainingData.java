@@ -135,7 +135,7 @@ public class TrainingData implements org.llmplayground.data.TokenFiles {
                 tokenizers.tokenizers().stream().map(t -> t.id())).toList();
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

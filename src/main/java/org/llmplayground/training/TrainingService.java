@@ -124,6 +124,10 @@ public class TrainingService {
         if (!corpusChoices().contains(c.data().corpus())) {
             throw BadInputException.notFound("data.corpus '" + c.data().corpus() + "' does not exist. Known: " + String.join(", ", corpusChoices()));
         }
+        if (c.data().valCorpus() != null && !corpusChoices().contains(c.data().valCorpus())) {
+            throw BadInputException.notFound("data.val_corpus '" + c.data().valCorpus() + "' does not exist. Known: "
+                    + String.join(", ", corpusChoices()));
+        }
         if (!tokenizerChoices().contains(c.data().tokenizer())) {
             throw BadInputException.notFound("data.tokenizer '" + c.data().tokenizer() + "' does not exist. Known: "
                     + String.join(", ", tokenizerChoices()));
@@ -432,8 +436,12 @@ public class TrainingService {
             TrainingConfig config = TrainingConfigs.parse(run.configYaml()).withDefaults();
             ctx.progress(0, "Tokenizing " + run.corpus() + " with " + run.tokenizer());
             TrainingData.Prepared prepared = data.prepare(run.corpus(), run.tokenizer());
-            try (PreparedRun pr = PreparedRun.create(config, prepared.tokenizer(), prepared.tokens(), prepared.dataHash(), run.id(),
-                    runsDir.resolve(run.id()), models.device())) {
+            String valCorpus = config.data().valCorpus();
+            TrainingData.Prepared val = valCorpus == null ? null : data.prepare(valCorpus, run.tokenizer());
+            // the run's data is both texts: the hash names the pair
+            String dataHash = val == null ? prepared.dataHash() : TrainingData.sha256(prepared.dataHash() + "+" + val.dataHash());
+            try (PreparedRun pr = PreparedRun.create(config, prepared.tokenizer(), prepared.tokens(), val == null ? null : val.tokens(), dataHash,
+                    run.id(), runsDir.resolve(run.id()), models.device())) {
                 if (restoreFrom != null) {
                     pr.restore(restoreFrom);
                 } else if (initFrom != null) {
@@ -442,7 +450,7 @@ public class TrainingService {
                 store.truncateAfter(run.id(), pr.startStep()); // a resumed run recomputes what came after its checkpoint
                 l.step = pr.startStep();
                 l.best = pr.bestValLoss();
-                save(l, l.run.withData(prepared.dataHash(), prepared.tokenizer().vocabSize(), ParameterCounter.count(pr.modelConfig()).total())
+                save(l, l.run.withData(dataHash, prepared.tokenizer().vocabSize(), ParameterCounter.count(pr.modelConfig()).total())
                         .withProgress(pr.startStep(), pr.bestValLoss())
                         .with(TrainingRun.State.RUNNING, pr.startStep() == 0 ? "Training" : "Training from step " + pr.startStep()));
                 Trainer.Outcome outcome = pr.trainer(l, l).run(pr.startStep(), pr.bestValLoss());

@@ -251,4 +251,23 @@ class TrainingServiceTest implements TestPropertyProvider {
         assertThat(failed.message()).isEqualTo("The corpus has 12 tokens; training needs at least 2 × (block_size + 1) = 66 "
                 + "(one block for training and one for validation). Use a larger corpus or a smaller block_size.");
     }
+
+    @Test
+    void aValidationCorpusReplacesTheHeldOutPart() throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("data/tinyshakespeare/input.txt"));
+        var train = corpora.upload("plays-train.txt", new ByteArrayInputStream(text.substring(0, 900_000).getBytes(StandardCharsets.UTF_8)));
+        var val = corpora.upload("plays-val.txt", new ByteArrayInputStream(text.substring(900_000).getBytes(StandardCharsets.UTF_8)));
+        String yaml = SHORT.replace("max_steps: 40", "max_steps: 10") + "data: {tokenizer: gpt2, corpus: " + train.id() + ", val_corpus: " + val.id() + "}\n";
+        TrainingRun run = awaitDone(service.start(service.resolve(null, yaml, "with-val")).id());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(service.history(run.id(), 0).evals()).isNotEmpty();
+        // the run's data is the pair of texts
+        assertThat(run.dataHash()).isNotEqualTo(data.prepare(train.id(), "gpt2").dataHash()).hasSize(64);
+        assertThat(TrainingConfigs.parse(run.configYaml()).data().valCorpus()).isEqualTo(val.id());
+
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT + "data: {val_corpus: " + val.id() + "}\n", null)))
+                .hasMessageContaining("data.val_corpus needs a Tokenizer lab tokenizer such as gpt2");
+        assertThatThrownBy(() -> service.start(service.resolve(null, SHORT + "data: {tokenizer: gpt2, val_corpus: nope}\n", null)))
+                .hasMessageStartingWith("data.val_corpus 'nope' does not exist.");
+    }
 }

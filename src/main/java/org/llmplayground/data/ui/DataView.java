@@ -86,6 +86,8 @@ public class DataView extends VerticalLayout {
     private Subscription subscription;
     private String jobId;
     private String trainCorpus;
+    private String valCorpus;
+    private String trainingTokenizer;
 
     public DataView(DataService data, CorpusStore corpora, DatasetFiles files, HubDatasets hub, JobRunner jobs, TokenFiles tokens,
                     BackgroundExecutor executor) {
@@ -139,8 +141,16 @@ public class DataView extends VerticalLayout {
     private HorizontalLayout resultButtons() {
         useForTraining.setId("data-use-for-training");
         useForTraining.setVisible(false);
-        useForTraining.addClickListener(e -> getUI().ifPresent(ui -> ui.navigate("training",
-                QueryParameters.simple(Map.of("corpus", trainCorpus, "tokenizer", stagesPanel.tokenizer.getValue())))));
+        useForTraining.addClickListener(e -> getUI().ifPresent(ui -> {
+            Map<String, String> params = new java.util.HashMap<>(Map.of("corpus", trainCorpus));
+            if (trainingTokenizer != null) {
+                params.put("tokenizer", trainingTokenizer);
+            }
+            if (valCorpus != null) {
+                params.put("valCorpus", valCorpus);
+            }
+            ui.navigate("training", QueryParameters.simple(params));
+        }));
         report.setId("data-report");
         report.setVisible(false);
         report.setTarget("_blank");
@@ -217,9 +227,16 @@ public class DataView extends VerticalLayout {
     private void showResult(DataService.PipelineResult p) {
         results.show(p.clean());
         trainCorpus = p.clean().corpusId();
+        valCorpus = null;
+        trainingTokenizer = null;
         if (p.split() != null) {
             results.showSplit(p.split());
             trainCorpus = p.split().parts().get(0).corpusId();
+            trainingTokenizer = p.split().tokenizer();
+            // the trainer validates on the val part; a char vocabulary is the train part's own, so then it holds out its own
+            if (trainingTokenizer != null && !"char".equals(trainingTokenizer)) {
+                valCorpus = p.split().parts().stream().filter(x -> x.part().equals("val")).map(DataService.SplitPart::corpusId).findFirst().orElse(null);
+            }
         }
         useForTraining.setVisible(true);
         report.setHref("/api/v1/data/stats/report?kind=corpus&id=" + URLEncoder.encode(p.clean().corpusId(), StandardCharsets.UTF_8)

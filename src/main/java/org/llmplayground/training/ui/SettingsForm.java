@@ -43,6 +43,7 @@ class SettingsForm extends VerticalLayout {
     final TextField name = new TextField("Run name");
     final ComboBox<String> corpus = new ComboBox<>("Corpus");
     final ComboBox<String> tokenizer = new ComboBox<>("Tokenizer");
+    final ComboBox<String> valCorpus = new ComboBox<>("Validation corpus");
     final ComboBox<Size> size = new ComboBox<>("Model");
     final IntegerField layers = new IntegerField("Layers");
     final IntegerField heads = new IntegerField("Heads");
@@ -79,6 +80,9 @@ class SettingsForm extends VerticalLayout {
         name.setId("training-name");
         corpus.setId("training-corpus");
         tokenizer.setId("training-tokenizer");
+        valCorpus.setId("training-val-corpus");
+        valCorpus.setClearButtonVisible(true);
+        valCorpus.setHelperText("empty: hold out val_fraction of the corpus");
         size.setId("training-size");
         size.setItems(SIZES);
         size.setItemLabelGenerator(Size::label);
@@ -110,7 +114,7 @@ class SettingsForm extends VerticalLayout {
         sampleInterval.setId("training-sample-interval");
         estimate.setId("training-estimate");
         estimate.addClassName("pg-muted");
-        for (HasValue<?, ?> f : List.<HasValue<?, ?>>of(corpus, tokenizer, layers, heads, embedding, block, learningRate, schedule, warmup,
+        for (HasValue<?, ?> f : List.<HasValue<?, ?>>of(corpus, tokenizer, valCorpus, layers, heads, embedding, block, learningRate, schedule, warmup,
                 maxSteps, batch, accumulation, evalInterval, sampleInterval)) {
             f.addValueChangeListener(e -> {
                 if (!filling) {
@@ -126,7 +130,7 @@ class SettingsForm extends VerticalLayout {
         model.setColspan(size, 2);
         FormLayout optimisation = new FormLayout(learningRate, schedule, warmup, maxSteps, batch, accumulation, evalInterval, sampleInterval);
         optimisation.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("40em", 4));
-        HorizontalLayout top = new HorizontalLayout(config, name, corpus, tokenizer);
+        HorizontalLayout top = new HorizontalLayout(config, name, corpus, tokenizer, valCorpus);
         top.setWrap(true);
         add(top, configHelp, model, optimisation, estimate);
     }
@@ -135,6 +139,7 @@ class SettingsForm extends VerticalLayout {
     void refresh(String configName) {
         List<TrainingConfigs.ConfigFile> files = service.configs().list();
         corpus.setItems(service.corpusChoices());
+        valCorpus.setItems(service.corpusChoices());
         tokenizer.setItems(service.tokenizerChoices());
         config.setItems(files);
         config.setValue(files.stream().filter(f -> f.name().equals(configName)).findFirst().orElse(files.get(0)));
@@ -151,6 +156,7 @@ class SettingsForm extends VerticalLayout {
         name.setValue(base.name());
         corpus.setValue(base.data().corpus());
         tokenizer.setValue(base.data().tokenizer());
+        valCorpus.setValue(base.data().valCorpus());
         TrainingConfig.Model m = base.model();
         TrainingConfig.Training t = base.training();
         layers.setValue(m.numLayers());
@@ -206,7 +212,7 @@ class SettingsForm extends VerticalLayout {
         TrainingConfig.Sampling sampling = new TrainingConfig.Sampling(required(sampleInterval, "Sample every"), s.prompt(), s.temperature(), s.length());
         TrainingConfig.Data d = base.data();
         return new TrainingConfig(name.getValue().isBlank() ? base.name() : name.getValue().strip(), base.description(), base.seed(),
-                new TrainingConfig.Data(corpus.getValue(), tokenizer.getValue(), d.valFraction()), model, training, sampling);
+                new TrainingConfig.Data(corpus.getValue(), tokenizer.getValue(), d.valFraction(), valCorpus.getValue()), model, training, sampling);
     }
 
     private static int required(IntegerField field, String label) {

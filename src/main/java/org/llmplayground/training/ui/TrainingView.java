@@ -223,15 +223,17 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         updateButtons();
     }
 
-    /** {@code ?corpus=…&tokenizer=…}: a dataset handed over by the Data lab ("use this dataset for training"). */
+    /** {@code ?corpus=…&tokenizer=…&valCorpus=…}: a dataset handed over by the Data lab ("use this dataset for training"). */
     private String handedCorpus;
     private String handedTokenizer;
+    private String handedValCorpus;
 
     @Override
     public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
         var params = event.getLocation().getQueryParameters();
         handedCorpus = params.getSingleParameter("corpus").orElse(null);
         handedTokenizer = params.getSingleParameter("tokenizer").orElse(null);
+        handedValCorpus = params.getSingleParameter("valCorpus").orElse(null);
     }
 
     @Override
@@ -243,6 +245,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             if (handedTokenizer != null) {
                 settings.tokenizer.setValue(handedTokenizer);
             }
+            settings.valCorpus.setValue(handedValCorpus);
         }
         List<TrainingRun> all = service.runs();
         refreshRuns(all);

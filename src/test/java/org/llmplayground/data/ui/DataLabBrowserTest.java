@@ -128,6 +128,9 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> !d.findElements(By.id("training-corpus")).isEmpty());
         browser.await(d -> browser.find("#training-corpus input").getAttribute("value").startsWith("data-"));
         assertThat(browser.find("#training-tokenizer input").getAttribute("value")).isEqualTo("gpt2");
+        // the split's val part validates instead of a held-out share of the train part
+        assertThat(browser.find("#training-val-corpus input").getAttribute("value")).startsWith("data-")
+                .isNotEqualTo(browser.find("#training-corpus input").getAttribute("value"));
     }
 
     @Test
