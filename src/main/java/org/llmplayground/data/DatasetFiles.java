@@ -10,6 +10,7 @@ import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.data.clean.Document;
 import org.llmplayground.data.source.CountingInputStream;
+import org.llmplayground.data.source.CsvRecords;
 import org.llmplayground.data.source.DocumentReader;
 import org.llmplayground.data.source.ParquetDocuments;
 import org.llmplayground.data.source.WebFetcher;
@@ -111,7 +112,8 @@ public class DatasetFiles {
         }
     }
 
-    private static boolean supported(String fileName) {
+    /** Whether a file name has a type the pipeline reads. */
+    public static boolean supported(String fileName) {
         try {
             formatOf(fileName);
             return true;
@@ -348,68 +350,65 @@ public class DatasetFiles {
 
     /** For JSONL, the field whose value in the first object is the longest string (most likely the text); else the first. */
     private String longestField(Path file, Format f, List<String> fields) {
-        if (f != Format.JSONL) {
-            return fields.get(0);
+        JsonNode first = f == Format.JSONL ? firstObject(file) : null;
+        String best = fields.get(0);
+        int length = -1;
+        for (String name : first == null ? List.<String>of() : fields) {
+            JsonNode v = first.get(name);
+            if (v != null && v.isTextual() && v.asText().length() > length) {
+                length = v.asText().length();
+                best = name;
+            }
         }
-        String[] best = {fields.get(0)};
-        int[] length = {-1};
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        return best;
+    }
+
+    /** JSON keys of the first object, the CSV header, or parquet columns; empty for plain text. */
+    private List<String> fields(Path file, Format f) {
+        switch (f) {
+            case PARQUET:
+                return file.toString().endsWith(".gz") ? List.of() : ParquetDocuments.columns(file);
+            case JSONL:
+                JsonNode first = firstObject(file);
+                List<String> keys = new ArrayList<>();
+                if (first != null) {
+                    first.fieldNames().forEachRemaining(keys::add);
+                }
+                return keys;
+            case CSV:
+                try (BufferedReader r = reader(file)) {
+                    List<String> header = new CsvRecords(r).next();
+                    return header == null ? List.of() : header;
+                } catch (IOException e) {
+                    throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
+                }
+            default:
+                return List.of();
+        }
+    }
+
+    /** The first line of a JSONL file that is a JSON object (lines that are not are skipped), or null. */
+    private static JsonNode firstObject(Path file) {
+        try (BufferedReader r = reader(file)) {
             for (String line; (line = r.readLine()) != null; ) {
                 try {
                     JsonNode n = JSON.readTree(line);
                     if (n != null && n.isObject()) {
-                        n.fields().forEachRemaining(e -> {
-                            if (e.getValue().isTextual() && e.getValue().asText().length() > length[0]) {
-                                length[0] = e.getValue().asText().length();
-                                best[0] = e.getKey();
-                            }
-                        });
-                        return best[0];
+                        return n;
                     }
                 } catch (IOException e) {
                     // not JSON: the next line
                 }
             }
+            return null;
         } catch (IOException e) {
             throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
         }
-        return best[0];
     }
 
-    /** JSON keys of the first object, CSV header, or parquet columns; empty for plain text. */
-    private List<String> fields(Path file, Format f) {
-        if (f == Format.PARQUET && !file.toString().endsWith(".gz")) {
-            return ParquetDocuments.columns(file);
-        }
-        if (f != Format.JSONL && f != Format.CSV) {
-            return List.of();
-        }
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (f == Format.CSV) {
-                    return List.of(line.split(",", -1)).stream().map(c -> c.strip().replaceAll("^\"|\"$", "")).toList();
-                }
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    if (n != null && n.isObject()) {
-                        List<String> keys = new ArrayList<>();
-                        n.fieldNames().forEachRemaining(keys::add);
-                        return keys;
-                    }
-                } catch (IOException e) {
-                    // not JSON: try the next line
-                }
-            }
-            return List.of();
-        } catch (IOException e) {
-            throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
-        }
+    private static BufferedReader reader(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        InputStream in = file.toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 }

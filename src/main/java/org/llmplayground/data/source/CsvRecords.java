@@ -9,21 +9,21 @@ import java.util.List;
  * An RFC 4180 CSV reader, one record at a time: fields separated by commas; a field in double quotes may contain
  * commas, newlines and doubled quotes ("a ""b""" is {@code a "b"}). Record numbers count records, not lines.
  */
-final class CsvRecords {
+public final class CsvRecords {
     private final Reader in;
     private long records;
     private int peeked = -2;
 
-    CsvRecords(Reader in) {
+    public CsvRecords(Reader in) {
         this.in = in;
     }
 
-    long recordNumber() {
+    public long recordNumber() {
         return records;
     }
 
     /** The next record's fields, or null at the end. */
-    List<String> next() throws IOException {
+    public List<String> next() throws IOException {
         int c = read();
         if (c < 0) {
             return null;

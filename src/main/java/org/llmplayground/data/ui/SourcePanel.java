@@ -18,6 +18,7 @@ import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadHandler;
 import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.hub.HubClient;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.JobState;
@@ -57,7 +58,7 @@ class SourcePanel extends VerticalLayout {
     final TextField hubDataset = new TextField("Dataset id");
     final TextField hubRevision = new TextField("Revision");
     final PasswordField hubToken = new PasswordField("Token (optional, for gated datasets)");
-    final CheckboxGroup<String> hubFiles = new CheckboxGroup<>("Files");
+    final CheckboxGroup<HubClient.HubFile> hubFiles = new CheckboxGroup<>("Files");
     final Button hubList = new Button("List files");
     final Button hubDownload = new Button("Download");
     final ProgressBar hubProgress = new ProgressBar();
@@ -188,6 +189,7 @@ class SourcePanel extends VerticalLayout {
         hubRevision.setValue("main");
         hubToken.setId("data-hub-token");
         hubFiles.setId("data-hub-files");
+        hubFiles.setItemLabelGenerator(f -> f.path() + (f.size() >= 0 ? "  (" + CorpusStore.humanBytes(f.size()) + ")" : ""));
         hubList.setId("data-hub-list");
         hubDownload.setId("data-hub-download");
         hubDownload.setEnabled(false);
@@ -208,25 +210,15 @@ class SourcePanel extends VerticalLayout {
         String revision = hubRevision.getValue();
         String token = hubToken.getValue();
         Async.run(this, executor, () -> hub.files(dataset, revision, token), list -> {
-            List<String> readable = list.stream().map(f -> f.path() + (f.size() >= 0 ? "  (" + CorpusStore.humanBytes(f.size()) + ")" : ""))
-                    .filter(p -> readable(p.replaceFirst("  \\(.*$", ""))).toList();
+            List<HubClient.HubFile> readable = list.stream().filter(f -> DatasetFiles.supported(f.path())).toList();
             hubFiles.setItems(readable);
             hubDownload.setEnabled(!readable.isEmpty());
             hubStatus.setText(readable.size() + " readable files of " + list.size());
         }, message::setText);
     }
 
-    private static boolean readable(String path) {
-        try {
-            DatasetFiles.formatOf(path);
-            return true;
-        } catch (BadInputException e) {
-            return false;
-        }
-    }
-
     private void startDownload() {
-        List<String> chosen = hubFiles.getSelectedItems().stream().map(p -> p.replaceFirst("  \\(.*$", "")).sorted().toList();
+        List<String> chosen = hubFiles.getSelectedItems().stream().map(HubClient.HubFile::path).sorted().toList();
         try {
             JobRecord job = hub.startDownload(new HubDatasets.LoadRequest(hubDataset.getValue().strip(), hubRevision.getValue(), chosen,
                     hubToken.getValue()));

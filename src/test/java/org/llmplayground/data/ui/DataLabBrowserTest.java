@@ -35,6 +35,10 @@ class DataLabBrowserTest extends LabBrowserTest {
     static final byte[] SHARD = ("{\"text\": \"A dataset shard from the Hub, long enough to pass the quality rules of this pipeline with ease.\"}\n")
             .repeat(50).getBytes(StandardCharsets.UTF_8);
     final MockWebServer hub = new MockWebServer();
+    @jakarta.inject.Inject
+    org.llmplayground.data.DatasetFiles files;
+    @jakarta.inject.Inject
+    org.llmplayground.data.CorpusStore corpora;
 
     /** A local server speaking the Hub's URLs, with one dataset of one JSONL file. */
     @Override
@@ -45,6 +49,11 @@ class DataLabBrowserTest extends LabBrowserTest {
                 if (r.getPath().startsWith("/api/datasets/demo/shards/tree/main")) {
                     return new MockResponse().setBody("[{\"type\":\"file\",\"path\":\"train.jsonl\",\"size\":" + SHARD.length + "},"
                             + "{\"type\":\"file\",\"path\":\"README.md\",\"size\":10},{\"type\":\"file\",\"path\":\"logo.png\",\"size\":3}]");
+                }
+                if (r.getPath().equals("/articles/library.html")) {
+                    return new MockResponse().setHeader("Content-Type", "text/html; charset=utf-8").setBody("<html><head><title>Library</title>"
+                            + "<script>track()</script></head><body><nav>Home | About</nav><p>The city library opened a new reading room "
+                            + "on the second floor, and visitors liked the quiet desks by the windows.</p><p>It is open every day.</p></body></html>");
                 }
                 if (r.getPath().equals("/datasets/demo/shards/resolve/main/train.jsonl")) {
                     return new MockResponse().setBody(new Buffer().write(SHARD));
@@ -180,5 +189,43 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#data-preview-text").getText().contains("reading 'text'"));
         assertThat(browser.find("#data-file input").getAttribute("value")).startsWith("hub/demo/shards/main/train.jsonl");
         assertThat(browser.find("#data-preview-text").getText()).contains("A dataset shard from the Hub");
+    }
+
+    @Test
+    @Order(5)
+    void webPagesAreFetchedAndCleaned() {
+        browser.open(jetty.baseUrl() + "/data", "data-run");
+        browser.driver().findElements(By.cssSelector("#data-source-kind vaadin-radio-button")).stream()
+                .filter(r -> r.getText().startsWith("Web pages")).findFirst().orElseThrow().click();
+        browser.find("#data-urls textarea").sendKeys(hub.url("/articles/library.html").toString() + "\n" + hub.url("/missing.html"));
+        type("data-min-words", "5");
+        browser.click("#data-split");
+        type("data-output-name", "web pages");
+        browser.click("#data-run");
+        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(browser.find("#data-stats-details").getText()).contains("Skipped while reading: 1", "/missing.html");
+        assertThat(browser.find("#data-numbers").getText()).startsWith("1\ndocuments");
+        // the page's visible text was saved as the corpus; scripts are gone
+        String saved = corpora.read(corpora.list().stream().filter(c -> c.name().equals("web pages.txt")).findFirst().orElseThrow().id());
+        assertThat(saved).contains("The city library opened a new reading room on the second floor").doesNotContain("track()");
+    }
+
+    @Test
+    @Order(6)
+    void aLongRunShowsProgressAndTimeLeftAndCanBeCancelled() throws Exception {
+        new org.llmplayground.bench.SyntheticCorpus(11).write(files.dir().resolve("big.jsonl"), 60L << 20);
+        browser.open(jetty.baseUrl() + "/data", "data-run");
+        browser.driver().findElements(By.cssSelector("#data-source-kind vaadin-radio-button")).stream()
+                .filter(r -> r.getText().startsWith("A file")).findFirst().orElseThrow().click();
+        browser.pick("data-file", "big.jsonl");
+        browser.await(d -> browser.find("#data-preview-text").getText().contains("reading 'text'"));
+        type("data-output-name", "never saved");
+        browser.click("#data-run");
+        browser.await(d -> status().startsWith("RUNNING") && status().contains("documents read") && status().contains("left"));
+        assertThat(browser.find("#data-progress").getAttribute("value")).isNotNull();
+        browser.click("#data-cancel");
+        browser.await(d -> status().startsWith("Cancelled: the source is untouched"));
+        assertThat(browser.disabled("#data-cancel")).isTrue();
+        assertThat(files.dir().resolve("big.jsonl")).exists();
     }
 }
