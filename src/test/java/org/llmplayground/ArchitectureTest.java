@@ -45,4 +45,32 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..api..").should().dependOnClassesThat().resideInAPackage("..ui..").check(CLASSES);
         noClasses().that().resideInAPackage("..ui..").should().dependOnClassesThat().resideInAPackage("..api..").check(CLASSES);
     }
+
+    /** The labs; {@code core} and {@code corpus} are the shared pieces, {@code app} is the shell that lists the labs. */
+    static final String[] LABS = {"tokenizer", "model", "training", "generation", "data"};
+
+    @Test
+    void noLabImportsAnotherLabsUi() {
+        for (String lab : LABS) {
+            String[] others = java.util.Arrays.stream(LABS).filter(o -> !o.equals(lab)).map(o -> "org.llmplayground." + o + ".ui..")
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage("org.llmplayground." + lab + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("a lab's views are its own; what labs share lives in core (jobs, charts, JobProgress) or corpus")
+                    .check(CLASSES);
+        }
+    }
+
+    @Test
+    void corporaAreSharedAndTheDataLabIsALeaf() {
+        noClasses().that().resideOutsideOfPackages("org.llmplayground.data..", "org.llmplayground.app..")
+                .should().dependOnClassesThat().resideInAPackage("org.llmplayground.data..")
+                .because("the corpus store is in corpus/; the Tokenizer, Transformer and Training labs read corpora without the Data lab")
+                .check(CLASSES);
+        noClasses().that().resideInAnyPackage("org.llmplayground.core..", "org.llmplayground.corpus..")
+                .should().dependOnClassesThat().resideInAnyPackage(java.util.Arrays.stream(LABS).map(l -> "org.llmplayground." + l + "..")
+                        .toArray(String[]::new))
+                .because("shared pieces know nothing of the labs built on them")
+                .check(CLASSES);
+    }
 }

@@ -1,5 +1,8 @@
 package org.llmplayground.data;
 
+import org.llmplayground.corpus.TokenFiles;
+import org.llmplayground.corpus.CorpusStore;
+import org.llmplayground.corpus.CorpusInfo;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;

@@ -1,5 +1,6 @@
 package org.llmplayground.data;
 
+import org.llmplayground.corpus.CorpusStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Value;

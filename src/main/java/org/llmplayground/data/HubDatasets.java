@@ -1,5 +1,6 @@
 package org.llmplayground.data;
 
+import org.llmplayground.corpus.CorpusStore;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

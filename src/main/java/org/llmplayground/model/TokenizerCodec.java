@@ -1,6 +1,6 @@
 package org.llmplayground.model;
 
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.PreCleaner;
 import org.llmplayground.tokenizer.TokenizerService;
 import org.llmplayground.tokenizer.Tokenization;
 

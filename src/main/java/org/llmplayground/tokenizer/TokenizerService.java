@@ -7,8 +7,8 @@ import org.llmplayground.core.jobs.JobEvent;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.Subscription;
-import org.llmplayground.data.CorpusStore;
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.CorpusStore;
+import org.llmplayground.corpus.PreCleaner;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import org.llmplayground.core.jobs.JobEvent;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.Subscription;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.tokenizer.bpe.BpeModel;
 import org.llmplayground.tokenizer.bpe.BpeTokenizer;
 import org.llmplayground.tokenizer.bpe.BpeTrainer;

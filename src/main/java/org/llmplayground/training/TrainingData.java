@@ -8,8 +8,8 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.Workspace;
-import org.llmplayground.data.CorpusStore;
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.CorpusStore;
+import org.llmplayground.corpus.PreCleaner;
 import org.llmplayground.tokenizer.TokenizerService;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.List;
  * and every later run maps that file instead of tokenizing again.
  */
 @Singleton
-public class TrainingData implements org.llmplayground.data.TokenFiles {
+public class TrainingData implements org.llmplayground.corpus.TokenFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CorpusStore corpora;
     private final TokenizerService tokenizers;

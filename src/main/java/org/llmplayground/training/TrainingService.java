@@ -8,7 +8,7 @@ import org.llmplayground.core.Workspace;
 import org.llmplayground.core.jobs.JobContext;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.Subscription;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.model.LoadedModel;
 import org.llmplayground.model.MemoryBudget;
 import org.llmplayground.model.ModelConfig;

@@ -2,7 +2,7 @@ package org.llmplayground.bench;
 
 import io.micronaut.context.ApplicationContext;
 import org.llmplayground.core.jobs.JobContext;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.data.DataService;
 import org.llmplayground.data.DataSource;
 import org.llmplayground.data.DatasetFiles;

@@ -1,5 +1,6 @@
 package org.llmplayground.data;
 
+import org.llmplayground.corpus.CorpusStore;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.core.jobs.JobRunner;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.model.MemoryBudget;
 import org.llmplayground.model.ModelService;
 import org.llmplayground.support.TestApp;

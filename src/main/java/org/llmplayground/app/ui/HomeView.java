@@ -1,6 +1,11 @@
 package org.llmplayground.app.ui;
 
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.Text;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.OrderedList;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -13,33 +18,57 @@ import com.vaadin.flow.router.RouterLink;
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("LLM Playground")
 public class HomeView extends VerticalLayout {
-    static final String PATH = "<ol class='pg-path'>"
-            + "<li><b>Tokenize.</b> A model never sees characters, only token ids. Learn how byte-pair encoding builds a "
-            + "vocabulary and why the same sentence costs different numbers of tokens in different tokenizers.</li>"
-            + "<li><b>Design the transformer.</b> Embeddings, attention, feed-forward blocks: where the parameters live "
-            + "and what attention looks at.</li>"
-            + "<li><b>Pre-train.</b> Train a small GPT on Shakespeare and watch the loss fall and the samples turn from "
-            + "noise into verse.</li>"
-            + "<li><b>Generate and chat.</b> Greedy, beam search, temperature, top-k, top-p: how a model picks the next token.</li>"
-            + "<li><b>Prepare data.</b> Clean, filter and deduplicate a corpus, because the model learns whatever is in it.</li>"
-            + "<li><b>Fine-tune and evaluate.</b> LoRA, preference tuning, benchmarks, experiment tracking.</li>"
-            + "</ol>";
-
     public HomeView() {
         setMaxWidth("960px");
         add(new H1("Learn how large language models work by building one"));
         add(new Paragraph("LLM Playground is a workbench: every lab explains one idea and then lets you use a real "
                 + "implementation of it, on real data, on this machine. Nothing here is simulated: the tokenizers produce "
                 + "the same ids as OpenAI's and Hugging Face's, and later labs train and run real models."));
-        Div path = new Div();
-        path.getElement().setProperty("innerHTML", PATH);
-        add(new H3("The learning path"), path);
+        add(new H3("The learning path"), path());
         add(new H3("Labs"));
         for (Labs.Lab lab : Labs.ALL) {
             add(card(lab));
         }
         add(new Paragraph("Each lab has a matching REST API (see REST API in the menu), so what you try in the browser "
                 + "you can script."));
+    }
+
+    /** The steps in order; each links to its lab(s), or says it is coming when its lab is not built yet. */
+    private static OrderedList path() {
+        OrderedList list = new OrderedList();
+        list.addClassName("pg-path");
+        int n = 0;
+        for (Labs.Step step : Labs.PATH) {
+            n++;
+            ListItem item = new ListItem();
+            item.setId("home-step-" + n);
+            item.add(new Span(new Text(step.title() + ". ")));
+            item.getChildren().findFirst().ifPresent(c -> c.getElement().getStyle().set("font-weight", "bold"));
+            item.add(new Text(step.text() + " "));
+            if (step.built()) {
+                for (Class<? extends Component> view : step.views()) {
+                    RouterLink link = new RouterLink(linkText(view), view);
+                    link.addClassName("pg-path-link");
+                    item.add(link, new Text(" "));
+                }
+            } else {
+                Span coming = new Span(step.coming());
+                coming.addClassName("pg-coming");
+                item.add(coming);
+                item.addClassName("pg-step-coming");
+            }
+            list.add(item);
+        }
+        return list;
+    }
+
+    private static String linkText(Class<? extends Component> view) {
+        for (Labs.Lab lab : Labs.ALL) {
+            if (lab.view().equals(view)) {
+                return "→ Lab " + lab.number() + ": " + lab.title();
+            }
+        }
+        return Labs.TOOLS.stream().filter(t -> t.view().equals(view)).map(t -> "→ " + t.title()).findFirst().orElse("→ open");
     }
 
     private Div card(Labs.Lab lab) {

@@ -2,7 +2,9 @@ package org.llmplayground.app.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.icon.VaadinIcon;
+import io.micronaut.core.annotation.Nullable;
 import org.llmplayground.data.ui.DataView;
+import org.llmplayground.generation.ui.ChatView;
 import org.llmplayground.generation.ui.GenerationView;
 import org.llmplayground.model.ui.ArchitectureView;
 import org.llmplayground.tokenizer.ui.TokenizerView;
@@ -11,8 +13,9 @@ import org.llmplayground.training.ui.TrainingView;
 import java.util.List;
 
 /**
- * The labs that exist, in learning-path order. The side navigation and the home page are built from this list, so
- * a lab appears in both as soon as it is added here, and nothing links to a lab that does not exist yet.
+ * The labs that exist, in learning-path order, the tools beside them, and the learning path. The side navigation and
+ * the home page are built from these lists, so a lab appears in both as soon as it is added here, and nothing links
+ * to a lab that does not exist yet: a step of the path whose lab is not built is shown as coming.
  */
 public final class Labs {
     /** One lab: its place on the path, its view, and a sentence on what the learner does there. */
@@ -34,6 +37,40 @@ public final class Labs {
             new Lab(5, "Data", "Turn raw text into a clean training corpus: HTML and Unicode cleanup, language and quality filters, "
                     + "PII removal, exact and MinHash near-duplicate removal, statistics, a split ready for training.",
                     DataView.class, VaadinIcon.FILTER));
+
+    /** A page beside the labs (the chat playground): in the navigation's tools section. */
+    public record Tool(String title, String id, Class<? extends Component> view, VaadinIcon icon) {
+    }
+
+    public static final List<Tool> TOOLS = List.of(new Tool("Chat playground", "chat", ChatView.class, VaadinIcon.CHAT));
+
+    /**
+     * One step of the learning path: what the learner does, the pages where they do it (empty while the lab is not
+     * built yet), and for such a step what is coming.
+     */
+    public record Step(String title, String text, List<Class<? extends Component>> views, @Nullable String coming) {
+        public boolean built() {
+            return !views.isEmpty();
+        }
+    }
+
+    public static final List<Step> PATH = List.of(
+            new Step("Tokenize", "A model never sees characters, only token ids. Learn how byte-pair encoding builds a vocabulary "
+                    + "and why the same sentence costs different numbers of tokens in different tokenizers.", List.of(TokenizerView.class), null),
+            new Step("Design the transformer", "Embeddings, attention, feed-forward blocks: where the parameters live and what "
+                    + "attention looks at.", List.of(ArchitectureView.class), null),
+            new Step("Pre-train", "Train a small GPT on Shakespeare and watch the loss fall and the samples turn from noise into "
+                    + "verse.", List.of(TrainingView.class), null),
+            new Step("Generate and chat", "Greedy, beam search, temperature, top-k, top-p: how a model picks the next token; then "
+                    + "talk to it with a chat template.", List.of(GenerationView.class, ChatView.class), null),
+            new Step("Prepare data", "Clean, filter and deduplicate a corpus, because the model learns whatever is in it.",
+                    List.of(DataView.class), null),
+            new Step("Fine-tune", "Supervised fine-tuning with LoRA and QLoRA, then preferences: a reward model and DPO.", List.of(),
+                    "Lab 6, coming"),
+            new Step("Evaluate", "Metrics and benchmarks that match the reference implementations, human evaluation and "
+                    + "LLM-as-judge.", List.of(), "Lab 7, coming"),
+            new Step("Track models and experiments", "A model registry, quantization, and experiment tracking with H2 and "
+                    + "Weights & Biases.", List.of(), "coming"));
 
     private Labs() {
     }

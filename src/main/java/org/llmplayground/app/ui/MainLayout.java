@@ -54,7 +54,9 @@ public class MainLayout extends AppLayout {
             labs.addItem(new SideNavItem(lab.number() + ". " + lab.title(), lab.view(), lab.icon().create()));
         }
         SideNav tools = new SideNav("Tools");
-        tools.addItem(new SideNavItem("Chat playground", org.llmplayground.generation.ui.ChatView.class, VaadinIcon.CHAT.create()));
+        for (Labs.Tool tool : Labs.TOOLS) {
+            tools.addItem(new SideNavItem(tool.title(), tool.view(), tool.icon().create()));
+        }
         tools.addItem(new SideNavItem("REST API", ApiDocsView.class, VaadinIcon.CODE.create()));
         tools.addItem(new SideNavItem("Admin", AdminView.class, VaadinIcon.DATABASE.create()));
         VerticalLayout drawer = new VerticalLayout(main, labs, tools);

@@ -21,7 +21,7 @@ import org.llmplayground.data.DataSource;
 import org.llmplayground.data.DatasetFiles;
 import org.llmplayground.data.DatasetStats;
 import org.llmplayground.data.HubDatasets;
-import org.llmplayground.data.TokenFiles;
+import org.llmplayground.corpus.TokenFiles;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;

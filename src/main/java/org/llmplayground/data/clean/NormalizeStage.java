@@ -1,6 +1,6 @@
 package org.llmplayground.data.clean;
 
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.PreCleaner;
 
 import java.text.Normalizer;
 import java.util.Optional;

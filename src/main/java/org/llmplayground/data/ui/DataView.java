@@ -27,11 +27,11 @@ import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.JobState;
 import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.core.ui.Explainer;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.data.DataService;
 import org.llmplayground.data.DatasetFiles;
 import org.llmplayground.data.HubDatasets;
-import org.llmplayground.data.TokenFiles;
+import org.llmplayground.corpus.TokenFiles;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -15,7 +15,7 @@ import jakarta.validation.Valid;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobState;
 import org.llmplayground.core.jobs.Subscription;
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.PreCleaner;
 import org.llmplayground.tokenizer.CostEstimate;
 import org.llmplayground.tokenizer.CoverageReport;
 import org.llmplayground.tokenizer.TokenizerInfo;

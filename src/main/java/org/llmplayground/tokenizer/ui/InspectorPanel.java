@@ -15,7 +15,7 @@ import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.chart.Chart;
 import org.llmplayground.core.chart.ChartOptions;
 import org.llmplayground.core.ui.Async;
-import org.llmplayground.data.PreCleaner;
+import org.llmplayground.corpus.PreCleaner;
 import org.llmplayground.tokenizer.CostEstimate;
 import org.llmplayground.tokenizer.LengthBin;
 import org.llmplayground.tokenizer.TokenizerInfo;

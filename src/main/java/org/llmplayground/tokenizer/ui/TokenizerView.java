@@ -15,7 +15,7 @@ import io.micronaut.context.annotation.Prototype;
 import org.llmplayground.app.ui.MainLayout;
 import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.ui.Explainer;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.tokenizer.TokenizerInfo;
 import org.llmplayground.tokenizer.TokenizerService;
 

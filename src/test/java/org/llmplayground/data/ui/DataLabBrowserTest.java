@@ -38,7 +38,7 @@ class DataLabBrowserTest extends LabBrowserTest {
     @jakarta.inject.Inject
     org.llmplayground.data.DatasetFiles files;
     @jakarta.inject.Inject
-    org.llmplayground.data.CorpusStore corpora;
+    org.llmplayground.corpus.CorpusStore corpora;
 
     /** A local server speaking the Hub's URLs, with one dataset of one JSONL file. */
     @Override

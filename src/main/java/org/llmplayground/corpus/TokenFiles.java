@@ -1,4 +1,4 @@
-package org.llmplayground.data;
+package org.llmplayground.corpus;
 
 import java.util.List;
 

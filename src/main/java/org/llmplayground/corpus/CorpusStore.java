@@ -1,4 +1,4 @@
-package org.llmplayground.data;
+package org.llmplayground.corpus;
 
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -164,7 +164,7 @@ public class CorpusStore {
     }
 
     /** A file name for display only: no folders, no control characters, at most 200 characters. */
-    static String displayName(String fileName) {
+    public static String displayName(String fileName) {
         String base = fileName == null ? "upload" : fileName.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").strip();
         if (base.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.llmplayground.data;
+package org.llmplayground.corpus;
 
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;

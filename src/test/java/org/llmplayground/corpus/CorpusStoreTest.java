@@ -1,4 +1,4 @@
-package org.llmplayground.data;
+package org.llmplayground.corpus;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;

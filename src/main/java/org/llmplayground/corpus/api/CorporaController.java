@@ -1,11 +1,11 @@
-package org.llmplayground.data.api;
+package org.llmplayground.corpus.api;
 
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.llmplayground.data.CorpusInfo;
-import org.llmplayground.data.CorpusStore;
+import org.llmplayground.corpus.CorpusInfo;
+import org.llmplayground.corpus.CorpusStore;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.llmplayground.data;
+package org.llmplayground.corpus;
 
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
