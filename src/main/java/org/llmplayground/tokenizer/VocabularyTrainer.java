@@ -193,9 +193,13 @@ class VocabularyTrainer {
         void flush() {
             lastPublish = System.currentTimeMillis();
             TrainingProgress.LearnedMerge last = latest.peekFirst();
-            String message = last == null ? "No pairs to merge" : String.format("Merge %,d / %,d: '%s' + '%s' → '%s' (%,d×)",
-                    done, total, last.left(), last.right(), last.merged(), last.count());
-            ctx.progress(total == 0 ? 1 : (double) done / total, message);
+            String message = last == null ? "No pairs to merge" : String.format("latest '%s' + '%s' → '%s' (%,d×)",
+                    last.left(), last.right(), last.merged(), last.count());
+            if (total == 0) {
+                ctx.progress(1, message);
+            } else {
+                ctx.progress(done, total, message);
+            }
             ctx.publish(new TrainingProgress(done, total, chunks, distinct, List.copyOf(latest)));
         }
 

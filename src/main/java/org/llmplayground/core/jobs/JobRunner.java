@@ -222,6 +222,12 @@ public class JobRunner {
         }
 
         @Override
+        public void progress(long done, long total, String message) {
+            double fraction = total <= 0 ? 0 : Math.max(0, Math.min(1, (double) done / total));
+            update(this, record.withItems(done, total).withProgress(fraction, message), false);
+        }
+
+        @Override
         public void publish(Object payload) {
             JobRunner.this.publish(record.id(), new JobEvent(record, payload));
         }

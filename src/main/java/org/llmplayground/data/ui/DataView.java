@@ -1,8 +1,6 @@
 package org.llmplayground.data.ui;
 
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -13,7 +11,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
@@ -21,12 +18,11 @@ import com.vaadin.flow.router.Route;
 import org.llmplayground.app.ui.MainLayout;
 import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.BadInputException;
-import org.llmplayground.core.jobs.JobEvent;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.JobState;
-import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.core.ui.Explainer;
+import org.llmplayground.core.ui.JobProgress;
 import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.data.DataService;
 import org.llmplayground.data.DatasetFiles;
@@ -35,8 +31,6 @@ import org.llmplayground.corpus.TokenFiles;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -77,14 +71,11 @@ public class DataView extends VerticalLayout {
     private final TextField outputName = new TextField("Name of the cleaned dataset");
     private final ComboBox<String> statsTokenizer = new ComboBox<>("Count tokens with");
     private final Button run = new Button("Run pipeline");
-    private final Button cancel = new Button("Cancel");
-    private final ProgressBar progress = new ProgressBar();
+    private final JobProgress progress;
     private final Span status = new Span();
     private final Span error = new Span();
     private final Button useForTraining = new Button("Use this dataset for training");
     private final Anchor report = new Anchor("", "Statistics report (Markdown)");
-    private Subscription subscription;
-    private String jobId;
     private String trainCorpus;
     private String valCorpus;
     private String trainingTokenizer;
@@ -93,6 +84,8 @@ public class DataView extends VerticalLayout {
                     BackgroundExecutor executor) {
         this.data = data;
         this.jobs = jobs;
+        this.progress = new JobProgress(jobs, "data").cancelledMessage(
+                "Cancelled: the source is untouched and nothing half-written was kept; run it again any time.");
         this.source = new SourcePanel(corpora, files, hub, jobs, executor);
         this.stagesPanel = new StagesPanel(tokens.tokenizers());
         setId("data-view");
@@ -117,22 +110,22 @@ public class DataView extends VerticalLayout {
         run.setId("data-run");
         run.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         run.addClickListener(e -> start());
-        cancel.setId("data-cancel");
-        cancel.setEnabled(false);
-        cancel.addClickListener(e -> {
-            if (jobId != null) {
-                data.cancel(jobId);
+        progress.onPayload(p -> {
+            if (p instanceof DataService.PipelineResult result) {
+                showResult(result);
+            }
+        }).onUpdate(r -> run.setEnabled(r.state().isFinal())).onFinished(r -> {
+            if (r.state() == JobState.FAILED) {
+                error.setText(r.message());
             }
         });
-        progress.setId("data-progress");
-        progress.setVisible(false);
-        status.setId("data-status");
+        status.setId("data-measure-status");
         error.setId("data-error");
         error.addClassName("pg-error");
     }
 
     private HorizontalLayout runRow() {
-        HorizontalLayout row = new HorizontalLayout(outputName, statsTokenizer, run, cancel);
+        HorizontalLayout row = new HorizontalLayout(outputName, statsTokenizer, run);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.setWrap(true);
         return row;
@@ -189,39 +182,12 @@ public class DataView extends VerticalLayout {
 
     /** Shows a job's progress by push until it ends; also used after a reload for a job still running. */
     private void follow(JobRecord job) {
-        closeSubscription();
-        jobId = job.id();
         results.setVisible(false);
         useForTraining.setVisible(false);
         report.setVisible(false);
-        progress.setVisible(true);
-        progress.setValue(job.progress());
+        status.setText("");
         run.setEnabled(false);
-        cancel.setEnabled(true);
-        UI ui = UI.getCurrent();
-        subscription = jobs.subscribe(job.id(), ev -> ui.access(() -> onEvent(ev)));
-    }
-
-    private void onEvent(JobEvent ev) {
-        JobRecord r = ev.job();
-        if (!r.id().equals(jobId)) {
-            return;
-        }
-        if (ev.payload() instanceof DataService.PipelineResult p) {
-            showResult(p);
-        }
-        progress.setValue(Math.min(1, r.progress()));
-        status.setText(r.state() + (r.message() == null ? "" : " · " + r.message()) + eta(r));
-        if (r.state().isFinal()) {
-            run.setEnabled(true);
-            cancel.setEnabled(false);
-            if (r.state() == JobState.FAILED) {
-                error.setText(r.message());
-            } else if (r.state() == JobState.CANCELLED) {
-                status.setText("Cancelled: the source is untouched and nothing half-written was kept; run it again any time.");
-            }
-            closeSubscription();
-        }
+        progress.follow(job);
     }
 
     private void showResult(DataService.PipelineResult p) {
@@ -245,41 +211,18 @@ public class DataView extends VerticalLayout {
         source.refreshCorpora(source.corpus.getValue() == null ? null : source.corpus.getValue().id());
     }
 
-    /** Time left from the elapsed time and the share done: elapsed × (1 − p) / p. */
-    static String eta(JobRecord r) {
-        if (r.state() != JobState.RUNNING || r.startedAt() == null || r.progress() < 0.02) {
-            return "";
-        }
-        double elapsed = Duration.between(r.startedAt(), Instant.now()).toMillis() / 1000.0;
-        long left = Math.round(elapsed * (1 - r.progress()) / r.progress());
-        return String.format(" · about %d:%02d left", left / 60, left % 60);
-    }
-
     @Override
     protected void onAttach(AttachEvent event) {
+        if (progress.isActive()) {
+            return; // back from another view: JobProgress follows the job again by itself
+        }
         // after a reload: follow a running data job, or show the last finished one's result
-        jobs.history(DataService.CLEAN_JOB).stream().findFirst().ifPresent(j -> {
-            if (!j.state().isFinal()) {
-                follow(j);
-            } else if (data.status(j.id()).result() instanceof DataService.PipelineResult p) {
-                jobId = j.id();
+        progress.followLatest(DataService.CLEAN_JOB).filter(j -> j.state().isFinal()).ifPresent(j -> {
+            if (data.status(j.id()).result() instanceof DataService.PipelineResult p) {
                 showResult(p);
-                status.setText(j.state() + (j.message() == null ? "" : " · " + j.message()));
+                progress.show(j);
             }
         });
-    }
-
-    @Override
-    protected void onDetach(DetachEvent event) {
-        closeSubscription();
-        source.closeDownload();
-    }
-
-    private void closeSubscription() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
     }
 
 }

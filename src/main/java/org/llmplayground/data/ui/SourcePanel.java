@@ -9,7 +9,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextArea;
@@ -22,8 +21,8 @@ import org.llmplayground.core.hub.HubClient;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.JobState;
-import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.core.ui.Async;
+import org.llmplayground.core.ui.JobProgress;
 import org.llmplayground.corpus.CorpusInfo;
 import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.data.DataSource;
@@ -47,7 +46,6 @@ class SourcePanel extends VerticalLayout {
     private final CorpusStore corpora;
     private final DatasetFiles files;
     private final HubDatasets hub;
-    private final JobRunner jobs;
     private final BackgroundExecutor executor;
 
     final RadioButtonGroup<String> kind = new RadioButtonGroup<>("Source");
@@ -61,7 +59,6 @@ class SourcePanel extends VerticalLayout {
     final CheckboxGroup<HubClient.HubFile> hubFiles = new CheckboxGroup<>("Files");
     final Button hubList = new Button("List files");
     final Button hubDownload = new Button("Download");
-    final ProgressBar hubProgress = new ProgressBar();
     final Span hubStatus = new Span();
     final Span message = new Span();
     final Pre preview = new Pre();
@@ -69,14 +66,14 @@ class SourcePanel extends VerticalLayout {
     private final VerticalLayout fileBox = new VerticalLayout();
     private final VerticalLayout hubBox = new VerticalLayout();
     private final VerticalLayout webBox = new VerticalLayout();
-    private Subscription download;
+    private final JobProgress hubProgress;
     private final HorizontalLayout actions = new HorizontalLayout();
 
     SourcePanel(CorpusStore corpora, DatasetFiles files, HubDatasets hub, JobRunner jobs, BackgroundExecutor executor) {
         this.corpora = corpora;
         this.files = files;
         this.hub = hub;
-        this.jobs = jobs;
+        this.hubProgress = new JobProgress(jobs, "data-hub-download").onFinished(this::downloaded);
         this.executor = executor;
         setPadding(false);
         configureKind();
@@ -193,7 +190,6 @@ class SourcePanel extends VerticalLayout {
         hubList.setId("data-hub-list");
         hubDownload.setId("data-hub-download");
         hubDownload.setEnabled(false);
-        hubProgress.setVisible(false);
         hubStatus.setId("data-hub-status");
         hubList.addClickListener(e -> listHubFiles());
         hubDownload.addClickListener(e -> startDownload());
@@ -220,31 +216,19 @@ class SourcePanel extends VerticalLayout {
     private void startDownload() {
         List<String> chosen = hubFiles.getSelectedItems().stream().map(HubClient.HubFile::path).sorted().toList();
         try {
-            JobRecord job = hub.startDownload(new HubDatasets.LoadRequest(hubDataset.getValue().strip(), hubRevision.getValue(), chosen,
-                    hubToken.getValue()));
-            hubProgress.setVisible(true);
-            hubProgress.setValue(0);
-            UI ui = UI.getCurrent();
-            closeDownload();
-            download = jobs.subscribe(job.id(), ev -> ui.access(() -> {
-                JobRecord r = ev.job();
-                hubProgress.setValue(r.progress());
-                hubStatus.setText(r.state() + (r.message() == null ? "" : ": " + r.message()));
-                if (r.state() == JobState.SUCCEEDED) {
-                    refreshFiles(r.result());
-                    kind.setValue(FILE);
-                    showPreview();
-                }
-            }));
+            hubProgress.follow(hub.startDownload(new HubDatasets.LoadRequest(hubDataset.getValue().strip(), hubRevision.getValue(), chosen,
+                    hubToken.getValue())));
         } catch (BadInputException e) {
             message.setText(e.getMessage());
         }
     }
 
-    void closeDownload() {
-        if (download != null) {
-            download.close();
-            download = null;
+    /** A finished download: switch to the downloaded file and preview it. */
+    private void downloaded(JobRecord r) {
+        if (r.state() == JobState.SUCCEEDED) {
+            refreshFiles(r.result());
+            kind.setValue(FILE);
+            showPreview();
         }
     }
 

@@ -14,6 +14,7 @@ import com.vaadin.flow.router.Route;
 import io.micronaut.context.annotation.Prototype;
 import org.llmplayground.app.ui.MainLayout;
 import org.llmplayground.core.BackgroundExecutor;
+import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.ui.Explainer;
 import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.tokenizer.TokenizerInfo;
@@ -68,14 +69,14 @@ public class TokenizerView extends VerticalLayout {
     private final TabSheet tabs = new TabSheet();
     private final Tab compareTab;
 
-    public TokenizerView(TokenizerService service, CorpusStore corpora, BackgroundExecutor executor) {
+    public TokenizerView(TokenizerService service, CorpusStore corpora, JobRunner jobs, BackgroundExecutor executor) {
         this.service = service;
         setWidthFull();
         add(new H1("1. Tokenizer"), new Explainer("How tokenization works", EXPLANATION));
         configureText();
         inspector = new InspectorPanel(service, executor, text::getValue);
         compare = new ComparePanel(service, executor, text::getValue);
-        train = new TrainPanel(service, corpora, this::refreshTokenizers, this::useInInspector);
+        train = new TrainPanel(service, corpora, jobs, this::refreshTokenizers, this::useInInspector);
         coverage = new CoveragePanel(service, corpora, executor, text::getValue);
         tabs.add(tab("Inspector", "tab-inspector"), inspector);
         compareTab = tabs.add(tab("Compare", "tab-compare"), compare);

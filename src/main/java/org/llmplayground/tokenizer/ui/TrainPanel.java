@@ -1,8 +1,6 @@
 package org.llmplayground.tokenizer.ui;
 
 import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -16,16 +14,16 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadHandler;
 import org.llmplayground.core.BadInputException;
-import org.llmplayground.core.jobs.JobEvent;
+import com.vaadin.flow.component.UI;
 import org.llmplayground.core.jobs.JobRecord;
+import org.llmplayground.core.jobs.JobRunner;
+import org.llmplayground.core.ui.JobProgress;
 import org.llmplayground.core.jobs.JobState;
-import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.core.ui.Notices;
 import org.llmplayground.corpus.CorpusInfo;
 import org.llmplayground.corpus.CorpusStore;
@@ -56,24 +54,25 @@ class TrainPanel extends VerticalLayout {
     private final ComboBox<String> pattern = new ComboBox<>("Split pattern");
     private final MultiSelectComboBox<String> specials = new MultiSelectComboBox<>("Special tokens");
     private final Button start = new Button("Train");
-    private final Button cancel = new Button("Cancel");
-    private final ProgressBar progress = new ProgressBar();
-    private final Span status = new Span();
+    private final JobProgress progress;
     private final Span error = new Span();
     private final Grid<TrainingProgress.LearnedMerge> merges = new Grid<>();
     private final Button use = new Button("Use it in the inspector");
     private final Grid<TokenizerInfo> saved = new Grid<>();
-    private String jobId;
     private String savedId;
-    private Subscription subscription;
 
-    TrainPanel(TokenizerService service, CorpusStore corpora, Runnable tokenizersChanged, Consumer<String> useInInspector) {
+    TrainPanel(TokenizerService service, CorpusStore corpora, JobRunner jobs, Runnable tokenizersChanged, Consumer<String> useInInspector) {
         this.service = service;
+        this.progress = new JobProgress(jobs, "train").items("merges").onPayload(p -> {
+            if (p instanceof TrainingProgress t) {
+                merges.setItems(t.latest());
+            }
+        }).onUpdate(r -> start.setEnabled(r.state().isFinal())).onFinished(this::finished);
         this.corpora = corpora;
         this.tokenizersChanged = tokenizersChanged;
         this.useInInspector = useInInspector;
         setPadding(false);
-        add(sourceRow(), settingsRow(), runRow(), error, status, progress, use, new H4("Learned merges (newest first)"), merges,
+        add(sourceRow(), settingsRow(), runRow(), error, progress, use, new H4("Learned merges (newest first)"), merges,
                 new H4("Saved tokenizers"), saved, new HfImport(service, tokenizersChanged));
         configureMerges();
         configureSaved();
@@ -153,16 +152,6 @@ class TrainPanel extends VerticalLayout {
         start.setId("train-start");
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         start.addClickListener(e -> startTraining());
-        cancel.setId("train-cancel");
-        cancel.setEnabled(false);
-        cancel.addClickListener(e -> {
-            if (jobId != null) {
-                service.cancelTraining(jobId);
-            }
-        });
-        progress.setId("train-progress");
-        progress.setVisible(false);
-        status.setId("train-status");
         error.setId("train-error");
         error.addClassName("pg-error");
         use.setId("train-use");
@@ -172,7 +161,7 @@ class TrainPanel extends VerticalLayout {
                 useInInspector.accept(savedId);
             }
         });
-        return new HorizontalLayout(start, cancel);
+        return new HorizontalLayout(start);
     }
 
     private void configureMerges() {
@@ -249,34 +238,21 @@ class TrainPanel extends VerticalLayout {
         try {
             JobRecord job = service.train(spec);
             merges.setItems(List.of());
-            watch(job.id());
+            watch(job);
         } catch (BadInputException e) {
             error.setText(e.getMessage());
         }
     }
 
-    private void watch(String id) {
-        closeSubscription();
-        jobId = id;
+    private void watch(JobRecord job) {
         savedId = null;
         use.setVisible(false);
-        UI ui = UI.getCurrent();
-        subscription = service.watchTraining(id, event -> ui.access(() -> onEvent(event)));
+        start.setEnabled(false);
+        progress.follow(job);
     }
 
-    private void onEvent(JobEvent event) {
-        JobRecord job = event.job();
-        boolean running = !job.state().isFinal();
-        start.setEnabled(!running);
-        cancel.setEnabled(running);
-        progress.setVisible(running || job.state() == JobState.SUCCEEDED);
-        progress.setValue(job.progress());
-        if (event.payload() instanceof TrainingProgress p) {
-            merges.setItems(p.latest());
-        }
-        status.setText(String.format(Locale.ROOT, "%s · %.0f%% · %s", job.state().name().toLowerCase(Locale.ROOT),
-                job.progress() * 100, job.message() == null ? "" : job.message()));
-        if (job.state() == JobState.SUCCEEDED && job.result() != null && savedId == null) {
+    private void finished(JobRecord job) {
+        if (job.state() == JobState.SUCCEEDED && job.result() != null) {
             savedId = job.result();
             use.setVisible(true);
             name.clear();
@@ -290,19 +266,9 @@ class TrainPanel extends VerticalLayout {
     @Override
     protected void onAttach(AttachEvent attachEvent) {
         refreshCorpora();
-        // a job started before a page reload is still running: show it again
-        service.trainingHistory().stream().filter(j -> !j.state().isFinal()).findFirst().ifPresent(j -> watch(j.id()));
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detachEvent) {
-        closeSubscription();
-    }
-
-    private void closeSubscription() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
+        if (!progress.isActive()) {
+            // a job started before a page reload is still running: show it again
+            service.trainingHistory().stream().filter(j -> !j.state().isFinal()).findFirst().ifPresent(this::watch);
         }
     }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +86,18 @@ class DataLabBrowserTest extends LabBrowserTest {
         return browser.find("#data-status").getText();
     }
 
+    /** Runs the pipeline and waits for this run's job (not the previous one's line) to end; returns its final state. */
+    String runPipeline() {
+        String before = browser.find("#data-status").getAttribute("data-job");
+        browser.click("#data-run");
+        browser.await(d -> {
+            WebElement s = browser.find("#data-status");
+            String job = s.getAttribute("data-job");
+            return job != null && !job.equals(before) && List.of("succeeded", "failed", "cancelled").contains(s.getAttribute("data-state"));
+        });
+        return browser.find("#data-status").getAttribute("data-state");
+    }
+
     @Test
     @Order(1)
     void badSettingsGetAMessage() {
@@ -109,12 +122,11 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.screenshot("data-0-setup");
         // the raw source's statistics first, to compare with the cleaned result
         browser.click("#data-measure");
-        browser.await(d -> status().endsWith("as it is, before cleaning."));
+        browser.await(d -> browser.find("#data-measure-status").getText().endsWith("as it is, before cleaning."));
         assertThat(browser.find("#data-numbers").getText()).contains("1,160", "documents", "tokens (gpt2)");
         assertThat(browser.driver().findElements(By.id("data-funnel")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
         type("data-min-words", "20");
-        browser.click("#data-run");
-        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(runPipeline()).isEqualTo("succeeded");
         assertThat(browser.find("#data-error").getText()).isEmpty();
         Object funnelSteps = browser.js("return document.getElementById('data-funnel')._last.series[0].data.length");
         assertThat(((Number) funnelSteps).intValue()).isEqualTo(7); // read + 6 stages
@@ -166,8 +178,7 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.click("#data-split");
         type("data-min-words", "5");
         type("data-output-name", "reviews clean");
-        browser.click("#data-run");
-        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(runPipeline()).isEqualTo("succeeded");
         assertThat(browser.find("#data-stats-details").getText()).contains("Skipped while reading: 1 (line 12: not JSON)");
         // 30 reviews differ only in their number: near dedup keeps one
         assertThat(browser.find("#data-stage-table").getText()).contains("near duplicate");
@@ -201,8 +212,7 @@ class DataLabBrowserTest extends LabBrowserTest {
         type("data-min-words", "5");
         browser.click("#data-split");
         type("data-output-name", "web pages");
-        browser.click("#data-run");
-        browser.await(d -> status().startsWith("SUCCEEDED"));
+        assertThat(runPipeline()).isEqualTo("succeeded");
         assertThat(browser.find("#data-stats-details").getText()).contains("Skipped while reading: 1", "/missing.html");
         assertThat(browser.find("#data-numbers").getText()).startsWith("1\ndocuments");
         // the page's visible text was saved as the corpus; scripts are gone
@@ -221,7 +231,7 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#data-preview-text").getText().contains("reading 'text'"));
         type("data-output-name", "never saved");
         browser.click("#data-run");
-        browser.await(d -> status().startsWith("RUNNING") && status().contains("documents read") && status().contains("left"));
+        browser.await(d -> status().startsWith("running") && status().contains("documents read") && status().contains("left"));
         assertThat(browser.find("#data-progress").getAttribute("value")).isNotNull();
         browser.click("#data-cancel");
         browser.await(d -> status().startsWith("Cancelled: the source is untouched"));
