@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,6 +49,16 @@ public class Checkpoints {
     public record Meta(String format, String runId, int step, int optimizerStep, String configYaml, ModelConfig model,
                        TokenizerSpec tokenizer, @Nullable Double valLoss, @Nullable Double trainLoss, long seed,
                        String dataHash, String createdAt) {
+        /** A run's first meta: step 0, no losses yet, created now. */
+        static Meta start(String runId, String configYaml, ModelConfig model, TokenizerSpec tokenizer, long seed, String dataHash) {
+            return new Meta(FORMAT, runId, 0, 0, configYaml, model, tokenizer, null, null, seed, dataHash, Instant.now().toString());
+        }
+
+        /** This run's meta at a later step: where the model and optimizer are, the latest losses, written now. */
+        Meta at(int newStep, int newOptimizerStep, @Nullable Double newValLoss, @Nullable Double newTrainLoss) {
+            return new Meta(format, runId, newStep, newOptimizerStep, configYaml, model, tokenizer, newValLoss, newTrainLoss, seed,
+                    dataHash, Instant.now().toString());
+        }
     }
 
     /** A checkpoint on disk. */

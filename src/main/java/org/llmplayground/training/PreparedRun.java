@@ -15,7 +15,6 @@ import org.llmplayground.model.nn.CausalLm;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -64,8 +63,7 @@ public final class PreparedRun implements AutoCloseable {
             throw e;
         }
         this.checkpoints = new Checkpoints(runDir.resolve("checkpoints"));
-        this.meta = new Checkpoints.Meta(Checkpoints.FORMAT, runId, 0, 0, TrainingConfigs.toYaml(config), modelConfig,
-                tokenizer.spec(), null, null, config.seed(), dataHash, Instant.now().toString());
+        this.meta = Checkpoints.Meta.start(runId, TrainingConfigs.toYaml(config), modelConfig, tokenizer.spec(), config.seed(), dataHash);
     }
 
     /** A fresh run: weights initialised with the config's seed (GPT-2's scheme). */

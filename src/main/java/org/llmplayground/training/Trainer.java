@@ -23,7 +23,6 @@ import org.llmplayground.model.nn.Scalars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -357,9 +356,7 @@ public final class Trainer {
     }
 
     private void checkpoint(int step) {
-        Checkpoints.Meta m = metaTemplate;
-        Checkpoints.Meta meta = new Checkpoints.Meta(Checkpoints.FORMAT, m.runId(), step, optimizer.step(), m.configYaml(), m.model(),
-                m.tokenizer(), lastVal, lastTrain, m.seed(), m.dataHash(), Instant.now().toString());
+        Checkpoints.Meta meta = metaTemplate.at(step, optimizer.step(), lastVal, lastTrain);
         try {
             Checkpoints.Saved saved = checkpoints.save(meta, network, optimizer);
             checkpoints.prune(config.training().keepBest());

@@ -74,6 +74,164 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                            Integer evalInterval, Integer evalBatches, Integer earlyStoppingPatience, Double earlyStoppingMinDelta,
                            Integer saveInterval,
                            Integer keepBest, String initFrom) {
+        /** A builder with every field of this record, to change some by name: {@code t.toBuilder().maxSteps(60).build()}. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.batchSize = batchSize;
+            b.blockSize = blockSize;
+            b.gradientAccumulation = gradientAccumulation;
+            b.learningRate = learningRate;
+            b.minLearningRate = minLearningRate;
+            b.schedule = schedule;
+            b.warmupSteps = warmupSteps;
+            b.maxSteps = maxSteps;
+            b.weightDecay = weightDecay;
+            b.beta1 = beta1;
+            b.beta2 = beta2;
+            b.gradClip = gradClip;
+            b.precision = precision;
+            b.evalInterval = evalInterval;
+            b.evalBatches = evalBatches;
+            b.earlyStoppingPatience = earlyStoppingPatience;
+            b.earlyStoppingMinDelta = earlyStoppingMinDelta;
+            b.saveInterval = saveInterval;
+            b.keepBest = keepBest;
+            b.initFrom = initFrom;
+            return b;
+        }
+
+        /** A builder with every field unset (null: the default applies). */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Sets fields by name, so no caller counts twenty positions. */
+        public static final class Builder {
+            private Integer batchSize;
+            private Integer blockSize;
+            private Integer gradientAccumulation;
+            private Double learningRate;
+            private Double minLearningRate;
+            private String schedule;
+            private Integer warmupSteps;
+            private Integer maxSteps;
+            private Double weightDecay;
+            private Double beta1;
+            private Double beta2;
+            private Double gradClip;
+            private String precision;
+            private Integer evalInterval;
+            private Integer evalBatches;
+            private Integer earlyStoppingPatience;
+            private Double earlyStoppingMinDelta;
+            private Integer saveInterval;
+            private Integer keepBest;
+            private String initFrom;
+
+            public Builder batchSize(Integer v) {
+                this.batchSize = v;
+                return this;
+            }
+
+            public Builder blockSize(Integer v) {
+                this.blockSize = v;
+                return this;
+            }
+
+            public Builder gradientAccumulation(Integer v) {
+                this.gradientAccumulation = v;
+                return this;
+            }
+
+            public Builder learningRate(Double v) {
+                this.learningRate = v;
+                return this;
+            }
+
+            public Builder minLearningRate(Double v) {
+                this.minLearningRate = v;
+                return this;
+            }
+
+            public Builder schedule(String v) {
+                this.schedule = v;
+                return this;
+            }
+
+            public Builder warmupSteps(Integer v) {
+                this.warmupSteps = v;
+                return this;
+            }
+
+            public Builder maxSteps(Integer v) {
+                this.maxSteps = v;
+                return this;
+            }
+
+            public Builder weightDecay(Double v) {
+                this.weightDecay = v;
+                return this;
+            }
+
+            public Builder beta1(Double v) {
+                this.beta1 = v;
+                return this;
+            }
+
+            public Builder beta2(Double v) {
+                this.beta2 = v;
+                return this;
+            }
+
+            public Builder gradClip(Double v) {
+                this.gradClip = v;
+                return this;
+            }
+
+            public Builder precision(String v) {
+                this.precision = v;
+                return this;
+            }
+
+            public Builder evalInterval(Integer v) {
+                this.evalInterval = v;
+                return this;
+            }
+
+            public Builder evalBatches(Integer v) {
+                this.evalBatches = v;
+                return this;
+            }
+
+            public Builder earlyStoppingPatience(Integer v) {
+                this.earlyStoppingPatience = v;
+                return this;
+            }
+
+            public Builder earlyStoppingMinDelta(Double v) {
+                this.earlyStoppingMinDelta = v;
+                return this;
+            }
+
+            public Builder saveInterval(Integer v) {
+                this.saveInterval = v;
+                return this;
+            }
+
+            public Builder keepBest(Integer v) {
+                this.keepBest = v;
+                return this;
+            }
+
+            public Builder initFrom(String v) {
+                this.initFrom = v;
+                return this;
+            }
+
+            public Training build() {
+                return new Training(batchSize, blockSize, gradientAccumulation, learningRate, minLearningRate, schedule, warmupSteps, maxSteps, weightDecay, beta1, beta2, gradClip, precision, evalInterval, evalBatches, earlyStoppingPatience, earlyStoppingMinDelta, saveInterval, keepBest, initFrom);
+            }
+        }
     }
 
     /** A text sample every {@code interval} steps: {@code length} tokens after {@code prompt} at {@code temperature}. */
@@ -85,8 +243,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
     public TrainingConfig withDefaults() {
         Data d = data == null ? new Data(null, null, null, null) : data;
         Model m = model == null ? new Model(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : model;
-        Training t = training == null ? new Training(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null) : training;
+        Training t = training == null ? Training.builder().build() : training;
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
         ModelConfig base = m.preset() != null && ModelPresets.find(m.preset()).isPresent()
                 ? ModelPresets.get(m.preset()).config()
@@ -104,12 +261,14 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(m.norm(), base.norm().name().toLowerCase(Locale.ROOT)),
                 or(m.normPlacement(), base.normPlacement().name().toLowerCase(Locale.ROOT)),
                 or(m.bias(), base.bias()), or(m.tieEmbeddings(), base.tiedEmbeddings()), or(m.dropout(), base.dropout()));
-        Training training2 = new Training(or(t.batchSize(), 16), or(t.blockSize(), context), or(t.gradientAccumulation(), 1),
-                or(t.learningRate(), 1e-3), or(t.minLearningRate(), 1e-4), or(t.schedule(), "cosine"),
-                or(t.warmupSteps(), Math.max(0, Math.min(100, or(t.maxSteps(), 5000) / 10))), or(t.maxSteps(), 5000),
-                or(t.weightDecay(), 0.1), or(t.beta1(), 0.9), or(t.beta2(), 0.99), or(t.gradClip(), 1.0),
-                or(t.precision(), "fp32"), or(t.evalInterval(), 250), or(t.evalBatches(), 20), or(t.earlyStoppingPatience(), 0),
-                or(t.earlyStoppingMinDelta(), 0.0), or(t.saveInterval(), 500), or(t.keepBest(), 2), t.initFrom());
+        Training training2 = t.toBuilder().batchSize(or(t.batchSize(), 16)).blockSize(or(t.blockSize(), context))
+                .gradientAccumulation(or(t.gradientAccumulation(), 1)).learningRate(or(t.learningRate(), 1e-3))
+                .minLearningRate(or(t.minLearningRate(), 1e-4)).schedule(or(t.schedule(), "cosine"))
+                .warmupSteps(or(t.warmupSteps(), Math.max(0, Math.min(100, or(t.maxSteps(), 5000) / 10)))).maxSteps(or(t.maxSteps(), 5000))
+                .weightDecay(or(t.weightDecay(), 0.1)).beta1(or(t.beta1(), 0.9)).beta2(or(t.beta2(), 0.99)).gradClip(or(t.gradClip(), 1.0))
+                .precision(or(t.precision(), "fp32")).evalInterval(or(t.evalInterval(), 250)).evalBatches(or(t.evalBatches(), 20))
+                .earlyStoppingPatience(or(t.earlyStoppingPatience(), 0)).earlyStoppingMinDelta(or(t.earlyStoppingMinDelta(), 0.0))
+                .saveInterval(or(t.saveInterval(), 500)).keepBest(or(t.keepBest(), 2)).build();
         Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
@@ -224,8 +383,13 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         }
     }
 
-    /** The same config with another name, seed or step count (for UI/API overrides). */
+    /** The same config with other training settings (for UI/API overrides). */
     public TrainingConfig with(Training t) {
         return new TrainingConfig(name, description, seed, data, model, t, sampling);
+    }
+
+    /** The same config under another run name. */
+    public TrainingConfig withName(String newName) {
+        return new TrainingConfig(newName, description, seed, data, model, training, sampling);
     }
 }

@@ -25,12 +25,24 @@ public record TrainingEstimate(long parameters, long tokensPerStep, double gflop
     private static volatile Double matmulFlops;
 
     static TrainingEstimate of(TrainingConfig c, ModelConfig m, Double measuredFlops) {
+        return of(c, m, null, measuredFlops);
+    }
+
+    /**
+     * With {@code measuredStepSeconds} (a real step of this network timed here, see {@link StepTimer}) the time comes
+     * from that; otherwise from the FLOPs at the latest run's speed, or at half a matrix product's.
+     */
+    static TrainingEstimate of(TrainingConfig c, ModelConfig m, Double measuredStepSeconds, Double measuredFlops) {
         TrainingConfig.Training t = c.training();
         long tokens = (long) t.batchSize() * t.blockSize() * t.gradientAccumulation();
         double flops = flopsPerToken(m, t.blockSize()) * tokens;
         String basis;
         double speed;
-        if (measuredFlops != null && measuredFlops > 0) {
+        if (measuredStepSeconds != null && measuredStepSeconds > 0) {
+            speed = flops / measuredStepSeconds;
+            basis = String.format("%s per step measured on this machine with this network and batch (median of %d steps)",
+                    org.llmplayground.core.jobs.Eta.duration(measuredStepSeconds), StepTimer.STEPS);
+        } else if (measuredFlops != null && measuredFlops > 0) {
             speed = measuredFlops;
             basis = String.format("the %.0f GFLOP/s your latest run reached on this machine", speed / 1e9);
         } else {

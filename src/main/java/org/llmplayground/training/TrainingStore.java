@@ -52,6 +52,13 @@ public class TrainingStore {
         return find(id).orElseThrow(() -> BadInputException.notFound("No training run with id '" + id + "'."));
     }
 
+    /** Whether a run of that name exists (names are unique per workspace, compared as written). */
+    public boolean nameTaken(String name) {
+        boolean[] taken = {false};
+        query("select 1 from training_run where name=?", Jdbc.strings(name), rs -> taken[0] = true);
+        return taken[0];
+    }
+
     /** Newest first. */
     public List<TrainingRun> list() {
         return queryRuns("select " + RUN_COLUMNS + " from training_run order by created_at desc");

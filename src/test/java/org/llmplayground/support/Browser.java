@@ -76,6 +76,21 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the end of background work (a job's final state): as long as it takes on a busy machine, up to 15
+     * minutes. The condition says what is awaited; no time here assumes a quiet machine.
+     */
+    public <T> T awaitJob(ExpectedCondition<T> condition) {
+        WebDriverWait longWait = new WebDriverWait(driver, Duration.ofMinutes(15), Duration.ofMillis(250));
+        longWait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        try {
+            return longWait.until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Path shot = screenshot("timeout-" + System.currentTimeMillis() + "-" + (++timeouts));
+            throw new org.openqa.selenium.TimeoutException("Job did not end; page at that moment: " + shot, e);
+        }
+    }
+
     public WebElement find(String css) {
         return await(d -> {
             var found = d.findElements(By.cssSelector(css));

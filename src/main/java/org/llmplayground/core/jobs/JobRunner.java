@@ -159,6 +159,17 @@ public class JobRunner {
         publish(record.id(), new JobEvent(record, null));
     }
 
+    /**
+     * A lab-specific event for a job that is not running yet or from outside its thread (e.g. a queued training run
+     * that was stopped); a running job publishes through its {@link JobContext}. Ignored for unknown or ended jobs.
+     */
+    public void publish(String id, Object payload) {
+        Running running = active.get(id);
+        if (running != null) {
+            publish(id, new JobEvent(running.record, payload));
+        }
+    }
+
     private void publish(String id, JobEvent event) {
         List<Consumer<JobEvent>> list = listeners.get(id);
         if (list != null) {

@@ -23,20 +23,29 @@ import org.llmplayground.training.Trainer;
 import org.llmplayground.training.TrainingConfigs;
 import org.llmplayground.training.TrainingEstimate;
 import org.llmplayground.training.TrainingRun;
+import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingQueries;
 import org.llmplayground.training.TrainingService;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 import java.util.List;
 
-/** REST API of Lab 3. Every method calls {@link TrainingService}, the same service as the Training lab. */
+/**
+ * REST API of Lab 3. Every method calls the services the Training lab calls: {@link TrainingService} (run
+ * lifecycle), {@link TrainingQueries} (reading runs) and {@link TrainingChecks} (configs and estimates).
+ */
 @Controller("/api/v1/training")
 @Tag(name = "Training", description = "Pre-train a GPT: configs, runs (jobs), live metrics, checkpoints")
 class TrainingController {
     private final TrainingService service;
+    private final TrainingQueries queries;
+    private final TrainingChecks checks;
 
-    TrainingController(TrainingService service) {
+    TrainingController(TrainingService service, TrainingQueries queries, TrainingChecks checks) {
         this.service = service;
+        this.queries = queries;
+        this.checks = checks;
     }
 
     /** Which config to run: YAML text, or the name of a config file (default shakespeare-char); name renames the run. */
@@ -57,41 +66,41 @@ class TrainingController {
     @Operation(summary = "List the config files: the bundled examples and the user's own")
     @Get("/configs")
     List<TrainingConfigs.ConfigFile> configs() {
-        return service.configs().list();
+        return checks.configs().list();
     }
 
     @Operation(summary = "One config file with its YAML")
     @Get("/configs/{name}")
     TrainingConfigs.ConfigFile config(@PathVariable String name) {
-        return service.configs().get(name);
+        return checks.configs().get(name);
     }
 
     @Operation(summary = "Create a user config (validated; bundled names are refused)")
     @Post("/configs")
     HttpResponse<TrainingConfigs.ConfigFile> createConfig(@Body ConfigBody body) {
-        if (body.name() != null && service.configs().list().stream().anyMatch(c -> c.name().equals(body.name()))) {
+        if (body.name() != null && checks.configs().list().stream().anyMatch(c -> c.name().equals(body.name()))) {
             throw BadInputException.conflict("A config named '" + body.name() + "' exists; use PUT /configs/" + body.name() + " to replace it.");
         }
-        return HttpResponse.created(service.configs().save(body.name(), body.yaml()));
+        return HttpResponse.created(checks.configs().save(body.name(), body.yaml()));
     }
 
     @Operation(summary = "Replace (or create) a user config")
     @Put("/configs/{name}")
     TrainingConfigs.ConfigFile saveConfig(@PathVariable String name, @Body ConfigBody body) {
-        return service.configs().save(name, body.yaml());
+        return checks.configs().save(name, body.yaml());
     }
 
     @Operation(summary = "Delete a user config")
     @Delete("/configs/{name}")
     HttpResponse<Void> deleteConfig(@PathVariable String name) {
-        service.configs().delete(name);
+        checks.configs().delete(name);
         return HttpResponse.noContent();
     }
 
     @Operation(summary = "Estimate parameters, memory and time of a config before starting it")
     @Post("/estimate")
     TrainingEstimate estimate(@Body StartRequest req) {
-        return service.estimate(service.resolve(req.config(), req.yaml(), req.name()));
+        return checks.estimate(checks.resolve(req.config(), req.yaml(), req.name()));
     }
 
     // ---------------------------------------------------------------- jobs
@@ -99,19 +108,19 @@ class TrainingController {
     @Operation(summary = "Start a training run; it queues behind a running one (one at a time)")
     @Post("/jobs/start")
     HttpResponse<TrainingRun> start(@Body StartRequest req) {
-        return HttpResponse.accepted().body(service.start(service.resolve(req.config(), req.yaml(), req.name())));
+        return HttpResponse.accepted().body(service.start(checks.resolve(req.config(), req.yaml(), req.name())));
     }
 
     @Operation(summary = "All runs, newest first")
     @Get("/jobs")
     List<TrainingRun> jobs() {
-        return service.runs();
+        return queries.runs();
     }
 
     @Operation(summary = "A run's state, latest step metrics, progress and estimated time left")
     @Get("/jobs/{id}/status")
-    TrainingService.Status status(@PathVariable String id) {
-        return service.status(id);
+    TrainingQueries.Status status(@PathVariable String id) {
+        return queries.status(id);
     }
 
     @Operation(summary = "Stop a run after its current step; a checkpoint is saved")
@@ -152,31 +161,31 @@ class TrainingController {
     @Get("/jobs/{id}/metrics")
     List<Trainer.StepMetrics> metrics(@PathVariable String id, @QueryValue(defaultValue = "0") int after,
                                       @QueryValue(defaultValue = "1000") int limit) {
-        return service.metrics(id, after, limit);
+        return queries.metrics(id, after, limit);
     }
 
     @Operation(summary = "Everything a run recorded: step metrics (thinned to maxPoints), evaluations and samples")
     @Get("/jobs/{id}/metrics/history")
-    TrainingService.History history(@PathVariable String id, @QueryValue(defaultValue = "2000") int maxPoints) {
-        return service.history(id, maxPoints);
+    TrainingQueries.History history(@PathVariable String id, @QueryValue(defaultValue = "2000") int maxPoints) {
+        return queries.history(id, maxPoints);
     }
 
     @Operation(summary = "A run's checkpoints (the latest and the best by val loss)")
     @Get("/jobs/{id}/checkpoints")
     List<Checkpoints.Saved> checkpoints(@PathVariable String id) {
-        return service.checkpoints(id);
+        return queries.checkpoints(id);
     }
 
     @Operation(summary = "Load a checkpoint as a model for the generator and the Transformer lab")
     @Post("/jobs/{id}/checkpoints/{step}/open")
     LoadedModel.ModelInfo open(@PathVariable String id, @PathVariable int step) {
-        return service.openAsModel(id, step);
+        return queries.openAsModel(id, step);
     }
 
     @Operation(summary = "Server-sent events of a run: 'run' (state), 'step', 'eval', 'sample', 'checkpoint', 'warning'")
     @Get(value = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<Object>> events(@PathVariable String id) {
-        TrainingRun run = service.run(id); // 404 before the stream starts
+        TrainingRun run = queries.run(id); // 404 before the stream starts
         if (!run.state().isActive()) {
             return Flux.just(Event.<Object>of(run).name("run"));
         }

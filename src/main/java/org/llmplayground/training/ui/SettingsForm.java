@@ -9,24 +9,65 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
-import org.llmplayground.core.BackgroundExecutor;
+import com.vaadin.flow.component.ComponentEvent;
+import com.vaadin.flow.component.ComponentEventListener;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.shared.Registration;
 import org.llmplayground.core.BadInputException;
-import org.llmplayground.core.ui.Async;
+import org.llmplayground.core.jobs.Eta;
 import org.llmplayground.model.MemoryEstimator;
 import org.llmplayground.training.TrainingConfig;
 import org.llmplayground.training.TrainingConfigs;
 import org.llmplayground.training.TrainingEstimate;
-import org.llmplayground.training.TrainingService;
 
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The settings of a new run: a config file as the starting point, then the knobs a learner turns most (model size,
- * learning rate and schedule, steps, batch, accumulation, intervals). Every change re-estimates the time per step
- * and the memory, before anything starts.
+ * learning rate and schedule, steps, batch, accumulation, intervals). Like the forms of Vaadin's CRM tutorial it
+ * holds no service: it fires a {@link ChangeEvent} after every change (the view re-estimates the time per step and
+ * the memory and hands the figures back), a {@link LoadEvent} when a config file is loaded (the view suggests a free
+ * run name) and a {@link StartEvent} when Start is pressed with a valid config.
  */
 class SettingsForm extends VerticalLayout {
+    /** What the form offers: the config files, corpora and tokenizers. */
+    record Choices(List<TrainingConfigs.ConfigFile> configs, List<String> corpora, List<String> tokenizers) {
+    }
+
+    /** The config the form now describes (null with a message when a field is not filled in right). */
+    static final class ChangeEvent extends ComponentEvent<SettingsForm> {
+        final TrainingConfig config;
+        final String problem;
+
+        ChangeEvent(SettingsForm source, TrainingConfig config, String problem) {
+            super(source, false);
+            this.config = config;
+            this.problem = problem;
+        }
+    }
+
+    /** A config file was loaded; {@code baseName} is its run name, which another run may already have. */
+    static final class LoadEvent extends ComponentEvent<SettingsForm> {
+        final String baseName;
+
+        LoadEvent(SettingsForm source, String baseName) {
+            super(source, false);
+            this.baseName = baseName;
+        }
+    }
+
+    /** Start pressed: the config to run. */
+    static final class StartEvent extends ComponentEvent<SettingsForm> {
+        final TrainingConfig config;
+
+        StartEvent(SettingsForm source, TrainingConfig config) {
+            super(source, true);
+            this.config = config;
+        }
+    }
+
     /** Model sizes to pick from; editing a size field afterwards makes it "custom". */
     record Size(String id, String label, int layers, int heads, int embedding, int block) {
     }
@@ -37,8 +78,8 @@ class SettingsForm extends VerticalLayout {
             new Size("nanogpt", "nanoGPT Shakespeare: 6 layers, 6 heads, 384 wide, 256 tokens", 6, 6, 384, 256),
             new Size("custom", "Custom", 0, 0, 0, 0));
 
-    private final TrainingService service;
-    private final BackgroundExecutor executor;
+    final Button start = new Button("Start");
+    final Span error = new Span();
     final ComboBox<TrainingConfigs.ConfigFile> config = new ComboBox<>("Config file");
     final TextField name = new TextField("Run name");
     final ComboBox<String> corpus = new ComboBox<>("Corpus");
@@ -61,9 +102,7 @@ class SettingsForm extends VerticalLayout {
     private TrainingConfig base;
     private boolean filling;
 
-    SettingsForm(TrainingService service, BackgroundExecutor executor) {
-        this.service = service;
-        this.executor = executor;
+    SettingsForm() {
         setPadding(false);
         config.setId("training-config");
         config.setItemLabelGenerator(c -> c.name() + (c.bundled() ? "" : " (yours)"));
@@ -132,15 +171,43 @@ class SettingsForm extends VerticalLayout {
         optimisation.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 2), new FormLayout.ResponsiveStep("40em", 4));
         HorizontalLayout top = new HorizontalLayout(config, name, corpus, tokenizer, valCorpus);
         top.setWrap(true);
+        start.setId("training-start");
+        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        start.setDisableOnClick(true); // one click, one run: the view enables it again from the runs' state
+        start.addClickListener(e -> fireStart());
+        error.setId("training-error");
+        error.addClassName("pg-error");
         add(top, configHelp, model, optimisation, estimate);
     }
 
-    /** Loads the config files and choices; selects {@code configName} (or the default). */
-    void refresh(String configName) {
-        List<TrainingConfigs.ConfigFile> files = service.configs().list();
-        corpus.setItems(service.corpusChoices());
-        valCorpus.setItems(service.corpusChoices());
-        tokenizer.setItems(service.tokenizerChoices());
+    Registration addChangeListener(ComponentEventListener<ChangeEvent> listener) {
+        return addListener(ChangeEvent.class, listener);
+    }
+
+    Registration addLoadListener(ComponentEventListener<LoadEvent> listener) {
+        return addListener(LoadEvent.class, listener);
+    }
+
+    Registration addStartListener(ComponentEventListener<StartEvent> listener) {
+        return addListener(StartEvent.class, listener);
+    }
+
+    private void fireStart() {
+        error.setText("");
+        try {
+            fireEvent(new StartEvent(this, toConfig()));
+        } catch (BadInputException e) {
+            error.setText(e.getMessage());
+            start.setEnabled(true);
+        }
+    }
+
+    /** Offers the choices; selects {@code configName} (or the first file). */
+    void refresh(Choices choices, String configName) {
+        List<TrainingConfigs.ConfigFile> files = choices.configs();
+        corpus.setItems(choices.corpora());
+        valCorpus.setItems(choices.corpora());
+        tokenizer.setItems(choices.tokenizers());
         config.setItems(files);
         config.setValue(files.stream().filter(f -> f.name().equals(configName)).findFirst().orElse(files.get(0)));
     }
@@ -173,6 +240,7 @@ class SettingsForm extends VerticalLayout {
         evalInterval.setValue(t.evalInterval());
         sampleInterval.setValue(base.sampling().interval());
         filling = false;
+        fireEvent(new LoadEvent(this, base.name()));
         changed();
     }
 
@@ -203,11 +271,11 @@ class SettingsForm extends VerticalLayout {
             throw new BadInputException("Enter a learning rate (training.learning_rate), e.g. 0.001.");
         }
         int steps = required(maxSteps, "Max steps");
-        TrainingConfig.Training training = new TrainingConfig.Training(required(batch, "Batch size"), blockSize,
-                required(accumulation, "Gradient accumulation"), learningRate.getValue(), Math.min(t.minLearningRate(), learningRate.getValue()),
-                schedule.getValue() == null ? "cosine" : schedule.getValue(), required(warmup, "Warm-up steps"), steps, t.weightDecay(),
-                t.beta1(), t.beta2(), t.gradClip(), t.precision(), required(evalInterval, "Eval every"), t.evalBatches(),
-                t.earlyStoppingPatience(), t.earlyStoppingMinDelta(), t.saveInterval(), t.keepBest(), t.initFrom());
+        TrainingConfig.Training training = t.toBuilder().batchSize(required(batch, "Batch size")).blockSize(blockSize)
+                .gradientAccumulation(required(accumulation, "Gradient accumulation")).learningRate(learningRate.getValue())
+                .minLearningRate(Math.min(t.minLearningRate(), learningRate.getValue()))
+                .schedule(schedule.getValue() == null ? "cosine" : schedule.getValue()).warmupSteps(required(warmup, "Warm-up steps"))
+                .maxSteps(steps).evalInterval(required(evalInterval, "Eval every")).build();
         TrainingConfig.Sampling s = base.sampling();
         TrainingConfig.Sampling sampling = new TrainingConfig.Sampling(required(sampleInterval, "Sample every"), s.prompt(), s.temperature(), s.length());
         TrainingConfig.Data d = base.data();
@@ -223,21 +291,23 @@ class SettingsForm extends VerticalLayout {
     }
 
     private void changed() {
-        TrainingConfig c;
         try {
-            c = toConfig();
+            fireEvent(new ChangeEvent(this, toConfig(), null));
         } catch (BadInputException e) {
             estimate.setText(e.getMessage());
-            return;
+            fireEvent(new ChangeEvent(this, null, e.getMessage()));
         }
-        Async.run(this, executor, () -> service.estimate(c), this::show, estimate::setText);
     }
 
-    private void show(TrainingEstimate e) {
+    void showEstimateProblem(String message) {
+        estimate.setText(message);
+    }
+
+    void showEstimate(TrainingEstimate e) {
         estimate.setText(String.format(Locale.ROOT, "Estimate: %s parameters · %,d tokens and %.1f GFLOP per step · about %s per step, "
                         + "%s for all steps (with evaluations) · training memory about %s (weights %s, gradients %s, AdamW %s, "
                         + "activations %s). Speed from %s.", human(e.parameters()), e.tokensPerStep(), e.gflopPerStep(),
-                duration(e.secondsPerStep()), duration(e.totalSeconds()), MemoryEstimator.human(e.memory().training()),
+                Eta.duration(e.secondsPerStep()), Eta.duration(e.totalSeconds()), MemoryEstimator.human(e.memory().training()),
                 MemoryEstimator.human(e.memory().weights()), MemoryEstimator.human(e.memory().gradients()),
                 MemoryEstimator.human(e.memory().optimizerState()), MemoryEstimator.human(e.memory().activations()), e.basis()));
     }
@@ -246,16 +316,4 @@ class SettingsForm extends VerticalLayout {
         return n >= 1_000_000 ? String.format(Locale.ROOT, "%.2fM", n / 1e6) : String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String duration(double seconds) {
-        if (seconds < 1) {
-            return String.format(Locale.ROOT, "%.0f ms", seconds * 1000);
-        }
-        if (seconds < 120) {
-            return String.format(Locale.ROOT, "%.1f s", seconds);
-        }
-        if (seconds < 7200) {
-            return String.format(Locale.ROOT, "%.0f min", seconds / 60);
-        }
-        return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
-    }
 }

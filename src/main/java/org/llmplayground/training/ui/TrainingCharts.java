@@ -1,7 +1,7 @@
 package org.llmplayground.training.ui;
 
 import org.llmplayground.training.Trainer;
-import org.llmplayground.training.TrainingService;
+import org.llmplayground.training.TrainingQueries;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +22,13 @@ final class TrainingCharts {
 
     /** Train loss per step (faint), train and val loss at evaluations, and the val loss of overlaid past runs (dashed). */
     static Map<String, Object> loss(List<Trainer.StepMetrics> steps, List<Trainer.EvalMetrics> evals,
-                                    List<TrainingService.History> overlays) {
+                                    List<TrainingQueries.History> overlays) {
         List<Map<String, Object>> series = new ArrayList<>();
         series.add(line("train loss (each step)", points(steps, Trainer.StepMetrics::step, Trainer.StepMetrics::loss), "#93c5fd", 1, false));
         series.add(line("train loss (eval)", evalPoints(evals, Trainer.EvalMetrics::trainLoss), "#1d4ed8", 2, true));
         series.add(line("val loss (eval)", evalPoints(evals, Trainer.EvalMetrics::valLoss), "#ea580c", 2, true));
         for (int i = 0; i < overlays.size(); i++) {
-            TrainingService.History h = overlays.get(i);
+            TrainingQueries.History h = overlays.get(i);
             Map<String, Object> s = line(h.run().name() + " · val", evalPoints(h.evals(), Trainer.EvalMetrics::valLoss),
                     OVERLAY_COLOURS[i % OVERLAY_COLOURS.length], 2, true);
             s.put("lineStyle", Map.of("type", "dashed", "width", 2));

@@ -16,7 +16,6 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
@@ -25,12 +24,18 @@ import org.llmplayground.app.ui.MainLayout;
 import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.chart.Chart;
+import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.core.ui.Async;
 import org.llmplayground.core.ui.Explainer;
+import org.llmplayground.core.ui.JobProgress;
 import org.llmplayground.core.ui.Notices;
 import org.llmplayground.training.Checkpoints;
 import org.llmplayground.training.Trainer;
+import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingConfig;
+import org.llmplayground.training.TrainingEvent;
+import org.llmplayground.training.TrainingQueries;
 import org.llmplayground.training.TrainingRun;
 import org.llmplayground.training.TrainingService;
 
@@ -85,15 +90,16 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
 
     private final TrainingService service;
+    private final TrainingQueries queries;
+    private final TrainingChecks checks;
     private final BackgroundExecutor executor;
-    private final SettingsForm settings;
-    private final Button start = new Button("Start");
+    private final SettingsForm settings = new SettingsForm();
+    private final JobProgress jobLine;
     private final Button pause = new Button("Pause");
     private final Button resume = new Button("Resume");
     private final Button stop = new Button("Stop");
-    private final Span error = new Span();
+    private final Span error;
     private final H3 runTitle = new H3();
-    private final ProgressBar progress = new ProgressBar();
     private final Span status = new Span();
     private final Chart lossChart = new Chart();
     private final Chart lrChart = new Chart();
@@ -109,27 +115,43 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     private final List<Trainer.StepMetrics> steps = new ArrayList<>();
     private final List<Trainer.EvalMetrics> evals = new ArrayList<>();
     private final List<Trainer.Sample> sampleList = new ArrayList<>();
-    private List<TrainingService.History> overlays = List.of();
+    private List<TrainingQueries.History> overlays = List.of();
+    private List<TrainingRun> allRuns = List.of();
+    private boolean resubscribe;
     private volatile boolean dirty;
     private volatile boolean runsDirty;
     private Subscription subscription;
     private ScheduledFuture<?> ticker;
 
-    public TrainingView(TrainingService service, BackgroundExecutor executor) {
+    public TrainingView(TrainingService service, TrainingQueries queries, TrainingChecks checks, JobRunner jobs,
+                        BackgroundExecutor executor) {
         this.service = service;
+        this.queries = queries;
+        this.checks = checks;
         this.executor = executor;
-        this.settings = new SettingsForm(service, executor);
+        this.error = settings.error;
+        this.jobLine = new JobProgress(jobs, "training").items("steps").withoutCancel();
         setWidthFull();
+        configureForm();
         add(new H1("3. Training"), new Explainer("How a language model learns", EXPLANATION), settings, controls(), error,
-                runTitle, progressRow(), lossChart, smallCharts(), overlay, new H3("Samples"), samples, new H3("Runs"), runs,
+                runTitle, jobLine, status, lossChart, smallCharts(), overlay, new H3("Samples"), samples, new H3("Runs"), runs,
                 new H3("Checkpoints of this run"), checkpoints);
         configure();
     }
 
+    /** The form fires; the view calls the services. */
+    private void configureForm() {
+        settings.addLoadListener(e -> settings.name.setValue(checks.freeName(e.baseName)));
+        settings.addChangeListener(e -> {
+            if (e.config != null) {
+                TrainingConfig c = e.config;
+                Async.run(this, executor, () -> checks.estimate(c), settings::showEstimate, settings::showEstimateProblem);
+            }
+        });
+        settings.addStartListener(e -> startRun(e.config));
+    }
+
     private HorizontalLayout controls() {
-        start.setId("training-start");
-        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        start.addClickListener(e -> startRun());
         pause.setId("training-pause");
         pause.addClickListener(e -> act(() -> service.pause(current.id())));
         resume.setId("training-resume");
@@ -137,20 +159,13 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         stop.setId("training-stop");
         stop.addThemeVariants(ButtonVariant.LUMO_ERROR);
         stop.addClickListener(e -> act(() -> service.stop(current.id())));
-        error.setId("training-error");
-        error.addClassName("pg-error");
-        return new HorizontalLayout(start, pause, resume, stop);
-    }
-
-    private HorizontalLayout progressRow() {
+        for (Button b : List.of(pause, resume, stop)) {
+            b.setDisableOnClick(true); // the run's next state decides again
+        }
         runTitle.setId("training-run-title");
-        progress.setId("training-progress");
-        progress.setWidth("20em");
-        status.setId("training-status");
-        HorizontalLayout row = new HorizontalLayout(progress, status);
-        row.setAlignItems(FlexComponent.Alignment.CENTER);
-        row.setWidthFull();
-        return row;
+        status.setId("training-run-status");
+        status.addClassName("pg-muted");
+        return new HorizontalLayout(settings.start, pause, resume, stop);
     }
 
     private HorizontalLayout smallCharts() {
@@ -239,7 +254,8 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     @Override
     protected void onAttach(AttachEvent event) {
         UI ui = event.getUI();
-        settings.refresh("shakespeare-char");
+        settings.refresh(new SettingsForm.Choices(checks.configs().list(), checks.corpusChoices(), checks.tokenizerChoices()),
+                TrainingChecks.FIRST_CONFIG);
         if (handedCorpus != null) {
             settings.corpus.setValue(handedCorpus);
             if (handedTokenizer != null) {
@@ -247,7 +263,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             }
             settings.valCorpus.setValue(handedValCorpus);
         }
-        List<TrainingRun> all = service.runs();
+        List<TrainingRun> all = queries.runs();
         refreshRuns(all);
         // after a reload: show the active run, else the newest
         all.stream().filter(r -> r.state().isActive()).findFirst().or(() -> all.stream().findFirst()).ifPresent(this::show);
@@ -266,15 +282,17 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         closeSubscription();
     }
 
-    private void startRun() {
+    private void startRun(TrainingConfig config) {
         error.setText("");
         try {
-            TrainingRun run = service.start(settings.toConfig());
-            refreshRuns(service.runs());
+            TrainingRun run = service.start(config);
+            refreshRuns(queries.runs());
             show(run);
+            settings.name.setValue(checks.freeName(config.name()));
         } catch (BadInputException e) {
             error.setText(e.getMessage());
         }
+        updateButtons();
     }
 
     private void act(java.util.function.Supplier<Object> action) {
@@ -284,10 +302,15 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         } catch (BadInputException e) {
             error.setText(e.getMessage());
         }
-        refreshRuns(service.runs());
+        refreshRuns(queries.runs());
         if (current != null) {
-            current = service.run(current.id());
-            updateStatus();
+            TrainingRun now = queries.run(current.id());
+            if (now.state().isActive() && !java.util.Objects.equals(now.jobId(), current.jobId())) {
+                show(now); // resumed as a new job: listen to that one
+            } else {
+                current = now;
+                updateStatus();
+            }
         }
         updateButtons();
     }
@@ -298,7 +321,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             TrainingRun run = current.state() == TrainingRun.State.FINISHED || c.step() >= current.maxSteps()
                     ? service.resumeFrom(current.id(), c.step(), Math.max(current.maxSteps(), c.step()) + current.maxSteps() / 2)
                     : service.resumeFrom(current.id(), c.step(), null);
-            refreshRuns(service.runs());
+            refreshRuns(queries.runs());
             show(run);
             Notices.success("Started '" + run.name() + "'");
         } catch (BadInputException e) {
@@ -309,14 +332,14 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     /** Loads the checkpoint as a model and opens it in the Generation lab or the Transformer lab. */
     private void open(Checkpoints.Saved c, String route) {
         String runId = current.id();
-        Async.run(this, executor, () -> service.openAsModel(runId, c.step()), info -> getUI().ifPresent(ui ->
+        Async.run(this, executor, () -> queries.openAsModel(runId, c.step()), info -> getUI().ifPresent(ui ->
                 ui.navigate(route, QueryParameters.simple(Map.of("model", info.id())))), error::setText);
     }
 
     /** Shows a run: its history from H2, then live events if it is active. */
     private void show(TrainingRun run) {
         closeSubscription();
-        TrainingService.History h = service.history(run.id(), 0);
+        TrainingQueries.History h = queries.history(run.id(), 0);
         synchronized (this) {
             current = h.run();
             steps.clear();
@@ -327,20 +350,27 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             sampleList.addAll(h.samples());
         }
         runs.select(run);
-        overlay.setItems(service.runs().stream().filter(r -> !r.id().equals(run.id())).toList());
+        overlay.setItems(allRuns.stream().filter(r -> !r.id().equals(run.id())).toList());
         overlays = List.of();
         renderCharts();
         renderSamples();
         updateStatus();
         updateButtons();
-        checkpoints.setItems(service.checkpoints(run.id()));
-        if (run.state().isActive()) {
+        checkpoints.setItems(queries.checkpoints(run.id()));
+        service.job(current).ifPresentOrElse(job -> {
+            if (job.state().isFinal()) {
+                jobLine.show(job);
+            } else {
+                jobLine.follow(job);
+            }
+        }, () -> jobLine.setVisible(false));
+        if (current.state().isActive()) {
             subscription = service.subscribe(run.id(), this::onEvent);
         }
     }
 
     /** From the trainer's thread: record and mark dirty; the ticker pushes at most every 300 ms. */
-    private void onEvent(TrainingService.TrainingEvent e) {
+    private void onEvent(TrainingEvent e) {
         synchronized (this) {
             if (current == null || !current.id().equals(e.runId())) {
                 return;
@@ -354,6 +384,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
                 case "eval" -> evals.add(e.eval());
                 case "sample" -> sampleList.add(e.sample());
                 case "run" -> {
+                    resubscribe |= e.run().state().isActive() && !java.util.Objects.equals(e.run().jobId(), current.jobId());
                     current = e.run();
                     runsDirty = true;
                 }
@@ -366,6 +397,11 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     }
 
     private void flush() {
+        if (resubscribe) {
+            resubscribe = false;
+            show(current);
+            return;
+        }
         boolean runsChanged = runsDirty;
         dirty = false;
         runsDirty = false;
@@ -374,8 +410,8 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         updateStatus();
         updateButtons();
         if (runsChanged && current != null) {
-            refreshRuns(service.runs());
-            checkpoints.setItems(service.checkpoints(current.id()));
+            refreshRuns(queries.runs());
+            checkpoints.setItems(queries.checkpoints(current.id()));
             if (!current.state().isActive()) {
                 closeSubscription();
             }
@@ -405,26 +441,21 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         }
     }
 
+    /** The run's own line: its state and step, the latest metrics, the latest evaluation (time left is the job line's). */
     private synchronized void updateStatus() {
         if (current == null) {
             runTitle.setText("No run yet");
-            status.setText("Choose the settings above and press Start.");
-            progress.setValue(0);
+            status.setText("Choose the settings above and press Start. The first config offered, quickstart, finishes in a few "
+                    + "minutes on 2 cores.");
             return;
         }
         runTitle.setText(current.name());
         Trainer.StepMetrics last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
         int step = Math.max(current.step(), last == null ? 0 : last.step());
-        progress.setValue(current.maxSteps() == 0 ? 0 : Math.min(1, (double) step / current.maxSteps()));
         StringBuilder sb = new StringBuilder(current.state().name().toLowerCase(Locale.ROOT));
         sb.append(String.format(Locale.ROOT, " · step %,d of %,d", step, current.maxSteps()));
         if (last != null) {
             sb.append(String.format(Locale.ROOT, " · loss %.4f · %,.0f tokens/s · %.0f ms/step", last.loss(), last.tokensPerSecond(), last.stepMillis()));
-            if (current.state() == TrainingRun.State.RUNNING) {
-                double[] recent = steps.subList(Math.max(0, steps.size() - 50), steps.size()).stream()
-                        .mapToDouble(Trainer.StepMetrics::stepMillis).sorted().toArray();
-                sb.append(" · about ").append(SettingsForm.duration(recent[recent.length / 2] / 1000 * (current.maxSteps() - step))).append(" left");
-            }
             sb.append(String.format(Locale.ROOT, " · memory %.0f MB", last.memoryMb()));
         }
         if (!evals.isEmpty()) {
@@ -438,15 +469,17 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         status.setText(sb.toString());
     }
 
+    /** The buttons follow the state: one run at a time from Start, pause/stop only what runs, resume only what can. */
     private void updateButtons() {
         TrainingRun.State s = current == null ? null : current.state();
+        settings.start.setEnabled(allRuns.stream().noneMatch(r -> r.state().isActive()));
         pause.setEnabled(s == TrainingRun.State.RUNNING);
-        resume.setEnabled(s == TrainingRun.State.PAUSED || s == TrainingRun.State.STOPPED || s == TrainingRun.State.FAILED
-                || s == TrainingRun.State.INTERRUPTED);
+        resume.setEnabled(current != null && service.resumable(current));
         stop.setEnabled(s != null && s.isActive());
     }
 
     private void refreshRuns(List<TrainingRun> all) {
+        allRuns = all;
         runs.setItems(new com.vaadin.flow.data.provider.ListDataProvider<>(all) {
             @Override
             public Object getId(TrainingRun item) {
@@ -460,7 +493,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
 
     private void loadOverlays(Set<TrainingRun> chosen) {
         List<String> ids = chosen.stream().map(TrainingRun::id).toList();
-        Async.run(this, executor, () -> ids.stream().map(id -> service.history(id, 1)).toList(), loaded -> {
+        Async.run(this, executor, () -> ids.stream().map(id -> queries.history(id, 1)).toList(), loaded -> {
             overlays = loaded;
             renderCharts();
         }, error::setText);

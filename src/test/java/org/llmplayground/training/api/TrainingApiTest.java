@@ -69,7 +69,7 @@ class TrainingApiTest implements TestPropertyProvider {
         JsonNode list = call("GET", "/configs", null, 200);
         List<String> names = new ArrayList<>();
         list.forEach(c -> names.add(c.get("name").asText()));
-        assertThat(names).startsWith("shakespeare-char", "debug", "gpt2-small", "finetune");
+        assertThat(names).startsWith("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune");
         assertThat(call("GET", "/configs/debug", null, 200).get("yaml").asText()).contains("max_steps: 60");
         JsonNode created = call("POST", "/configs", Map.of("name", "mine", "yaml", "training: {max_steps: 7}"), 201);
         assertThat(created.get("bundled").asBoolean()).isFalse();

@@ -59,24 +59,29 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         return ((Number) n).intValue();
     }
 
+    /** The run's own line (state, step, metrics); the job line above it has the bar and the time left. */
     String status() {
-        return browser.find("#training-status").getText();
+        return browser.find("#training-run-status").getText();
     }
 
     @Test
     @Order(1)
-    void theDefaultConfigIsLoadedAndEstimated() {
-        browser.await(d -> browser.find("#training-config input").getAttribute("value").equals("shakespeare-char"));
-        assertThat(browser.find("#training-layers input").getAttribute("value")).isEqualTo("4");
-        assertThat(browser.find("#training-size input").getAttribute("value")).startsWith("Baby GPT");
+    void theFirstConfigOfferedIsAQuickOneEstimatedFromAMeasuredStep() {
+        browser.await(d -> browser.find("#training-config input").getAttribute("value").equals("quickstart"));
+        assertThat(browser.find("#training-layers input").getAttribute("value")).isEqualTo("2");
+        assertThat(browser.find("#training-size input").getAttribute("value")).startsWith("Tiny");
         browser.await(d -> browser.find("#training-estimate").getText().startsWith("Estimate: "));
-        assertThat(browser.find("#training-estimate").getText()).contains("2,048 tokens", "per step", "training memory about");
+        assertThat(browser.find("#training-estimate").getText()).contains("1,024 tokens", "per step", "training memory about",
+                "measured on this machine with this network");
+        assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("quickstart");
         assertThat(browser.find("vaadin-details.pg-explainer").getText()).contains("cross-entropy", "Perplexity", "warm-up",
                 "overfitting");
         type("training-lr", "0");
         browser.click("#training-start");
         browser.await(d -> browser.find("#training-error").getText()
                 .startsWith("Invalid training config: training.learning_rate must be greater than 0 and at most 10 (got 0.0)."));
+        assertThat(browser.disabled("#training-start")).as("Start is usable again after a refused config").isFalse();
+        assertThat(browser.disabled("#training-resume")).isTrue();
     }
 
     @Test
@@ -85,17 +90,22 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.pick("training-config", "debug");
         browser.await(d -> browser.find("#training-layers input").getAttribute("value").equals("2"));
         type("training-name", "browser run");
-        type("training-max-steps", "1500");
-        type("training-eval-interval", "250");
-        type("training-sample-interval", "500");
+        type("training-max-steps", "600");
+        type("training-eval-interval", "100");
+        type("training-sample-interval", "200");
         browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
         browser.click("#training-start");
         browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
+        // one click, one run: Start stays off while the run is active; the next name offered is free
+        browser.await(d -> browser.disabled("#training-start"));
+        assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("browser run 2");
         // the chart grows while we only watch: updates arrive by server push
         browser.await(d -> points("training-loss-chart", 0) > 20);
         int before = points("training-loss-chart", 0);
         browser.await(d -> points("training-loss-chart", 0) > before + 20);
         assertThat(status()).startsWith("running · step ");
+        browser.await(d -> browser.find("#training-status").getText().contains(" of 600 steps"));
+        assertThat(browser.find("#training-status").getAttribute("data-state")).isEqualTo("running");
         browser.screenshot("training-1-running");
 
         browser.click("#training-pause");
@@ -103,12 +113,15 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         int paused = points("training-loss-chart", 0);
         browser.click("#training-resume");
         browser.await(d -> points("training-loss-chart", 0) > paused);
-        browser.await(d -> status().startsWith("finished · step 1,500 of 1,500"));
-        assertThat(points("training-loss-chart", 2)).isEqualTo(6); // val loss at 250, 500, ..., 1500
+        browser.awaitJob(d -> status().startsWith("finished · step 600 of 600"));
+        assertThat(points("training-loss-chart", 2)).isEqualTo(6); // val loss at 100, 200, ..., 600
         assertThat(points("training-lr-chart", 0)).isGreaterThan(100);
-        browser.await(d -> browser.find("#training-samples").getText().contains("Step 1,500"));
-        assertThat(browser.find("#training-samples").getText()).contains("Step 500", "Step 1,000");
-        browser.await(d -> browser.find("#training-checkpoints").getText().contains("1,500"));
+        browser.await(d -> browser.find("#training-samples").getText().contains("Step 600"));
+        assertThat(browser.find("#training-samples").getText()).contains("Step 200", "Step 400");
+        browser.await(d -> browser.find("#training-checkpoints").getText().contains("600"));
+        browser.await(d -> !browser.disabled("#training-start"));
+        assertThat(browser.disabled("#training-resume")).as("a finished run has nothing to resume").isTrue();
+        assertThat(browser.find("#training-status").getText()).startsWith("succeeded · 100%");
         browser.screenshot("training-2-finished");
     }
 
@@ -118,17 +131,17 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.open(jetty.baseUrl() + "/training", "training-start");
         browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
         browser.await(d -> points("training-loss-chart", 0) > 100);
-        assertThat(status()).startsWith("finished · step 1,500 of 1,500");
-        browser.click("#checkpoint-open-1500");
+        assertThat(status()).startsWith("finished · step 600 of 600");
+        browser.click("#checkpoint-open-600");
         browser.await(d -> d.getCurrentUrl().contains("/architecture?model=run-"));
-        browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("browser run @ step 1500"));
+        browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("browser run @ step 600"));
         browser.screenshot("training-3-opened");
         // and in the generator: the trained checkpoint writes text there
         browser.open(jetty.baseUrl() + "/training", "training-start");
-        browser.await(d -> browser.find("#training-checkpoints").getText().contains("1,500"));
-        browser.click("#checkpoint-generate-1500");
+        browser.await(d -> browser.find("#training-checkpoints").getText().contains("600"));
+        browser.click("#checkpoint-generate-600");
         browser.await(d -> d.getCurrentUrl().contains("/generation?model=run-"));
-        browser.await(d -> browser.find("#gen-model input").getAttribute("value").contains("browser run @ step 1500"));
+        browser.await(d -> browser.find("#gen-model input").getAttribute("value").contains("browser run @ step 600"));
         browser.find("#gen-max-tokens input").sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "30",
                 org.openqa.selenium.Keys.TAB);
         browser.click("#gen-run");
