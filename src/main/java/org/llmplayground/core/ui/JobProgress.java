@@ -66,7 +66,20 @@ public class JobProgress extends HorizontalLayout {
         setAlignItems(FlexComponent.Alignment.CENTER);
         setWidthFull();
         addClassName("pg-job-progress");
-        setVisible(false);
+        shown(false);
+    }
+
+    /**
+     * Hidden with CSS rather than {@code setVisible(false)}: Vaadin does not send a never-visible component's children
+     * to the browser, and scripts and tests look for the status line's {@code data-job} before the first job.
+     */
+    private void shown(boolean on) {
+        getStyle().set("display", on ? "flex" : "none");
+    }
+
+    @Override
+    public void setVisible(boolean visible) {
+        shown(visible);
     }
 
     public JobProgress onPayload(Consumer<Object> listener) {
@@ -108,7 +121,7 @@ public class JobProgress extends HorizontalLayout {
         ui = UI.getCurrent();
         eta = new Eta();
         last = job;
-        setVisible(true);
+        shown(true);
         render(job);
         subscribe();
     }
@@ -124,7 +137,7 @@ public class JobProgress extends HorizontalLayout {
     public void show(JobRecord job) {
         close();
         last = job;
-        setVisible(true);
+        shown(true);
         render(job);
     }
 

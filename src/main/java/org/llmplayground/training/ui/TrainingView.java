@@ -416,6 +416,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
                 closeSubscription();
             }
         }
+        updateButtons(); // after the runs list: Start follows every run's state
     }
 
     private synchronized void renderCharts() {
