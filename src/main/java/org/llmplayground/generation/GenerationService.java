@@ -42,20 +42,30 @@ public class GenerationService {
         this.models = models;
     }
 
-    /** The prompt as the model reads it, after the checks every entry point shares. */
+    /**
+     * The prompt as the model reads it, after the checks every entry point shares: what {@link #generate} and
+     * {@link #generateAsync} take, so a prompt is validated and encoded once.
+     */
     public record Prepared(LoadedModel model, int[] promptIds, GenerationSettings settings) {
     }
 
+    /** Checks the request and encodes the prompt with the model's tokenizer. */
     public Prepared prepare(String modelId, String prompt, GenerationSettings settings) {
-        if (modelId == null || modelId.isBlank()) {
-            throw new BadInputException("Choose a model: 'model' is missing.");
-        }
-        LoadedModel m = models.get(modelId);
+        LoadedModel m = model(modelId, true);
         if (prompt == null || prompt.isEmpty()) {
             throw new BadInputException("The prompt is empty: give the model some text to continue.");
         }
         settings.validate();
-        int[] ids = m.codec().encode(prompt);
+        return prepareEncoded(m, m.codec().encode(prompt), settings);
+    }
+
+    /** The same checks for a prompt already encoded (the chat service counts tokens while fitting the context). */
+    public Prepared prepareEncoded(String modelId, int[] ids, GenerationSettings settings) {
+        settings.validate();
+        return prepareEncoded(model(modelId, true), ids, settings);
+    }
+
+    private Prepared prepareEncoded(LoadedModel m, int[] ids, GenerationSettings settings) {
         if (ids.length == 0) {
             throw new BadInputException("The prompt gives no tokens for " + m.info().name() + ".");
         }
@@ -70,18 +80,26 @@ public class GenerationService {
         return new Prepared(m, ids, settings);
     }
 
+    private LoadedModel model(String modelId, boolean forText) {
+        if (modelId == null || modelId.isBlank()) {
+            throw new BadInputException("Choose a model: 'model' is missing.");
+        }
+        LoadedModel m = models.get(modelId);
+        if (forText && !m.info().readsText()) {
+            throw new BadInputException(m.info().name() + " cannot read text (its input: " + m.info().input() + "). Choose a model "
+                    + "with a text tokenizer: " + String.join(", ", models().stream().map(LoadedModel.ModelInfo::id).toList()) + ".");
+        }
+        return m;
+    }
+
     /** Generates and streams tokens to {@code listener} on the calling thread. */
-    public GenerationResult generate(String modelId, String prompt, GenerationSettings settings, Generator.Listener listener,
-                                     BooleanSupplier cancelled) {
-        Prepared p = prepare(modelId, prompt, settings);
+    public GenerationResult generate(Prepared p, Generator.Listener listener, BooleanSupplier cancelled) {
         return withSlot(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled));
     }
 
     /** The same generation on a generation thread; the future completes with the result or the error. */
-    public CompletableFuture<GenerationResult> generateAsync(String modelId, String prompt, GenerationSettings settings,
-                                                             Generator.Listener listener, BooleanSupplier cancelled) {
-        Prepared p = prepare(modelId, prompt, settings); // bad input fails here, before any thread starts
-        return CompletableFuture.supplyAsync(() -> withSlot(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled)), streams);
+    public CompletableFuture<GenerationResult> generateAsync(Prepared p, Generator.Listener listener, BooleanSupplier cancelled) {
+        return CompletableFuture.supplyAsync(() -> generate(p, listener, cancelled), streams);
     }
 
     /**
@@ -93,12 +111,12 @@ public class GenerationService {
         if (settings.isEmpty() || settings.size() > MAX_COMPARE) {
             throw new BadInputException("Compare 1 to " + MAX_COMPARE + " strategies (got " + settings.size() + ").");
         }
-        List<Prepared> checked = new ArrayList<>();
-        for (GenerationSettings s : settings) {
-            checked.add(prepare(modelId, prompt, s));
+        Prepared first = prepare(modelId, prompt, settings.get(0)); // encoded once, each setting checked against it
+        for (GenerationSettings s : settings.subList(1, settings.size())) {
+            prepareEncoded(first.model(), first.promptIds(), s.validate());
         }
-        LoadedModel m = checked.get(0).model();
-        int[] ids = checked.get(0).promptIds();
+        LoadedModel m = first.model();
+        int[] ids = first.promptIds();
         return withSlot(() -> {
             Generator g = generator(m);
             GenerationResult[] out = new GenerationResult[settings.size()];
@@ -127,17 +145,19 @@ public class GenerationService {
         });
     }
 
+    /** The models that read text: what the Generation and Chat pickers and the OpenAI API offer. */
     public List<LoadedModel.ModelInfo> models() {
-        return models.models();
+        return models.models().stream().filter(LoadedModel.ModelInfo::readsText).toList();
     }
 
+    /** A model that reads text (404 for an unknown id, 400 for one that reads ids or digits). */
     public LoadedModel.ModelInfo model(String id) {
-        return models.get(id).info();
+        return model(id, true).info();
     }
 
-    /** The model's tokenizer, for counting tokens of a prompt (chat context handling). */
-    public int countTokens(String modelId, String text) {
-        return text.isEmpty() ? 0 : models.get(modelId).codec().encode(text).length;
+    /** The model's tokenizer, for fitting a chat prompt into the context. */
+    public int[] encode(String modelId, String text) {
+        return text.isEmpty() ? new int[0] : model(modelId, true).codec().encode(text);
     }
 
     public int contextLength(String modelId) {

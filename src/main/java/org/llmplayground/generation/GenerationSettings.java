@@ -56,6 +56,24 @@ public record GenerationSettings(Strategy strategy, int maxNewTokens, double tem
         return defaults().withStrategy(Strategy.GREEDY).withMaxNewTokens(maxNewTokens);
     }
 
+    /** Most stop sequences a generation takes (OpenAI's limit too). */
+    public static final int MAX_STOPS = 4;
+
+    /**
+     * The one way stop sequences are combined: the user's first, then the extra ones (a chat template's turn markers,
+     * e.g. "\nUser:") that are not already there, at most {@value #MAX_STOPS} in all.
+     * Example: user ["END"], template ["\nUser:", "END"] → ["END", "\nUser:"].
+     */
+    public static List<String> mergeStops(List<String> user, List<String> extra) {
+        List<String> out = new java.util.ArrayList<>(user);
+        for (String s : extra) {
+            if (out.size() < MAX_STOPS && !out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Checks every field and names the first bad one, e.g. "top_p must be in (0, 1] (got 1.5)." */
     public GenerationSettings validate() {
         check(maxNewTokens >= 1 && maxNewTokens <= MAX_NEW_TOKENS, "max_new_tokens must be between 1 and " + MAX_NEW_TOKENS + " (got " + maxNewTokens + ").");
@@ -71,7 +89,7 @@ public record GenerationSettings(Strategy strategy, int maxNewTokens, double tem
         check(Double.isFinite(lengthPenalty), "length_penalty must be a number (got " + lengthPenalty + ").");
         check(numReturn >= 1 && (strategy != Strategy.BEAM || numReturn <= beamWidth),
                 "num_return must be between 1 and beam_width (" + beamWidth + ") (got " + numReturn + ").");
-        check(stop.size() <= 4, "At most 4 stop sequences (got " + stop.size() + ").");
+        check(stop.size() <= MAX_STOPS, "At most " + MAX_STOPS + " stop sequences (got " + stop.size() + ").");
         check(stop.stream().noneMatch(String::isEmpty), "A stop sequence must not be empty.");
         check(traceTopN >= 0 && traceTopN <= MAX_TRACE, "trace_top_n must be between 0 and " + MAX_TRACE + " (got " + traceTopN + ").");
         return this;

@@ -55,6 +55,11 @@ public final class CharVocabulary implements ModelTokenizer, TokenCodec {
     }
 
     @Override
+    public boolean readsText() {
+        return true;
+    }
+
+    @Override
     public String inputHint() {
         return "Text in this model's " + codePoints.length + " characters";
     }

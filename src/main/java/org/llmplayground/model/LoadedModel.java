@@ -66,6 +66,6 @@ public final class LoadedModel implements AutoCloseable {
     /** What the lab and the API show about a model. */
     @io.micronaut.serde.annotation.Serdeable
     public record ModelInfo(String id, String name, String description, String source, ModelConfig config, long parameters,
-                            String input, Instant loadedAt) {
+                            String input, boolean readsText, Instant loadedAt) {
     }
 }

@@ -78,6 +78,6 @@ final class ModelFactory {
         for (Pair<String, Parameter> p : network.getParameters()) {
             n += p.getValue().getArray().size();
         }
-        return new LoadedModel.ModelInfo(id, name, description, source, config, n, codec.inputHint(), Instant.now());
+        return new LoadedModel.ModelInfo(id, name, description, source, config, n, codec.inputHint(), codec.readsText(), Instant.now());
     }
 }

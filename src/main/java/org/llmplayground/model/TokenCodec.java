@@ -7,6 +7,14 @@ public interface TokenCodec {
     /** What the user types, e.g. "Text (GPT-2 tokenizer)" or "Token ids, e.g. 1, 403, 261". */
     String inputHint();
 
+    /**
+     * Whether the input is text written through a tokenizer: what prompts, chat and the OpenAI API need. Models that
+     * read token ids or digits can be looked inside, but not prompted with text.
+     */
+    default boolean readsText() {
+        return false;
+    }
+
     /** The ids of the input; bad input is a {@link org.llmplayground.core.BadInputException} saying why. */
     int[] encode(String input);
 

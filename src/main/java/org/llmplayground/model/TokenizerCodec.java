@@ -20,6 +20,11 @@ final class TokenizerCodec implements TokenCodec {
     }
 
     @Override
+    public boolean readsText() {
+        return true;
+    }
+
+    @Override
     public String inputHint() {
         return "Text (" + tokenizer + " tokenizer)";
     }

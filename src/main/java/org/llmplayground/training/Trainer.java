@@ -15,6 +15,7 @@ import org.llmplayground.model.nn.NoGrad;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.micronaut.serde.annotation.Serdeable;
+import org.llmplayground.generation.Distributions;
 import org.llmplayground.model.nn.CausalLm;
 import org.llmplayground.model.nn.DropoutMasks;
 import org.llmplayground.model.nn.NativeArrays;
@@ -330,29 +331,20 @@ public final class Trainer {
         int context = network.config().contextLength();
         for (int i = 0; i < s.length(); i++) {
             List<Integer> window = ids.subList(Math.max(0, ids.size() - context), ids.size());
-            float[] probs;
+            float[] logits;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray x = NativeArrays.longs(manager, window.stream().mapToLong(Integer::longValue).toArray(), new Shape(1, window.size()),
                         manager.getDevice());
-                NDArray logits = network.logits(ps, x, null, false, null).get(new NDIndex("0, -1"));
-                probs = Scalars.over(logits, s.temperature()).softmax(-1).toFloatArray();
+                logits = network.logits(ps, x, null, false, null).get(new NDIndex("0, -1")).toFloatArray();
             }
-            ids.add(draw(probs, random));
+            // the generator's own sampling: logits / T, softmax in double precision, one uniform draw
+            for (int v = 0; v < logits.length; v++) {
+                logits[v] /= (float) (double) s.temperature();
+            }
+            ids.add(Distributions.draw(Distributions.softmax(logits), random));
         }
         return tokenizer.decode(ids.subList(promptLength, ids.size()).stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    static int draw(float[] probs, Random random) {
-        double r = random.nextDouble();
-        double cumulative = 0;
-        for (int i = 0; i < probs.length; i++) {
-            cumulative += probs[i];
-            if (r < cumulative) {
-                return i;
-            }
-        }
-        return probs.length - 1;
     }
 
     private void checkpoint(int step) {

@@ -30,7 +30,7 @@ public final class GenerationMemoryBench {
             System.out.println("|---:|---:|---:|");
             long start = System.nanoTime();
             for (int i = 1; i <= 1000; i++) {
-                service.generate(ModelService.SHAKESPEARE_MODEL, "ROMEO:\n", i % 10 == 0 ? beam : sample.withSeed((long) i), e -> {
+                service.generate(service.prepare(ModelService.SHAKESPEARE_MODEL, "ROMEO:\n", i % 10 == 0 ? beam : sample.withSeed((long) i)), e -> {
                 }, () -> false);
                 if (i == 1 || i % 100 == 0) {
                     System.gc();

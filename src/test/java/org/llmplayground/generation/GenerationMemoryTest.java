@@ -39,25 +39,25 @@ class GenerationMemoryTest implements TestPropertyProvider {
         LoadedModel m = models.get(ModelService.SHAKESPEARE_MODEL);
         String id = m.info().id();
         GenerationSettings sample = GenerationSettings.defaults().withSampling(0.9, 40, 0.95, 0).withMaxNewTokens(30);
-        service.generate(id, "ROMEO:\n", sample, e -> {
+        service.generate(service.prepare(id, "ROMEO:\n", sample), e -> {
         }, () -> false);
         int before = ((BaseNDManager) m.manager()).getManagedArrays().size();
         for (int i = 0; i < 60; i++) {
-            service.generate(id, "ROMEO:\n", sample.withSeed((long) i), e -> {
+            service.generate(service.prepare(id, "ROMEO:\n", sample.withSeed((long) i)), e -> {
             }, () -> false);
-            service.generate(id, "JULIET:\n", GenerationSettings.greedy(20).withPenalties(1.2, 0.1, 0.1, 3), e -> {
+            service.generate(service.prepare(id, "JULIET:\n", GenerationSettings.greedy(20).withPenalties(1.2, 0.1, 0.1, 3)), e -> {
             }, () -> false);
-            service.generate(id, "KING:\n", GenerationSettings.defaults().withStrategy(GenerationSettings.Strategy.BEAM)
-                    .withBeam(3, 1, true, 2).withMaxNewTokens(8), e -> {
+            service.generate(service.prepare(id, "KING:\n", GenerationSettings.defaults().withStrategy(GenerationSettings.Strategy.BEAM)
+                    .withBeam(3, 1, true, 2).withMaxNewTokens(8)), e -> {
             }, () -> false);
             AtomicInteger n = new AtomicInteger();
-            service.generate(id, "A", sample, e -> n.incrementAndGet(), () -> n.get() >= 5);
-            assertThatThrownBy(() -> service.generate(id, "", sample, e -> {
+            service.generate(service.prepare(id, "A", sample), e -> n.incrementAndGet(), () -> n.get() >= 5);
+            assertThatThrownBy(() -> service.generate(service.prepare(id, "", sample), e -> {
             }, () -> false)).hasMessage("The prompt is empty: give the model some text to continue.");
         }
         service.compare(id, "QUEEN:\n", java.util.List.of(sample, GenerationSettings.greedy(30)), e -> {
         }, () -> false);
-        service.generate(id, "ROMEO:\n", GenerationSettings.greedy(300), e -> {
+        service.generate(service.prepare(id, "ROMEO:\n", GenerationSettings.greedy(300)), e -> {
         }, () -> false); // slides past the 128-character context twice
         assertThat(((BaseNDManager) m.manager()).getManagedArrays()).hasSize(before);
         assertThat(service.running()).isZero();

@@ -36,7 +36,7 @@ class InferenceController {
     @Operation(summary = "Generate a continuation of the prompt; the whole result at once")
     @Post("/inference/generate")
     GenerationResult generate(@Body GenerateRequest request) {
-        return service.generate(request.model(), request.prompt(), request.settings(), e -> {
+        return service.generate(service.prepare(request.model(), request.prompt(), request.settings()), e -> {
         }, () -> false);
     }
 
@@ -60,12 +60,11 @@ class InferenceController {
             + "(or 'error'). Closing the connection cancels the generation.")
     @Post(value = "/inference/stream", produces = {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON})
     HttpResponse<Publisher<Event<Object>>> stream(@Body GenerateRequest request) {
-        GenerationSettings settings = request.settings();
-        service.prepare(request.model(), request.prompt(), settings); // bad input answers 400 before the stream starts
+        GenerationService.Prepared prepared = service.prepare(request.model(), request.prompt(), request.settings()); // 400 before the stream
         return HttpResponse.<Publisher<Event<Object>>>ok(Flux.<Event<Object>>create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             sink.onDispose(() -> cancelled.set(true));
-            service.generateAsync(request.model(), request.prompt(), settings, e -> sink.next(Event.<Object>of(e).name("token")), cancelled::get)
+            service.generateAsync(prepared, e -> sink.next(Event.<Object>of(e).name("token")), cancelled::get)
                     .whenComplete((result, error) -> {
                         if (error != null) {
                             Throwable cause = error.getCause() != null ? error.getCause() : error;

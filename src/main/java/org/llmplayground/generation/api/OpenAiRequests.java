@@ -126,14 +126,9 @@ final class OpenAiRequests {
         } else if (stop != null) {
             throw new BadInputException("'stop' must be a string or a list of strings.");
         }
-        if (out.size() > 4) {
-            throw new BadInputException("At most 4 stop sequences (got " + out.size() + ").");
+        if (out.size() > GenerationSettings.MAX_STOPS) {
+            throw new BadInputException("At most " + GenerationSettings.MAX_STOPS + " stop sequences (got " + out.size() + ").");
         }
-        for (String s : extra) {
-            if (out.size() < 4 && !out.contains(s)) {
-                out.add(s);
-            }
-        }
-        return out;
+        return GenerationSettings.mergeStops(out, extra);
     }
 }

@@ -50,12 +50,18 @@ public class ChatService {
         void token(int column, TokenEvent event);
     }
 
-    /** What one send or regenerate added: the user's message and the reply (and the comparison model's reply). */
-    public record Turn(StoredMessage user, StoredMessage reply, @Nullable StoredMessage compareReply) {
+    /**
+     * What one send or regenerate added: the user's message and the reply, and the comparison model's reply or, when
+     * that model could not answer, why (its failure is its column's alone).
+     */
+    public record Turn(StoredMessage user, StoredMessage reply, @Nullable StoredMessage compareReply, @Nullable String compareError) {
     }
 
     /** The prompt for a reply: its text and tokens, how many old turns were left out, and the room left to answer. */
-    public record Prompt(String text, int tokens, int droppedTurns, int maxNewTokens) {
+    public record Prompt(String text, int[] ids, int droppedTurns, int maxNewTokens) {
+        public int tokens() {
+            return ids.length;
+        }
     }
 
     public Conversation create(String model, ChatTemplate template, String system, GenerationSettings settings) {
@@ -194,25 +200,56 @@ public class ChatService {
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         turns.add(user.message());
         CompletableFuture<StoredMessage> main = write(c, c.model(), user, turns, 0, listener, cancelled);
+        String[] compareError = {null};
         CompletableFuture<StoredMessage> second = c.compareModel() == null ? CompletableFuture.completedFuture(null)
-                : write(c, c.compareModel(), user, turns, 1, listener, cancelled);
+                : write(c, c.compareModel(), user, turns, 1, listener, cancelled).exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    compareError[0] = c.compareModel() + " could not answer: " + (cause instanceof BadInputException
+                            ? cause.getMessage() : cause.toString());
+                    return null;
+                });
         try {
             StoredMessage reply = main.join();
             StoredMessage other = second.join();
             Conversation updated = store.get(c.id()).withActiveLeaf(reply.id());
             store.update(updated);
-            return new Turn(user, reply, other);
+            return new Turn(user, reply, other, compareError[0]);
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
+    /**
+     * Writes one model's reply. A failure fails only this reply's future: the main reply and the comparison column
+     * are independent, so a comparison model that cannot answer leaves the main reply intact.
+     */
     private CompletableFuture<StoredMessage> write(Conversation c, String model, StoredMessage user, List<ChatMessage> turns, int column,
                                                    Listener listener, BooleanSupplier cancelled) {
-        Prompt p = prompt(model, c.template(), c.systemPrompt(), turns, c.settings().maxNewTokens());
-        GenerationSettings s = c.settings().withMaxNewTokens(p.maxNewTokens()).withStop(stops(c.settings().stop(), c.template()));
-        return generation.generateAsync(model, p.text(), s, e -> listener.token(column, e), cancelled)
-                .thenApply(r -> store(c, user, model, r, p.droppedTurns()));
+        Reply r;
+        try {
+            r = prepareReply(model, c.template(), c.systemPrompt(), turns, c.settings());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return generation.generateAsync(r.prepared(), e -> listener.token(column, e), cancelled)
+                .thenApply(result -> store(c, user, model, result, r.prompt().droppedTurns()));
+    }
+
+    /** A reply ready to generate: the fitted prompt, encoded once, with the template's stops and the room left to answer. */
+    public record Reply(Prompt prompt, GenerationService.Prepared prepared) {
+    }
+
+    /**
+     * The one way a chat reply is prepared, for the Chat playground and {@code /v1/chat/completions}: the turns
+     * rendered with the template and fitted into the context ({@link #prompt}), the user's stop sequences merged with
+     * the template's turn markers, and max_new_tokens capped by the room left.
+     */
+    public Reply prepareReply(String model, ChatTemplate template, String system, List<ChatMessage> turns, GenerationSettings settings) {
+        settings.validate();
+        Prompt p = prompt(model, template, system, turns, settings.maxNewTokens());
+        GenerationSettings s = settings.withMaxNewTokens(p.maxNewTokens())
+                .withStop(GenerationSettings.mergeStops(settings.stop(), template.stopSequences()));
+        return new Reply(p, generation.prepareEncoded(model, p.ids(), s));
     }
 
     private StoredMessage store(Conversation c, StoredMessage user, String model, GenerationResult r, int dropped) {
@@ -229,17 +266,6 @@ public class ChatService {
         return m;
     }
 
-    /** The user's stop sequences plus the template's turn markers, at most 4. */
-    static List<String> stops(List<String> user, ChatTemplate template) {
-        List<String> out = new ArrayList<>(user);
-        for (String s : template.stopSequences()) {
-            if (out.size() < 4 && !out.contains(s)) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
     /**
      * Renders the turns with the template so that prompt + reply fit the model's context: it keeps room for the reply
      * (max_new_tokens, but at least a quarter of the context) and leaves out the oldest turns, a user message and its
@@ -250,22 +276,22 @@ public class ChatService {
         int reserve = Math.min(maxNewTokens, Math.max(1, context / 4));
         List<ChatMessage> kept = new ArrayList<>(turns);
         String text = template.render(system, kept);
-        int tokens = generation.countTokens(model, text);
+        int[] ids = generation.encode(model, text);
         int dropped = 0;
-        while (tokens + reserve > context && kept.size() > 1) {
+        while (ids.length + reserve > context && kept.size() > 1) {
             kept.remove(0);
             while (kept.size() > 1 && !kept.get(0).role().equals(ChatMessage.USER)) {
                 kept.remove(0);
             }
             dropped++;
             text = template.render(system, kept);
-            tokens = generation.countTokens(model, text);
+            ids = generation.encode(model, text);
         }
-        if (tokens >= context) {
-            throw new BadInputException("The last message with the system prompt and template takes " + tokens + " tokens; "
+        if (ids.length >= context) {
+            throw new BadInputException("The last message with the system prompt and template takes " + ids.length + " tokens; "
                     + generation.model(model).name() + " reads at most " + context + ". Shorten the message or the system prompt.");
         }
-        return new Prompt(text, tokens, dropped, Math.min(maxNewTokens, context - tokens));
+        return new Prompt(text, ids, dropped, Math.min(maxNewTokens, context - ids.length));
     }
 
     /** JSON or Markdown. */

@@ -90,6 +90,7 @@ public class ChatView extends VerticalLayout {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private Conversation current;
     private StoredMessage lastCompare;
+    private String lastCompareError;
 
     public ChatView(ChatService chat, GenerationService generation, PromptService prompts, BackgroundExecutor executor) {
         this.chat = chat;
@@ -202,6 +203,7 @@ public class ChatView extends VerticalLayout {
         act(() -> {
             current = chat.create(controls.selectedModel().id(), template.getValue(), system.getValue(), controls.settings());
             lastCompare = null;
+            lastCompareError = null;
             refreshList();
             render();
         });
@@ -210,6 +212,7 @@ public class ChatView extends VerticalLayout {
     private void open(Conversation c) {
         current = c;
         lastCompare = null;
+        lastCompareError = null;
         title.setValue(c.title());
         controls.selectModel(c.model());
         compareModel.setValue(c.compareModel() == null ? null
@@ -270,6 +273,7 @@ public class ChatView extends VerticalLayout {
                 error.setText(Async.message(failure) + (again ? "" : " Your message is kept: change the settings and press Regenerate."));
             } else {
                 lastCompare = turn.compareReply();
+                lastCompareError = turn.compareError();
             }
             current = chat.get(id);
             refreshList();
@@ -296,8 +300,9 @@ public class ChatView extends VerticalLayout {
             StoredMessage m = path.get(i);
             Div b = bubble(m.role(), m.content(), m, chat.alternatives(current.id(), m.id()));
             boolean last = i == path.size() - 1;
-            messages.add(last && lastCompare != null && m.role().equals(ChatMessage.ASSISTANT)
-                    ? sideBySide(b, bubble(ChatMessage.ASSISTANT, lastCompare.content(), lastCompare, null)) : b);
+            boolean compared = last && m.role().equals(ChatMessage.ASSISTANT) && (lastCompare != null || lastCompareError != null);
+            messages.add(compared ? sideBySide(b, lastCompare != null ? bubble(ChatMessage.ASSISTANT, lastCompare.content(), lastCompare, null)
+                    : compareFailure(lastCompareError)) : b);
         }
         exports.add(download("JSON", "json", ChatService.ExportFormat.JSON), download("Markdown", "md", ChatService.ExportFormat.MARKDOWN));
     }
@@ -328,6 +333,7 @@ public class ChatView extends VerticalLayout {
             Button prev = new Button("‹", e -> act(() -> {
                 current = chat.switchTo(current.id(), alternatives.get(at - 1).id());
                 lastCompare = null;
+                lastCompareError = null;
                 render();
             }));
             prev.setEnabled(at > 0);
@@ -335,6 +341,7 @@ public class ChatView extends VerticalLayout {
             Button next = new Button("›", e -> act(() -> {
                 current = chat.switchTo(current.id(), alternatives.get(at + 1).id());
                 lastCompare = null;
+                lastCompareError = null;
                 render();
             }));
             next.setEnabled(at < alternatives.size() - 1);
@@ -361,6 +368,14 @@ public class ChatView extends VerticalLayout {
         Div d = bubble(ChatMessage.ASSISTANT, "", null, null);
         ((Div) d.getChildren().findFirst().orElseThrow()).setText("Assistant · " + model + " · writing…");
         d.addClassName("chat-live");
+        return d;
+    }
+
+    /** The comparison column when its model could not answer: the main reply stands, this says why. */
+    private Div compareFailure(String message) {
+        Div d = bubble(ChatMessage.ASSISTANT, message, null, null);
+        d.setId("chat-compare-error");
+        d.addClassName("pg-error");
         return d;
     }
 

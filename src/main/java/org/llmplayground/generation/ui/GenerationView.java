@@ -156,11 +156,10 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
     private void run() {
         error.setText("");
         GenerationSettings settings;
-        String modelId;
+        GenerationService.Prepared prepared;
         try {
             settings = controls.settings(TRACE);
-            modelId = controls.selectedModel().id();
-            service.prepare(modelId, prompt.getValue(), settings);
+            prepared = service.prepare(controls.selectedModel().id(), prompt.getValue(), settings);
         } catch (RuntimeException e) {
             error.setText(Async.message(e));
             return;
@@ -178,7 +177,7 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
         UI ui = UI.getCurrent();
         ConcurrentLinkedQueue<TokenEvent> pending = new ConcurrentLinkedQueue<>();
         AtomicBoolean flushQueued = new AtomicBoolean();
-        service.generateAsync(modelId, prompt.getValue(), settings, e -> {
+        service.generateAsync(prepared, e -> {
             pending.add(e);
             // coalesce: at most one push queued at a time; it takes every token that arrived meanwhile
             if (flushQueued.compareAndSet(false, true)) {

@@ -287,4 +287,32 @@ class InferenceApiTest implements TestPropertyProvider {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The OpenAI chat endpoint renders through the Chat playground's service: a conversation longer than the context fits. */
+    @Test
+    void openAiChatFitsALongConversationIntoTheContextLikeTheChatPlayground() throws Exception {
+        List<Map<String, Object>> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            messages.add(body("role", "user", "content", "Tell me of the king and of the queen, good sir."));
+            messages.add(body("role", "assistant", "content", "The king is in his counting house, the queen is in the parlour."));
+        }
+        messages.add(body("role", "user", "content", "And then?"));
+        // 25 turns are about 1,900 characters; the model reads 128: the oldest turns are left out, the last is kept
+        JsonNode r = call("POST", "/v1/chat/completions", body("model", MODEL, "max_tokens", 20, "seed", 2, "messages", messages), 200);
+        assertThat(r.get("usage").get("prompt_tokens").asInt()).isLessThanOrEqualTo(128 - 20);
+        assertThat(r.get("usage").get("completion_tokens").asInt()).isBetween(1, 20);
+    }
+
+    /** Models that read ids or digits are not offered for text, and a request naming one says why. */
+    @Test
+    void modelsThatCannotReadTextAreNotOfferedForText() throws Exception {
+        JsonNode models = call("GET", "/v1/models", null, 200);
+        List<String> ids = new java.util.ArrayList<>();
+        models.get("data").forEach(m -> ids.add(m.get("id").asText()));
+        assertThat(ids).contains(MODEL).doesNotContain("gpt-nano-sort", "stories260k");
+        assertThat(call("POST", "/api/v1/inference/generate", body("model", "stories260k", "prompt", "Once"), 400).get("message").asText())
+                .startsWith("TinyStories 260K (llama2.c) cannot read text (its input: Token ids");
+        assertThat(call("POST", "/v1/chat/completions", body("model", "gpt-nano-sort", "messages", List.of(body("role", "user",
+                "content", "Hi"))), 400).get("error").get("message").asText()).contains("cannot read text").contains(MODEL);
+    }
 }

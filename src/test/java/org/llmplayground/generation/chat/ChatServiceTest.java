@@ -27,6 +27,8 @@ class ChatServiceTest implements TestPropertyProvider {
 
     @Inject
     ChatService chat;
+    @Inject
+    org.llmplayground.model.ModelService models;
 
     @Override
     public Map<String, String> getProperties() {
@@ -147,5 +149,31 @@ class ChatServiceTest implements TestPropertyProvider {
         chat.delete(c.id());
         assertThat(chat.list()).extracting(Conversation::id).doesNotContain(c.id());
         assertThatThrownBy(() -> chat.get(c.id())).hasMessage("No conversation with id '" + c.id() + "'.");
+    }
+
+    /** A comparison model that cannot answer fails its own column only; the main reply is written and kept. */
+    @Test
+    void aFailingComparisonModelFailsOnlyItsColumn() {
+        // GPT-2's vocabulary with a context of 8 tokens: "User: Speak at length.\nAssistant:" does not fit
+        var tiny = models.build(org.llmplayground.model.ModelConfig.gpt2Style().vocabSize(50257).contextLength(8).layers(1).heads(1)
+                .embeddingSize(8).ffnHiddenSize(16).build(), "tiny gpt2", 1);
+        Conversation c = chat.create(MODEL, ChatTemplate.PLAIN, "", SETTINGS);
+        chat.configure(c.id(), MODEL, tiny.id(), ChatTemplate.PLAIN, "", SETTINGS);
+        ChatService.Turn t = chat.send(c.id(), "Speak at length, good sir.", (col, e) -> {
+        }, () -> false);
+        assertThat(t.reply().content()).isNotEmpty();
+        assertThat(t.compareReply()).isNull();
+        assertThat(t.compareError()).startsWith(tiny.id() + " could not answer: The last message with the system prompt and "
+                + "template takes ").endsWith("reads at most 8. Shorten the message or the system prompt.");
+        assertThat(chat.path(c.id())).extracting(StoredMessage::id).containsExactly(t.user().id(), t.reply().id());
+    }
+
+    @Test
+    void stopSequencesMergeOneWay() {
+        assertThat(GenerationSettings.mergeStops(List.of("END"), List.of("\nUser:", "END"))).containsExactly("END", "\nUser:");
+        assertThat(GenerationSettings.mergeStops(List.of("a", "b", "c"), List.of("d", "e"))).containsExactly("a", "b", "c", "d");
+        var reply = chat.prepareReply(MODEL, ChatTemplate.PLAIN, "", List.of(new ChatMessage("user", "Hail.")), SETTINGS.withStop(List.of("!")));
+        assertThat(reply.prepared().settings().stop()).containsExactly("!", "\nUser:", "\nUSER:");
+        assertThat(reply.prepared().promptIds()).hasSize(reply.prompt().tokens());
     }
 }
