@@ -1,5 +1,6 @@
 package org.llmplayground.tokenizer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -11,6 +12,7 @@ import java.util.List;
  * it was off) with the cleaned text that was tokenized (null when it was off).
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS) // "ids": [] for the empty text, not a missing field
 public record Tokenization(String tokenizer, int vocabSize, int[] ids, List<TokenView> tokens, boolean tokensTruncated,
                            TokenStats stats, List<LengthBin> tokenLengths, List<String> cleaning,
                            @Nullable String cleanedText) {

@@ -123,8 +123,8 @@ public class TokenizerService {
     }
 
     public Decoded decode(List<Integer> ids, String tokenizerId) {
-        if (ids == null || ids.isEmpty()) {
-            throw new BadInputException("No token ids given: send \"ids\": [15496, 995] for example.");
+        if (ids == null) {
+            throw new BadInputException("No token ids given: send \"ids\": [15496, 995] for example ([] decodes to \"\").");
         }
         TextTokenizer tokenizer = registry.get(tokenizerId);
         int[] array = new int[ids.size()];
@@ -242,9 +242,10 @@ public class TokenizerService {
         registry.delete(id);
     }
 
+    /** Text to tokenize: any length up to the limit. The empty string is valid and encodes to [] (as in every reference tokenizer). */
     private String checkText(String text) {
-        if (text == null || text.isEmpty()) {
-            throw new BadInputException("The text is empty: type or paste something to tokenize.");
+        if (text == null) {
+            throw new BadInputException("No text given: send \"text\": \"Hello world\" for example (\"\" encodes to []).");
         }
         if (text.length() > maxChars) {
             throw BadInputException.tooLarge(String.format("The text has %,d characters; the limit is %,d. "

@@ -2,6 +2,7 @@ package org.llmplayground.generation.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
@@ -111,8 +112,7 @@ public class ChatView extends VerticalLayout {
         template.setValue(ChatTemplate.PLAIN);
         system.setId("chat-system");
         system.setWidthFull();
-        VerticalLayout chatTab = new VerticalLayout(controls, new HorizontalLayout(compareModel, template), system, messages, error,
-                composer());
+        VerticalLayout chatTab = new VerticalLayout(new HorizontalLayout(compareModel, template), system, messages, error, composer());
         chatTab.setPadding(false);
         tabs.setWidthFull();
         tabs.add("Chat", chatTab);
@@ -122,12 +122,27 @@ public class ChatView extends VerticalLayout {
             input.focus();
         }));
         tabs.setId("chat-tabs");
-        HorizontalLayout body = new HorizontalLayout(sidebar(), tabs);
+        HorizontalLayout body = new HorizontalLayout(sidebar(), tabs, settingsPanel());
         body.setWidthFull();
         body.setFlexGrow(1, tabs);
         add(new H1("Chat playground"), new Explainer("How chat works on a language model", EXPLANATION), body);
         configureMessages();
         refreshList();
+    }
+
+    /**
+     * The model and its ~20 sampling settings beside the conversation, in a panel that folds away: the message box
+     * stays near the top instead of under every knob.
+     */
+    private Details settingsPanel() {
+        Details panel = new Details("Model and sampling", controls);
+        panel.setId("chat-settings");
+        panel.setOpened(true);
+        panel.addClassName("pg-side-panel");
+        panel.getStyle().set("flex-shrink", "0").set("max-width", "22em").set("margin", "0");
+        controls.addClassName("pg-side-controls");
+        controls.setResponsiveSteps(new com.vaadin.flow.component.formlayout.FormLayout.ResponsiveStep("0", 2));
+        return panel;
     }
 
     private VerticalLayout sidebar() {
@@ -172,7 +187,8 @@ public class ChatView extends VerticalLayout {
         send.setId("chat-send");
         send.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         send.addClickListener(e -> send(false));
-        send.addClickShortcut(Key.ENTER, KeyModifier.CONTROL);
+        // the text area commits its value on change (blur): reset the focus first, so the shortcut sends what is typed
+        send.addClickShortcut(Key.ENTER, KeyModifier.CONTROL).resetFocusOnActiveElement();
         stop.setId("chat-stop");
         stop.setEnabled(false);
         stop.addClickListener(e -> cancelled.set(true));

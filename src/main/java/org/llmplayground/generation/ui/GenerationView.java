@@ -8,6 +8,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -84,7 +85,7 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
     private final H3 treeTitle = new H3("Beam search tree");
     private final Chart tree = new Chart();
     private final Grid<GenerationResult.Hypothesis> hypotheses = new Grid<>();
-    private final Grid<GenerationResult> comparison = new Grid<>();
+    private final Div comparison = new Div();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private List<StepTrace> trace = List.of();
 
@@ -134,12 +135,7 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
         hypotheses.setAllRowsVisible(true);
         hypotheses.addThemeVariants(GridVariant.LUMO_COMPACT);
         comparison.setId("gen-compare-grid");
-        comparison.addColumn(GenerationResult::label).setHeader("Strategy").setAutoWidth(true).setFlexGrow(0);
-        comparison.addColumn(GenerationResult::text).setHeader("Text").setFlexGrow(1);
-        comparison.addColumn(r -> String.format(Locale.ROOT, "%.0f ms", r.totalMillis())).setHeader("Time").setAutoWidth(true).setFlexGrow(0);
-        comparison.addColumn(r -> String.format(Locale.ROOT, "%.0f", r.tokensPerSecond())).setHeader("Tokens/s").setAutoWidth(true).setFlexGrow(0);
-        comparison.setAllRowsVisible(true);
-        comparison.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_COMPACT);
+        comparison.addClassName("pg-compare");
         showBeam(false);
         stepTitle.setVisible(false);
         stepChart.setVisible(false);
@@ -262,35 +258,61 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
         hypotheses.setVisible(on);
     }
 
-    /** Greedy, beam 4, top-k 40 and top-p 0.9 on the same prompt, with the current max tokens and seed. */
+    /**
+     * The form's own settings, then the same settings with another strategy: greedy, beam 4, top-k 40 and top-p 0.9.
+     * Max tokens, seed, temperature, penalties and stop sequences are the form's in every row, so the rows differ
+     * only in how the next token is chosen.
+     */
+    static List<GenerationSettings> comparisons(GenerationSettings base) {
+        GenerationSettings b = base.seed() == null ? base.withSeed(1L) : base;
+        GenerationSettings sample = b.withStrategy(GenerationSettings.Strategy.SAMPLE);
+        List<GenerationSettings> list = new ArrayList<>();
+        list.add(b);
+        list.add(b.withStrategy(GenerationSettings.Strategy.GREEDY));
+        list.add(b.withStrategy(GenerationSettings.Strategy.BEAM).withBeam(4, b.lengthPenalty(), true, 1));
+        list.add(sample.withSampling(b.temperature(), 40, 1, 0));
+        list.add(sample.withSampling(b.temperature(), 0, 0.9, 0));
+        return list.stream().distinct().toList();
+    }
+
     private void compareStrategies() {
         error.setText("");
-        List<GenerationSettings> list = new ArrayList<>();
+        List<GenerationSettings> list;
         String modelId;
         try {
-            GenerationSettings base = controls.settings();
+            list = comparisons(controls.settings());
             modelId = controls.selectedModel().id();
-            long seed = base.seed() == null ? 1 : base.seed();
-            GenerationSettings d = GenerationSettings.defaults().withMaxNewTokens(base.maxNewTokens()).withSeed(seed);
-            list.add(d.withStrategy(GenerationSettings.Strategy.GREEDY));
-            list.add(d.withStrategy(GenerationSettings.Strategy.BEAM).withBeam(4, 1, true, 1));
-            list.add(d.withSampling(1.0, 40, 1, 0));
-            list.add(d.withSampling(1.0, 0, 0.9, 0));
         } catch (RuntimeException e) {
             error.setText(Async.message(e));
             return;
         }
         running(true);
-        stats.setText("Comparing 4 strategies…");
+        stats.setText("Comparing " + list.size() + " strategies…");
         String text = prompt.getValue();
         Async.run(this, executor, () -> service.compare(modelId, text, list, e -> {
         }, cancelled::get), results -> {
             running(false);
-            stats.setText("Compared " + results.size() + " strategies.");
-            comparison.setItems(results);
+            stats.setText("Compared " + results.size() + " strategies (the first row is your settings).");
+            showComparison(results);
         }, message -> {
             running(false);
             error.setText(message);
         });
+    }
+
+    /** One card per strategy with the whole text (line breaks kept), its time and speed. */
+    private void showComparison(List<GenerationResult> results) {
+        comparison.removeAll();
+        for (int i = 0; i < results.size(); i++) {
+            GenerationResult r = results.get(i);
+            Span head = new Span(String.format(Locale.ROOT, "%s%s · %d tokens · %.0f ms · %.0f tokens/s", i == 0 ? "yours: " : "", r.label(),
+                    r.ids().length, r.totalMillis(), r.tokensPerSecond()));
+            head.addClassName("pg-compare-head");
+            Pre body = new Pre(r.text());
+            body.addClassName("pg-compare-text");
+            Div card = new Div(head, body);
+            card.addClassName("pg-compare-card");
+            comparison.add(card);
+        }
     }
 }

@@ -31,6 +31,7 @@ final class TokenizationRequests {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     record Decoded(String tokenizer, String text, List<String> tokens) {
     }
 

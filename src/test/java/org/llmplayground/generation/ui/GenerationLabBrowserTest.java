@@ -97,11 +97,18 @@ class GenerationLabBrowserTest extends LabBrowserTest {
     @Test
     @Order(4)
     void strategiesCompareSideBySide() {
+        select("gen-strategy", "Sampling");
         type("gen-max-tokens", "40");
+        type("gen-temperature", "0.7");
         browser.click("#gen-compare");
-        browser.await(d -> stats().equals("Compared 4 strategies."));
+        // the form's own settings first, then the other strategies with the form's temperature, length and seed
+        browser.await(d -> stats().equals("Compared 5 strategies (the first row is your settings)."));
         String grid = browser.find("#gen-compare-grid").getText();
-        assertThat(grid).contains("greedy", "beam 4", "top-k 40, T 1.0", "top-p 0.9, T 1.0", "ms");
+        assertThat(grid).contains("yours: ", "greedy", "beam 4", "top-k 40, T 0.7", "top-p 0.9, T 0.7", "ms");
+        // whole texts: 40 characters of the character-level model in every card, line breaks kept
+        for (var text : browser.driver().findElements(org.openqa.selenium.By.cssSelector("#gen-compare-grid .pg-compare-text"))) {
+            assertThat(String.valueOf(browser.js("return arguments[0].textContent.length", text))).isEqualTo("40");
+        }
         scrollTo("#gen-compare-grid");
         browser.screenshot("generation-3-compare");
     }
@@ -116,6 +123,7 @@ class GenerationLabBrowserTest extends LabBrowserTest {
         browser.click("#gen-run");
         browser.await(d -> browser.find("#gen-error").getText().startsWith("The prompt has 200 tokens;"));
         browser.setValue("gen-prompt", "ROMEO:");
+        select("gen-strategy", "Beam search");
         browser.find("#gen-beam-width input").sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"),
                 org.openqa.selenium.Keys.BACK_SPACE, org.openqa.selenium.Keys.TAB);
         browser.click("#gen-run");
