@@ -22,10 +22,19 @@ import java.util.Set;
  * langdetect-183.bin) and filtering to chosen languages, as ISO 639-3 codes ("eng", "deu", "fra"). The report counts
  * every detected language ("lang eng"), so the distribution is visible even when nothing is filtered; documents whose
  * best guess has a confidence below {@code minConfidence} count as "lang unknown". An empty set keeps every language.
+ * <p>
+ * Texts too short or too full of symbols to tell are not classified at all: a character n-gram model guesses wildly
+ * on a few letters (WikiText's heading "= = Chemistry = =" came out as Mandarin, "= Homarus gammarus =" as Waray, and
+ * 12.8 % of English Wikipedia as "Norwegian"). Such a document is kept as "lang too short to tell", for the quality
+ * rules to judge; it needs at least {@value #MIN_LETTERS} letters, and letters must be at least half of its
+ * non-space characters.
  * The model is read once per JVM (10 MB).
  */
 public final class LanguageFilter implements Stage {
     static final int SAMPLE_CHARS = 600;
+    /** Fewer letters than this (a heading, a list item, a number table) and the detector is not asked. */
+    static final int MIN_LETTERS = 40;
+    public static final String TOO_SHORT = "too short to tell";
     private static volatile LanguageDetectorModel model;
     private final Set<String> keep;
     private final double minConfidence;
@@ -70,6 +79,9 @@ public final class LanguageFilter implements Stage {
      * paragraph is plenty to tell languages apart; a 1 GB corpus would otherwise spend most of its time here.
      */
     public String detect(String text) {
+        if (!tellable(text)) {
+            return TOO_SHORT;
+        }
         String sample = text;
         if (text.length() > SAMPLE_CHARS) {
             int cut = text.lastIndexOf(' ', SAMPLE_CHARS);
@@ -83,6 +95,25 @@ public final class LanguageFilter implements Stage {
             }
         }
         return p[best] < minConfidence ? "unknown" : maxent.getOutcome(best);
+    }
+
+    /** At least {@value #MIN_LETTERS} letters, and letters at least half of the non-space characters. */
+    static boolean tellable(String text) {
+        int letters = 0;
+        int other = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                letters++;
+            } else if (!Character.isWhitespace(cp)) {
+                other++;
+            }
+            if (letters >= MIN_LETTERS && letters >= other && i > SAMPLE_CHARS) {
+                return true; // enough seen: a long text is judged by its start, like the detector
+            }
+        }
+        return letters >= MIN_LETTERS && letters >= other;
     }
 
     /**
@@ -109,7 +140,7 @@ public final class LanguageFilter implements Stage {
     @Override
     public Optional<Document> apply(Document d, StageReport report) {
         String lang = detect(d.text());
-        if (!keep.isEmpty() && !keep.contains(lang)) {
+        if (!keep.isEmpty() && !keep.contains(lang) && !TOO_SHORT.equals(lang)) {
             report.removed(d, "lang " + lang);
             return Optional.empty();
         }

@@ -59,7 +59,10 @@ public class DataView extends VerticalLayout {
             <p><b>Quality rules</b> (from DeepMind's Gopher) keep prose and drop lists, tag soup and repeated lines. Each
             threshold trades recall for precision: strict rules throw away good but unusual text (poetry, code, tables),
             loose ones keep spam. Look at the removed examples before trusting a rule.</p>
-            <p><b>Try:</b> clean WikiText-2 with the defaults and look at what "too few words" removed (headings); set the
+            <p><b>Language identification</b> guesses from character n-grams, which needs a sentence or two: a heading
+            such as "= = Chemistry = =" is marked "too short to tell" and kept, for the quality rules to judge.</p>
+            <p><b>Try:</b> clean WikiText-2 with the defaults: the language stage marks the headings "too short to tell",
+            and "too few words" in the quality stage removes them (see its examples); set the
             Jaccard threshold to 0.9 and watch near duplicates survive; lower the bands and see the candidate curve drop.</p>
             """;
 

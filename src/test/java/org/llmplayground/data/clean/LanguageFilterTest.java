@@ -50,4 +50,23 @@ class LanguageFilterTest {
             assertThat(p[best]).as(t).isCloseTo(expected.getConfidence(), org.assertj.core.api.Assertions.within(1e-12));
         }
     }
+
+    /**
+     * Headings and symbol-heavy lines are not classified: before this, WikiText's "= = Chemistry = =" came out as
+     * cmn and "= Homarus gammarus =" as war, and were removed from an English corpus as foreign.
+     */
+    @Test
+    void tooShortOrSymbolHeavyTextsAreNotClassifiedAndAreKept() {
+        LanguageFilter f = new LanguageFilter(java.util.Set.of("eng"), 0);
+        for (String t : java.util.List.of("= = Chemistry = =", "= Homarus gammarus =", " = = = Early life and career = = = ",
+                "| 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | abc |")) {
+            assertThat(f.detect(t)).as(t).isEqualTo(LanguageFilter.TOO_SHORT);
+            StageReport r = new StageReport("language");
+            assertThat(f.apply(new Document("h", t), r)).as(t).isPresent();
+            assertThat(r.summary().reasons()).containsEntry("lang too short to tell", 1L);
+        }
+        // a real sentence is long enough, in any language
+        assertThat(f.detect("The lobster is a species of clawed lobster from the eastern Atlantic Ocean.")).isEqualTo("eng");
+        assertThat(f.detect("Der Hummer ist eine Art der Hummer aus dem östlichen Atlantik und dem Mittelmeer.")).isEqualTo("deu");
+    }
 }
