@@ -41,8 +41,63 @@ public class OpenApiDocument {
         return yaml;
     }
 
-    /** One endpoint: method, path, tag, summary, and its request and response bodies with schemas inlined. */
-    public record Operation(String method, String path, String tag, String summary, String request, String response) {
+    /**
+     * One endpoint: method, path, tag, summary, its request and response bodies with schemas inlined, and an example
+     * request body ("" when it takes none) that the REST page offers to send.
+     */
+    public record Operation(String method, String path, String tag, String summary, String request, String response, String example) {
+    }
+
+    /** Hand-written examples for the endpoints a learner tries first; the others get one built from their schema. */
+    static final Map<String, String> EXAMPLES = Map.ofEntries(
+            Map.entry("POST /api/v1/tokenization/encode", "{\"text\": \"Hello world! Tokenizers split text into pieces.\", \"tokenizer\": \"gpt2\"}"),
+            Map.entry("POST /api/v1/tokenization/decode", "{\"ids\": [15496, 995], \"tokenizer\": \"gpt2\"}"),
+            Map.entry("POST /api/v1/tokenization/compare", "{\"text\": \"Hello world\", \"tokenizers\": [\"gpt2\", \"cl100k_base\"]}"),
+            Map.entry("POST /api/v1/inference/generate", "{\"model\": \"shakespeare-char\", \"prompt\": \"ROMEO:\\n\", \"max_new_tokens\": 60, \"seed\": 1}"),
+            Map.entry("POST /api/v1/inference/compare", "{\"model\": \"shakespeare-char\", \"prompt\": \"KING:\\n\", \"strategies\": "
+                    + "[{\"strategy\": \"greedy\"}, {\"top_k\": 40, \"seed\": 1}]}"),
+            Map.entry("POST /v1/chat/completions", "{\"model\": \"shakespeare-char\", \"messages\": [{\"role\": \"user\", \"content\": "
+                    + "\"Who goes there?\"}], \"max_tokens\": 60, \"seed\": 1}"),
+            Map.entry("POST /v1/completions", "{\"model\": \"shakespeare-char\", \"prompt\": \"ROMEO:\", \"max_tokens\": 40, \"seed\": 1}"),
+            Map.entry("POST /api/v1/training/estimate", "{\"config\": \"quickstart\"}"),
+            Map.entry("POST /api/v1/training/jobs/start", "{\"config\": \"debug\", \"name\": \"from the REST page\"}"));
+
+    /** A request body in the shape of {@code schema}: each property with a value of its type (strings "…"). */
+    static JsonNode exampleOf(JsonNode schema, int depth) {
+        if (depth > 4) {
+            return JSON.nullNode();
+        }
+        if (schema.has("example")) {
+            return schema.get("example");
+        }
+        if (schema.has("enum") && schema.get("enum").size() > 0) {
+            return schema.get("enum").get(0);
+        }
+        switch (schema.path("type").asText(schema.has("properties") ? "object" : "")) {
+            case "object" -> {
+                ObjectNode o = JSON.createObjectNode();
+                schema.path("properties").fields().forEachRemaining(f -> o.set(f.getKey(), exampleOf(f.getValue(), depth + 1)));
+                return o;
+            }
+            case "array" -> {
+                return JSON.createArrayNode().add(exampleOf(schema.path("items"), depth + 1));
+            }
+            case "integer" -> {
+                return JSON.getNodeFactory().numberNode(1);
+            }
+            case "number" -> {
+                return JSON.getNodeFactory().numberNode(0.5);
+            }
+            case "boolean" -> {
+                return JSON.getNodeFactory().booleanNode(false);
+            }
+            case "string" -> {
+                return JSON.getNodeFactory().textNode("…");
+            }
+            default -> {
+                return JSON.nullNode();
+            }
+        }
     }
 
     public List<Operation> operations() {
@@ -50,8 +105,10 @@ public class OpenApiDocument {
         root.path("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
             JsonNode op = m.getValue();
             JsonNode ok = firstSuccess(op.path("responses"));
-            ops.add(new Operation(m.getKey().toUpperCase(), p.getKey(), op.path("tags").path(0).asText(""),
-                    op.path("summary").asText(""), schemaText(op.path("requestBody").path("content")), schemaText(ok.path("content"))));
+            String method = m.getKey().toUpperCase();
+            ops.add(new Operation(method, p.getKey(), op.path("tags").path(0).asText(""), op.path("summary").asText(""),
+                    schemaText(op.path("requestBody").path("content")), schemaText(ok.path("content")),
+                    example(method + " " + p.getKey(), op.path("requestBody").path("content"))));
         }));
         return ops;
     }
@@ -64,6 +121,21 @@ public class OpenApiDocument {
             }
         }
         return JSON.missingNode();
+    }
+
+    private String example(String key, JsonNode content) {
+        if (EXAMPLES.containsKey(key)) {
+            return EXAMPLES.get(key);
+        }
+        if (content.isMissingNode() || !content.fields().hasNext()) {
+            return "";
+        }
+        JsonNode schema = inline(content.fields().next().getValue().path("schema"), new HashSet<>(), 0);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(exampleOf(schema, 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String schemaText(JsonNode content) {

@@ -87,11 +87,24 @@ class ShellBrowserTest implements TestPropertyProvider {
     @Test
     void apiPageListsTheOperationsWithTheirBodies() {
         browser.open(jetty.baseUrl() + "/rest-api", "api-operations");
+        // before a selection: a hint, not empty boxes
+        assertThat(browser.find("#api-hint").getText()).startsWith("Select an operation");
+        assertThat(browser.driver().findElements(By.cssSelector("pre.pg-code")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed)).isTrue();
         browser.await(d -> d.findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
                 .anyMatch(c -> c.getText().equals("/api/v1/data/clean")));
         browser.driver().findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
                 .filter(c -> c.getText().equals("/api/v1/data/clean")).findFirst().orElseThrow().click();
         browser.await(d -> d.findElements(By.cssSelector("pre.pg-code")).stream().anyMatch(p -> p.getText().contains("\"outputName\"")));
+        // try it: the example request of encode is sent from the page and its answer shown
+        browser.find("#api-filter input").sendKeys("tokenization/encode");
+        browser.await(d -> d.findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
+                .anyMatch(c -> c.getText().equals("/api/v1/tokenization/encode")));
+        browser.driver().findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
+                .filter(c -> c.getText().equals("/api/v1/tokenization/encode")).findFirst().orElseThrow().click();
+        browser.await(d -> String.valueOf(browser.js("return document.querySelector('#api-try-body textarea').value")).contains("\"gpt2\""));
+        browser.click("#api-try-send");
+        browser.await(d -> browser.find("#api-try-answer").getText().startsWith("200"));
+        assertThat(browser.find("#api-try-answer").getText()).contains("\"ids\"", "15496");
         browser.screenshot("shell-3-api");
     }
 

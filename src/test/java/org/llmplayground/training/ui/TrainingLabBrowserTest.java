@@ -132,6 +132,17 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
         browser.await(d -> points("training-loss-chart", 0) > 100);
         assertThat(status()).startsWith("finished · step 600 of 600");
+        // dark mode: the chart's legend and axis labels take the theme's colours, not ECharts' dark grey
+        browser.find("#theme-toggle").click();
+        browser.await(d -> "dark".equals(browser.js("return document.documentElement.getAttribute('theme')")));
+        browser.await(d -> String.valueOf(browser.js("const c = document.getElementById('training-loss-chart');"
+                + "return c._chart.getOption().legend[0].textStyle.color === getComputedStyle(c).getPropertyValue('--lumo-body-text-color').trim()"
+                + " && c._chart.getOption().xAxis[0].axisLabel.color === getComputedStyle(c).getPropertyValue('--lumo-secondary-text-color').trim()"))
+                .equals("true"));
+        browser.js("document.getElementById('training-loss-chart').scrollIntoView()");
+        browser.screenshot("training-2b-dark");
+        browser.find("#theme-toggle").click();
+        browser.await(d -> browser.js("return document.documentElement.getAttribute('theme')") == null);
         browser.click("#checkpoint-open-600");
         browser.await(d -> d.getCurrentUrl().contains("/architecture?model=run-"));
         browser.await(d -> browser.find("#inspect-model input").getAttribute("value").contains("browser run @ step 600"));
