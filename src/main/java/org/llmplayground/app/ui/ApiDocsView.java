@@ -85,7 +85,7 @@ public class ApiDocsView extends VerticalLayout {
         schemas.setWidthFull();
         path.setId("api-try-path");
         path.setWidthFull();
-        path.setHelperText("Replace {id} and other placeholders with real values.");
+        path.setHelperText("Put a real run, job or model id where the path says {id}.");
         body.setId("api-try-body");
         body.setWidthFull();
         body.setMaxHeight("18em");
