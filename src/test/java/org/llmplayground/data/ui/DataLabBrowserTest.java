@@ -133,7 +133,7 @@ class DataLabBrowserTest extends LabBrowserTest {
         String table = browser.find("#data-stage-table").getText();
         assertThat(table).contains("normalize", "language", "pii", "quality", "exact dedup", "near dedup", "too few words");
         assertThat(browser.find("#data-numbers").getText()).contains("documents", "tokens (gpt2)", "vocabulary");
-        assertThat(browser.find("#data-stats-details").getText()).contains("Words per document: p5", "eng 7");
+        assertThat(browser.find("#data-stats-details").getText()).contains("Words per document: p5", "eng 539", "too short to tell 621"); // headings like " = Gameplay = " are too short to judge
         assertThat(browser.find("#data-split-result").getText()).contains("train", "val", "test", "tokens", "tokenized with gpt2");
         Object bins = browser.js("return document.getElementById('data-histogram')._last.series[0].data.length");
         assertThat(((Number) bins).intValue()).isGreaterThan(3);
@@ -145,6 +145,10 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.screenshot("data-1-results");
         scrollTo("#data-numbers");
         browser.screenshot("data-2-statistics");
+        // every stage's reasons whole ("Why"), on a laptop screen and a small one, light and dark; the pie too
+        browser.screenshotsOnScreens("data-stages", "#data-stage-table",
+                () -> assertThat(browser.truncatedCells("data-stage-table")).as("cells cut with …").isEmpty());
+        browser.screenshotsOnScreens("data-charts", "#data-histogram", () -> { });
         browser.click("#data-use-for-training");
         browser.await(d -> !d.findElements(By.id("training-corpus")).isEmpty());
         browser.await(d -> browser.find("#training-corpus input").getAttribute("value").startsWith("data-"));
