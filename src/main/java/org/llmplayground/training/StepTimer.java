@@ -39,6 +39,11 @@ final class StepTimer {
         return CACHE.computeIfAbsent(key, k -> measure(config, vocab, device, scratch));
     }
 
+    /** Drops the cached figures: the next estimate times real steps again (the machine may be busier or quieter now). */
+    static void forget() {
+        CACHE.clear();
+    }
+
     private static double measure(TrainingConfig config, int vocab, Device device, Path scratch) {
         TrainingConfig.Training t = config.training();
         // no evaluation, samples or checkpoints while timing: only steps

@@ -134,6 +134,11 @@ public class TrainingChecks {
         return TrainingEstimate.of(c, m, measured, previousSpeed());
     }
 
+    /** Forgets the measured step times, so the next {@link #estimate} times real steps on the machine as it is now. */
+    public void remeasure() {
+        StepTimer.forget();
+    }
+
     /** The network of a resolved config, for the tokenizer it names. */
     ModelConfig modelConfig(TrainingConfig c) {
         return c.modelConfig(vocabFor(c)).validate();

@@ -1,6 +1,7 @@
 package org.llmplayground.support;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -125,7 +126,9 @@ public final class Browser implements AutoCloseable {
 
     /** Picks an item of a vaadin-combo-box: opens it (items load lazily), waits for the item, clicks it. */
     public void pick(String comboId, String labelPart) {
-        find("#" + comboId + " input").click();
+        WebElement input = find("#" + comboId + " input");
+        js("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", input);
+        input.click();
         WebElement item = await(d -> d.findElements(By.cssSelector("vaadin-combo-box-item")).stream()
                 .filter(i -> i.getText().contains(labelPart)).findFirst().orElse(null));
         item.click();
@@ -141,6 +144,72 @@ public final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The two screens the labs must read well on (a laptop and a small laptop/projector), both themes of each. */
+    public static final int[][] SCREENS = {{1440, 900}, {1280, 720}};
+    private static final int[] TALL = {1400, 1800};
+
+    /** Resizes the window so the page's viewport is {@code width × height} CSS pixels. */
+    public void viewport(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        Object inner = js("return [window.innerWidth, window.innerHeight];");
+        java.util.List<?> wh = (java.util.List<?>) inner;
+        int dw = width - ((Number) wh.get(0)).intValue();
+        int dh = height - ((Number) wh.get(1)).intValue();
+        if (dw != 0 || dh != 0) { // a window frame around the page: grow the window by it
+            driver.manage().window().setSize(new Dimension(width + dw, height + dh));
+        }
+    }
+
+    /** Switches the app's theme with its own header button, and waits until the page shows it. */
+    public void theme(boolean dark) {
+        boolean now = "dark".equals(js("return document.documentElement.getAttribute('theme')"));
+        if (now != dark) {
+            click("#theme-toggle");
+            await(d -> dark == "dark".equals(js("return document.documentElement.getAttribute('theme')")));
+        }
+    }
+
+    /**
+     * Text cut with "…" in a grid: a cell's content box is narrower than its text ({@code vaadin-grid-cell-content} is
+     * where Lumo puts {@code text-overflow: ellipsis}). Returns the texts of the cut cells, empty when all are whole.
+     */
+    public java.util.List<String> truncatedCells(String gridId) {
+        Object cut = js("const g=document.getElementById(arguments[0]);"
+                + "return Array.from(g.querySelectorAll('vaadin-grid-cell-content'))"
+                + ".filter(c=>c.offsetParent!==null && c.textContent.trim() && c.scrollWidth>c.clientWidth+1)"
+                + ".map(c=>c.textContent.trim());", gridId);
+        return ((java.util.List<?>) cut).stream().map(String::valueOf).toList();
+    }
+
+    /**
+     * Screenshots {@code name-WxH-light/dark.png} of the element {@code css} scrolled to the top of the viewport, at
+     * each of {@link #SCREENS} in both themes; {@code check} runs at each (e.g. no cut cells) and the window returns to
+     * its tall test size, light theme.
+     */
+    public void screenshotsOnScreens(String name, String css, Runnable check) {
+        try {
+            for (int[] screen : SCREENS) {
+                viewport(screen[0], screen[1]);
+                for (boolean dark : new boolean[]{false, true}) {
+                    theme(dark);
+                    js("arguments[0].scrollIntoView({block:'start'});", find(css));
+                    pauseForLayout();
+                    check.run();
+                    screenshot(name + "-" + screen[0] + "x" + screen[1] + (dark ? "-dark" : "-light"));
+                }
+            }
+        } finally {
+            theme(false);
+            driver.manage().window().setSize(new Dimension(TALL[0], TALL[1]));
+        }
+    }
+
+    /** Waits for two animation frames: the resize observers and chart re-layout have run. */
+    private void pauseForLayout() {
+        ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done=arguments[arguments.length-1]; requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(done,600)));");
     }
 
     @Override

@@ -22,18 +22,29 @@ public final class ChartOptions {
 
     /**
      * A heatmap of a rows × columns matrix: {@code cells} are {x, y, value} triples with x the column index and y the
-     * row index; row 0 is drawn at the top. Labels may repeat (token strings do).
+     * row index; row 0 is drawn at the top. Labels may repeat (token strings do). Labels shrink as the matrix grows
+     * (12 px up to 16 tokens, 10 px up to 32, then 9 px) and long ones are cut with "…"; give the chart
+     * {@link #heatmapHeight(int)} so every row keeps its own line (44 tokens → 14 px per row).
      */
     public static Map<String, Object> heatmap(List<String> columns, List<String> rows, List<double[]> cells, double max) {
+        int n = Math.max(columns.size(), rows.size());
+        int font = n <= 16 ? 12 : n <= 32 ? 10 : 9;
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("position", "top"));
-        option.put("grid", Map.of("left", 90, "right", 24, "top", 16, "bottom", 90));
-        option.put("xAxis", Map.of("type", "category", "data", columns, "axisLabel", Map.of("rotate", 60, "interval", 0)));
-        option.put("yAxis", Map.of("type", "category", "data", rows, "inverse", true, "axisLabel", Map.of("interval", 0)));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 16, "bottom", 64, "containLabel", true));
+        option.put("xAxis", Map.of("type", "category", "data", columns, "axisLabel", Map.of("rotate", columns.size() <= 12 ? 45 : 90,
+                "interval", 0, "fontSize", font, "width", 72, "overflow", "truncate")));
+        option.put("yAxis", Map.of("type", "category", "data", rows, "inverse", true, "axisLabel", Map.of("interval", 0,
+                "fontSize", font, "width", 96, "overflow", "truncate")));
         option.put("visualMap", Map.of("min", 0, "max", max, "calculable", true, "orient", "horizontal", "left", "center",
-                "bottom", 0, "inRange", Map.of("color", List.of("#f8fafc", "#818cf8", "#312e81"))));
+                "bottom", 0, "itemHeight", 120, "inRange", Map.of("color", List.of("#f8fafc", "#818cf8", "#312e81"))));
         option.put("series", List.of(Map.of("type", "heatmap", "data", cells)));
         return option;
+    }
+
+    /** The pixel height at which a heatmap of {@code rows} rows shows every row label apart: ≥ 14 px a row, at least 360 px. */
+    public static int heatmapHeight(int rows) {
+        return Math.max(360, 190 + rows * 14);
     }
 
     /**
@@ -49,12 +60,17 @@ public final class ChartOptions {
         return option;
     }
 
-    /** Shares of a whole, e.g. where a model's parameters live; labels show the name and the percentage. */
+    /**
+     * Shares of a whole, e.g. where a model's parameters live. Slices under 3 % get no label of their own (their labels
+     * would pile on top of each other); the legend below and the tooltip name every slice with its share.
+     */
     public static Map<String, Object> pie(Map<String, ? extends Number> parts) {
         Map<String, Object> option = new LinkedHashMap<>();
-        option.put("tooltip", Map.of("trigger", "item"));
-        option.put("series", List.of(Map.of("type", "pie", "radius", List.of("35%", "70%"),
-                "label", Map.of("formatter", "{b}: {d}%"),
+        option.put("tooltip", Map.of("trigger", "item", "formatter", "{b}: {c} ({d}%)"));
+        option.put("legend", Map.of("type", "scroll", "bottom", 0));
+        option.put("series", List.of(Map.of("type", "pie", "radius", List.of("30%", "58%"), "center", List.of("50%", "45%"),
+                "avoidLabelOverlap", true, "minShowLabelAngle", 10.8, "labelLayout", Map.of("hideOverlap", true),
+                "label", Map.of("formatter", "{b}: {d}%", "fontSize", 12),
                 "data", parts.entrySet().stream().map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList())));
         return option;
     }
@@ -62,7 +78,8 @@ public final class ChartOptions {
     /** One line per named series over the same categories (e.g. a statistic per layer). */
     public static Map<String, Object> lines(String xName, String yName, List<String> categories, Map<String, List<? extends Number>> series) {
         Map<String, Object> option = base(xName, yName);
-        option.put("legend", Map.of("top", 0));
+        option.put("legend", Map.of("top", 0, "type", "scroll"));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 56, "bottom", 36, "containLabel", true)); // legend, then the y name
         option.put("xAxis", axis("category", xName, categories));
         option.put("series", series.entrySet().stream().map(e -> Map.of("type", "line", "name", e.getKey(), "data", e.getValue(),
                 "showSymbol", true)).toList());
@@ -72,7 +89,7 @@ public final class ChartOptions {
     private static Map<String, Object> base(String xName, String yName) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));
-        option.put("grid", Map.of("left", 16, "right", 24, "top", 32, "bottom", 36, "containLabel", true));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 40, "bottom", 36, "containLabel", true));
         option.put("yAxis", axis("value", yName, null));
         return option;
     }
@@ -81,8 +98,15 @@ public final class ChartOptions {
         Map<String, Object> axis = new LinkedHashMap<>();
         axis.put("type", type);
         axis.put("name", name);
-        axis.put("nameLocation", "middle");
-        axis.put("nameGap", "value".equals(type) ? 40 : 28);
+        // A value (y) axis carries its name above its top end, where it is never clipped whatever the width of the
+        // tick labels; a category (x) axis carries it centred under the labels.
+        if ("value".equals(type)) {
+            axis.put("nameLocation", "end");
+            axis.put("nameTextStyle", Map.of("align", "left"));
+        } else {
+            axis.put("nameLocation", "middle");
+            axis.put("nameGap", 28);
+        }
         if (data != null) {
             axis.put("data", data);
         }

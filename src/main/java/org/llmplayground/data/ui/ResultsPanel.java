@@ -41,7 +41,7 @@ class ResultsPanel extends VerticalLayout {
         funnel.setHeight("280px");
         funnel.setWidth("min(100%, 640px)");
         stages.setId("data-stage-table");
-        stages.addThemeVariants(GridVariant.LUMO_COMPACT);
+        stages.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT); // every reason readable, never "…"
         stages.setAllRowsVisible(true);
         stages.addColumn(StageReport.Summary::stage).setHeader("Stage").setAutoWidth(true);
         stages.addColumn(s -> String.format("%,d", s.documentsIn())).setHeader("In").setAutoWidth(true);
@@ -99,6 +99,7 @@ class ResultsPanel extends VerticalLayout {
         }
         funnel.setOption(ChartOptions.funnel(steps));
         stages.setItems(r.stages());
+        stages.recalculateColumnWidths();
         showExamples(r.stages());
         showStats(r.stats(), r.read());
     }

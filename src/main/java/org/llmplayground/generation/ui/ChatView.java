@@ -151,7 +151,7 @@ public class ChatView extends VerticalLayout {
         conversations.setId("chat-list");
         conversations.addColumn(Conversation::title).setHeader("Conversations");
         conversations.addColumn(c -> TIME.format(c.updatedAt())).setAutoWidth(true).setFlexGrow(0);
-        conversations.addThemeVariants(GridVariant.LUMO_COMPACT);
+        conversations.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         conversations.setHeight("22em");
         conversations.asSingleSelect().addValueChangeListener(e -> {
             if (e.getValue() != null && (current == null || !current.id().equals(e.getValue().id()))) {

@@ -16,7 +16,8 @@ final class GenerationCharts {
 
     /**
      * Grouped bars over the step's candidates: the model's own probability next to the probability after all
-     * processors (what the token was drawn from). The chosen token's label is marked with ▶.
+     * processors (what the token was drawn from). The chosen token's label is marked with ▶. Bars run horizontally,
+     * most likely first, so every token label reads level at full size instead of rotated under a crowded axis.
      */
     static Map<String, Object> step(StepTrace t) {
         StepTrace.Stage model = t.stages().get(0);
@@ -43,16 +44,17 @@ final class GenerationCharts {
         List<Double> b = new ArrayList<>();
         List<Double> a = new ArrayList<>();
         for (int id : ids) {
-            categories.add((id == t.chosen() ? "▶ " : "") + labels.get(id));
+            categories.add((id == t.chosen() ? "▶ " : "") + visible(labels.get(id)));
             b.add(round(before.getOrDefault(id, 0.0)));
             a.add(round(after.getOrDefault(id, 0.0)));
         }
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));
-        option.put("legend", Map.of("top", 0));
-        option.put("grid", Map.of("left", 50, "right", 16, "top", 36, "bottom", 60));
-        option.put("xAxis", Map.of("type", "category", "data", categories, "axisLabel", Map.of("interval", 0, "rotate", 40)));
-        option.put("yAxis", Map.of("type", "value", "name", "probability", "max", 1));
+        option.put("legend", Map.of("top", 0, "type", "scroll"));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 36, "bottom", 36, "containLabel", true));
+        option.put("yAxis", Map.of("type", "category", "data", categories, "inverse", true,
+                "axisLabel", Map.of("interval", 0, "fontSize", 12, "width", 140, "overflow", "truncate")));
+        option.put("xAxis", Map.of("type", "value", "name", "probability", "nameLocation", "middle", "nameGap", 24, "max", 1));
         List<Map<String, Object>> series = new ArrayList<>();
         series.add(Map.of("type", "bar", "name", "model (raw softmax)", "data", b));
         if (t.stages().size() > 1) {
@@ -60,6 +62,11 @@ final class GenerationCharts {
         }
         option.put("series", series);
         return option;
+    }
+
+    /** Whitespace a reader cannot see as itself: " the" → "·the", "\n" → "⏎", so each bar's token is told apart. */
+    static String visible(String token) {
+        return token.replace(" ", "·").replace("\n", "⏎").replace("\t", "→");
     }
 
     private static double round(double p) {

@@ -32,6 +32,7 @@ import org.llmplayground.generation.TokenEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -133,7 +134,7 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
         hypotheses.addColumn(h -> String.format(Locale.ROOT, "%.3f", h.logProbability())).setHeader("Σ log p").setAutoWidth(true).setFlexGrow(0);
         hypotheses.addColumn(GenerationResult.Hypothesis::text).setHeader("Hypothesis");
         hypotheses.setAllRowsVisible(true);
-        hypotheses.addThemeVariants(GridVariant.LUMO_COMPACT);
+        hypotheses.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         comparison.setId("gen-compare-grid");
         comparison.addClassName("pg-compare");
         showBeam(false);
@@ -241,7 +242,10 @@ public class GenerationView extends VerticalLayout implements BeforeEnterObserve
         stepTitle.setText(String.format(Locale.ROOT, "Step %d: chose %s (p = %.3f)", index + 1, t.chosenToken(), t.chosenProbability()));
         stepTitle.setVisible(true);
         stepChart.setVisible(true);
-        stepChart.setOption(GenerationCharts.step(t));
+        Map<String, Object> option = GenerationCharts.step(t);
+        int bars = ((List<?>) ((Map<?, ?>) option.get("yAxis")).get("data")).size();
+        stepChart.setHeight(Math.max(200, 90 + 24 * bars) + "px"); // 24 px a bar: every token label on its own line
+        stepChart.setOption(option);
         stages.removeAll();
         for (StepTrace.Stage s : t.stages()) {
             StringBuilder b = new StringBuilder();

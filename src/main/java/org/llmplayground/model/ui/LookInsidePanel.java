@@ -205,6 +205,7 @@ class LookInsidePanel extends VerticalLayout {
             }
         }
         List<String> labels = numbered(last.tokens());
+        heatmap.setHeight(ChartOptions.heatmapHeight(labels.size()) + "px");
         heatmap.setOption(ChartOptions.heatmap(labels, labels, cells, Math.max(0.01, max)));
     }
 

@@ -36,7 +36,7 @@ final class TrainingCharts {
         }
         Map<String, Object> option = base("loss (nats per token)");
         option.put("legend", Map.of("top", 0, "type", "scroll"));
-        option.put("grid", Map.of("left", 16, "right", 24, "top", 40, "bottom", 36, "containLabel", true));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 56, "bottom", 36, "containLabel", true)); // legend, then the y name
         option.put("series", series);
         return option;
     }

@@ -195,7 +195,8 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         samples.addClassName("pg-samples");
         runs.setId("training-runs");
         runs.addColumn(TrainingRun::name).setHeader("Run").setFlexGrow(2);
-        runs.addColumn(r -> r.state().name().toLowerCase(Locale.ROOT)).setHeader("State").setAutoWidth(true).setFlexGrow(0);
+        // fixed, not auto: an auto width is measured once on the first rows ("running") and would cut "finished" later
+        runs.addColumn(r -> r.state().name().toLowerCase(Locale.ROOT)).setHeader("State").setWidth("7.5em").setFlexGrow(0);
         runs.addColumn(r -> String.format(Locale.ROOT, "%,d / %,d", r.step(), r.maxSteps())).setHeader("Steps").setAutoWidth(true).setFlexGrow(0);
         runs.addColumn(r -> r.bestValLoss() == null ? "" : String.format(Locale.ROOT, "%.4f", r.bestValLoss())).setHeader("Best val loss")
                 .setAutoWidth(true).setFlexGrow(0);
@@ -213,7 +214,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             delete.setEnabled(!r.state().isActive());
             return delete;
         }).setAutoWidth(true).setFlexGrow(0);
-        runs.addThemeVariants(GridVariant.LUMO_COMPACT);
+        runs.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT); // long messages wrap, never "…"
         runs.setAllRowsVisible(true);
         runs.addItemClickListener(e -> show(e.getItem()));
         checkpoints.setId("training-checkpoints");
@@ -232,7 +233,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             }
             return new HorizontalLayout(from, generate, open);
         }).setHeader("Actions");
-        checkpoints.addThemeVariants(GridVariant.LUMO_COMPACT);
+        checkpoints.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         checkpoints.setAllRowsVisible(true);
         renderCharts();
         updateButtons();
@@ -487,6 +488,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
                 return item.id(); // a run's record changes as it trains; it is the same row
             }
         });
+        runs.recalculateColumnWidths(); // steps and losses grow as runs train
         if (current != null) {
             all.stream().filter(r -> r.id().equals(current.id())).findFirst().ifPresent(runs::select);
         }

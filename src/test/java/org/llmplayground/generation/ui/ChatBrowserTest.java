@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.llmplayground.support.LabBrowserTest;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import java.util.List;
@@ -77,8 +78,14 @@ class ChatBrowserTest extends LabBrowserTest {
     @Order(3)
     void aSecondModelAnswersSideBySide() {
         browser.pick("chat-compare-model", "Shakespeare");
-        browser.setValue("chat-input", "Speak, good sir.");
-        browser.click("#chat-send");
+        // typed as a user types and sent with Ctrl+Enter: the shortcut sends what the box holds (it once said
+        // "Type a message first." because the value had not reached the server when the shortcut fired)
+        WebElement box = browser.find("#chat-input textarea");
+        box.click();
+        box.sendKeys("Speak, good sir.");
+        box.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+        browser.await(d -> browser.find("#chat-messages").getText().contains("Speak, good sir."));
+        assertThat(browser.find("#chat-error").getText()).isEmpty();
         browser.await(d -> !d.findElements(By.cssSelector(".chat-side-by-side .chat-message")).isEmpty()
                 && d.findElements(By.cssSelector(".chat-side-by-side .chat-message")).size() == 2
                 && d.findElements(By.cssSelector(".chat-live")).isEmpty());

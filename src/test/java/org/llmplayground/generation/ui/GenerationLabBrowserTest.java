@@ -67,6 +67,9 @@ class GenerationLabBrowserTest extends LabBrowserTest {
         assertThat(((Number) series).intValue()).isEqualTo(2);
         scrollTo("#gen-output");
         browser.screenshot("generation-1-path");
+        // the step's candidates as horizontal bars: token labels level and whole, ≥ 24 px a bar
+        assertThat(browser.js("return document.getElementById('gen-step-chart')._chart.getOption().yAxis[0].type")).isEqualTo("category");
+        browser.screenshotsOnScreens("generation-step", "#gen-step-chart", () -> { });
         // the same seed gives the same text
         type("gen-seed", "8");
         browser.click("#gen-run");

@@ -70,6 +70,9 @@ class ArchitectureLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> total().equals("120,509,952 parameters (120.5M)")); // + 50,257 × 768 for the head
         assertThat(browser.find("#arch-diagram").getText()).contains("× 6 blocks", "(1, 12, 1,024, 1,024)");
         browser.screenshot("architecture-1-configure");
+        // the parameter pie: small slices carry no label of their own, so no two labels sit on each other
+        browser.screenshotsOnScreens("architecture-pie", "#arch-breakdown-chart", () -> assertThat(browser.js(
+                "return document.getElementById('arch-breakdown-chart')._chart.getOption().series[0].minShowLabelAngle")).isEqualTo(10.8));
     }
 
     @Test
@@ -97,6 +100,14 @@ class ArchitectureLabBrowserTest implements TestPropertyProvider {
         browser.click("#inspect-run");
         browser.await(d -> browser.find("#inspect-timing").getText().startsWith("8 tokens"));
         browser.await(d -> browser.find("#inspect-heatmap").getAttribute("data-rendered") != null);
+        // 44 tokens: every query row keeps a line of its own (≥ 14 px a row) instead of labels on top of each other
+        // (the built model has random weights and no tokenizer: it takes token ids)
+        type("inspect-input", String.join(" ", java.util.stream.IntStream.rangeClosed(1, 44).mapToObj(String::valueOf).toList()));
+        browser.click("#inspect-run");
+        browser.await(d -> browser.find("#inspect-timing").getText().startsWith("44 tokens"));
+        browser.await(d -> browser.find("#inspect-heatmap").getSize().getHeight() >= 190 + 44 * 14);
+        browser.screenshotsOnScreens("architecture-heatmap-44", "#inspect-heatmap", () -> assertThat(browser.js(
+                "return document.getElementById('inspect-heatmap')._chart.getOption().yAxis[0].axisLabel.fontSize")).isEqualTo(9L));
     }
 
     @Test

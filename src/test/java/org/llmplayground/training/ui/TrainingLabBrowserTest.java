@@ -123,6 +123,10 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         assertThat(browser.disabled("#training-resume")).as("a finished run has nothing to resume").isTrue();
         assertThat(browser.find("#training-status").getText()).startsWith("succeeded · 100%");
         browser.screenshot("training-2-finished");
+        // the runs table and the charts read whole on a laptop screen and a small one, light and dark
+        browser.screenshotsOnScreens("training-runs", "#training-runs",
+                () -> assertThat(browser.truncatedCells("training-runs")).as("cells cut with …").isEmpty());
+        browser.screenshotsOnScreens("training-charts", "#training-loss-chart", () -> { });
     }
 
     @Test
