@@ -40,8 +40,8 @@ public record TrainingEstimate(long parameters, long tokensPerStep, double gflop
         double speed;
         if (measuredStepSeconds != null && measuredStepSeconds > 0) {
             speed = flops / measuredStepSeconds;
-            basis = String.format("%s per step measured on this machine with this network and batch (median of %d steps)",
-                    org.llmplayground.core.jobs.Eta.duration(measuredStepSeconds), StepTimer.STEPS);
+            basis = String.format("%s per step measured on this machine with this network and batch (median of %d or more "
+                    + "timed steps, after a warm-up)", org.llmplayground.core.jobs.Eta.duration(measuredStepSeconds), StepTimer.MIN_STEPS);
         } else if (measuredFlops != null && measuredFlops > 0) {
             speed = measuredFlops;
             basis = String.format("the %.0f GFLOP/s your latest run reached on this machine", speed / 1e9);
