@@ -30,13 +30,28 @@ public final class Application {
         try {
             ctx = ApplicationContext.builder().args(args).start();
         } catch (RuntimeException e) {
-            LOG.error("LLM Playground could not start: {}", e.getMessage(), e);
+            String line = startupFailure(e);
+            if (line != null) {
+                LOG.error("LLM Playground could not start: {}", line); // one line: the user's to fix, no stack trace
+            } else {
+                LOG.error("LLM Playground could not start: {}", e.getMessage(), e);
+            }
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "shutdown"));
         LOG.info("LLM Playground started in {} ms: {}", System.currentTimeMillis() - t0,
                 ctx.getBean(org.llmplayground.app.web.JettyServer.class).baseUrl());
+    }
+
+    /** The one-line reason for a failed start that the user can fix (an unusable workspace), or null for any other. */
+    static String startupFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.llmplayground.core.Workspace.Unusable u) {
+                return u.getMessage();
+            }
+        }
+        return null;
     }
 
     /**

@@ -15,6 +15,11 @@ import java.nio.file.Path;
 final class DatabaseLocation implements BeanCreatedEventListener<DatasourceConfiguration> {
     private static final String PREFIX = "jdbc:h2:file:";
 
+    /** The workspace is checked (writable, free space) and cleaned before the database inside it opens. */
+    DatabaseLocation(Workspace workspace) {
+        workspace.home();
+    }
+
     @Override
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration config = event.getBean();

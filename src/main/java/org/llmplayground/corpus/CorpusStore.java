@@ -106,7 +106,7 @@ public class CorpusStore {
      */
     public Path newFile() {
         try {
-            return Files.createTempFile(dir, "new-", ".part");
+            return Files.createTempFile(dir, "new-", Workspace.UNFINISHED);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a corpus file: " + e.getMessage(), e);
         }
@@ -140,7 +140,7 @@ public class CorpusStore {
         String id = "upload-" + UUID.randomUUID().toString().substring(0, 8);
         Path target = Workspace.resolveInside(dir, id + ".txt");
         try {
-            Path tmp = Files.createTempFile(dir, id, ".part");
+            Path tmp = Files.createTempFile(dir, id, Workspace.UNFINISHED);
             Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

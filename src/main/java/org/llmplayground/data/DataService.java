@@ -93,6 +93,7 @@ public class DataService {
 
     /** @param statsTokenizer count tokens with this tokenizer in the statistics (null: no token count) */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     public record CleanRequest(DataSource source, String outputName, Stages stages, @Nullable String statsTokenizer) {
     }
 
@@ -104,6 +105,7 @@ public class DataService {
 
     /** Ratios (adding up to 1), seed, and the tokenizer that writes the trainer's token files (null: no tokenization). */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     public record SplitRequest(String corpus, double train, double val, double test, long seed, @Nullable String tokenizer) {
     }
 
@@ -118,6 +120,7 @@ public class DataService {
 
     /** Clean, then split the result: the whole pipeline as one job. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     public record PipelineRequest(CleanRequest clean, @Nullable SplitRequest split) {
     }
 
@@ -165,6 +168,10 @@ public class DataService {
     }
 
     public JobRecord startPipeline(PipelineRequest r) {
+        if (r.clean() == null) {
+            throw new BadInputException("Give 'clean': the source and stages to run, e.g. {\"clean\": {\"source\": {\"kind\": \"corpus\", "
+                    + "\"id\": \"tinyshakespeare\"}, \"output_name\": \"my-data\"}}.");
+        }
         check(r.clean());
         if (r.split() != null) {
             new DocumentSplit(r.split().train(), r.split().val(), r.split().test(), r.split().seed());

@@ -149,7 +149,7 @@ public class DatasetFiles {
         Path uploads = dir.resolve("uploads");
         try (in) {
             Files.createDirectories(uploads);
-            Path tmp = Files.createTempFile(uploads, ".upload", ".part");
+            Path tmp = Files.createTempFile(uploads, ".upload", Workspace.UNFINISHED);
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     byte[] buf = new byte[1 << 16];

@@ -36,6 +36,7 @@ public class HubDatasets {
 
     /** Which files of which dataset to fetch; {@code token} overrides the configured one for this request only. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     public record LoadRequest(String dataset, @Nullable String revision, List<String> files, @Nullable String token) {
         @Override
         public String toString() {

@@ -2,6 +2,8 @@ package org.llmplayground.generation;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Value;
+import org.llmplayground.core.Admission;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.model.LoadedModel;
 import org.llmplayground.model.ModelService;
@@ -13,24 +15,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * Generation for the Generation lab, the Chat playground and the APIs: checks the request, encodes the prompt with
- * the model's tokenizer and runs the {@link Generator}. At most {@value #MAX_CONCURRENT} generations run at once (more
- * get a clear "busy" answer instead of piling up threads); generations on one model take turns step by step.
+ * the model's tokenizer and runs the {@link Generator}. At most {@code playground.generation.max-running} (4)
+ * generations run at once; up to {@code max-queued} (16) more wait their turn in arrival order for at most
+ * {@code max-wait} (10 s); beyond that a request is refused with 429 and Retry-After ({@link Admission}) instead of
+ * piling up threads. Generations on one model take turns step by step.
  */
 @Singleton
 public class GenerationService {
-    public static final int MAX_CONCURRENT = 4;
+    public static final int MAX_CONCURRENT = 4; // the default of playground.generation.max-running
     /** Comparing strategies side by side: at most this many at once. */
     public static final int MAX_COMPARE = 6;
     private static final Logger LOG = LoggerFactory.getLogger(GenerationService.class);
 
     private final ModelService models;
-    private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+    private final Admission admission;
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "generation-" + threads.incrementAndGet());
@@ -38,8 +42,20 @@ public class GenerationService {
         return t;
     });
 
-    public GenerationService(ModelService models) {
+    public GenerationService(ModelService models,
+                             @Value("${playground.generation.max-running:4}") int maxRunning,
+                             @Value("${playground.generation.max-queued:16}") int maxQueued,
+                             @Value("${playground.generation.max-wait:10s}") Duration maxWait) {
         this.models = models;
+        this.admission = new Admission("generations", maxRunning, maxQueued, maxWait);
+    }
+
+    /**
+     * A place among the running generations, taken before a response starts (so an API can still answer 429 with
+     * Retry-After instead of a stream that fails): waits in line up to the configured time, else {@link Admission.Overloaded}.
+     */
+    public Admission.Ticket admit() {
+        return admission.enter();
     }
 
     /**
@@ -92,14 +108,32 @@ public class GenerationService {
         return m;
     }
 
-    /** Generates and streams tokens to {@code listener} on the calling thread. */
+    /** Generates and streams tokens to {@code listener} on the calling thread (waiting for a place first). */
     public GenerationResult generate(Prepared p, Generator.Listener listener, BooleanSupplier cancelled) {
         return withSlot(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled));
     }
 
-    /** The same generation on a generation thread; the future completes with the result or the error. */
+    /**
+     * The same generation on a generation thread; the future completes with the result or the error (a refusal
+     * included). For the UI: the caller's thread never waits.
+     */
     public CompletableFuture<GenerationResult> generateAsync(Prepared p, Generator.Listener listener, BooleanSupplier cancelled) {
         return CompletableFuture.supplyAsync(() -> generate(p, listener, cancelled), streams);
+    }
+
+    /** A generation on a generation thread with a place taken by {@link #admit()}; the place is given back at its end. */
+    public CompletableFuture<GenerationResult> generateAsync(Prepared p, Admission.Ticket ticket, Generator.Listener listener,
+                                                             BooleanSupplier cancelled) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try (ticket) {
+                    return run(() -> generator(p.model()).generate(p.promptIds(), p.settings(), listener, cancelled));
+                }
+            }, streams);
+        } catch (RuntimeException e) { // not started (executor shut down): the place must not leak
+            ticket.close();
+            throw e;
+        }
     }
 
     /**
@@ -169,22 +203,32 @@ public class GenerationService {
     }
 
     private <T> T withSlot(java.util.function.Supplier<T> work) {
-        if (!slots.tryAcquire()) {
-            throw new BadInputException("The server is already generating " + MAX_CONCURRENT + " texts; try again when one has finished.", 503);
+        try (Admission.Ticket ignored = admission.enter()) {
+            return run(work);
         }
+    }
+
+    private static <T> T run(java.util.function.Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {
             LOG.warn("Generation failed: {}", e.toString());
             throw e;
-        } finally {
-            slots.release();
         }
     }
 
     /** How many generations are running now (for tests and the UI). */
     public int running() {
-        return MAX_CONCURRENT - slots.availablePermits();
+        return admission.running();
+    }
+
+    /** How many wait for a place, and how many were refused since start. */
+    public int waiting() {
+        return admission.waiting();
+    }
+
+    public int refused() {
+        return admission.refused();
     }
 
     @PreDestroy

@@ -154,7 +154,7 @@ public class ModelService {
                 byte[] bytes = Resources.bytes("bundled/models/" + model + "/" + f);
                 Path target = dir.resolve(f);
                 if (!Files.isRegularFile(target) || Files.size(target) != bytes.length || !java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
-                    Path tmp = Files.createTempFile(dir, f, ".part");
+                    Path tmp = Files.createTempFile(dir, f, Workspace.UNFINISHED);
                     Files.write(tmp, bytes);
                     Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -315,8 +315,17 @@ public class ModelService {
     /** Runs {@code input} through the model and records attention, activations and the next-token distribution. */
     public Inspection inspect(String id, String input, int topNext) {
         LoadedModel m = get(id);
+        if (input == null || input.isBlank()) {
+            throw new BadInputException("The input is empty: give at least one token to look at.");
+        }
+        if (topNext < 1) {
+            throw new BadInputException("top must be at least 1 (how many next tokens to list); got " + topNext + ".");
+        }
         int[] ids = m.codec().encode(input);
         int t = ids.length;
+        if (t == 0) {
+            throw new BadInputException("The input has no tokens: give at least one token to look at.");
+        }
         if (t > m.config().contextLength()) {
             throw new BadInputException("The input has " + t + " tokens; " + m.info().name() + " reads at most "
                     + m.config().contextLength() + ".");

@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.core.Workspace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,7 +52,7 @@ public final class TokenDataset implements AutoCloseable {
                 buf.putShort((short) id);
             }
         }
-        Path tmp = Files.createTempFile(dir, "tokens", ".part");
+        Path tmp = Files.createTempFile(dir, "tokens", Workspace.UNFINISHED);
         Files.write(tmp, buf.array());
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;

@@ -101,7 +101,7 @@ public class TrainingConfigs {
         parseAndValidate(yaml);
         try {
             Path target = Workspace.resolveInside(userDir, name + ".yaml");
-            Path tmp = Files.createTempFile(userDir, name, ".part");
+            Path tmp = Files.createTempFile(userDir, name, Workspace.UNFINISHED);
             Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

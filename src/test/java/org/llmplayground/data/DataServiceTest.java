@@ -5,6 +5,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.llmplayground.core.Workspace;
 import org.junit.jupiter.api.TestInstance;
 import org.llmplayground.core.jobs.JobRecord;
 import org.llmplayground.core.jobs.JobRunner;
@@ -113,7 +114,7 @@ class DataServiceTest implements TestPropertyProvider {
         assertThat(done.state()).isEqualTo(JobState.CANCELLED);
         assertThat(corpora.list()).hasSize(before);
         try (var left = java.nio.file.Files.list(workspace.dir("corpora"))) {
-            assertThat(left.filter(p -> p.toString().endsWith(".part")).toList()).isEmpty();
+            assertThat(left.filter(p -> p.toString().endsWith(Workspace.UNFINISHED)).toList()).isEmpty();
         }
         assertThat(java.nio.file.Files.size(big)).isGreaterThan(40L << 20 - 1); // the source is untouched
     }

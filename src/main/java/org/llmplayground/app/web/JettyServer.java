@@ -7,7 +7,10 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.EnumSet;
 
 /**
  * The one embedded Jetty 12 (EE10), owned by Micronaut. One port serves:
@@ -27,7 +31,9 @@ import java.nio.file.Files;
  *   /static/*    theme CSS and chart script; /webjars/* ECharts
  *   /*           Vaadin (UI and @Push websocket)
  * </pre>
- * Binds to {@code playground.host} (default 127.0.0.1), so nothing is reachable from other machines unless configured.
+ * Binds to {@code playground.host} (default 127.0.0.1), so nothing is reachable from other machines unless configured;
+ * every request first passes {@link RequestGuard} (known host names only, the optional API key, security headers), and
+ * Jetty's own errors are JSON ({@link JsonErrorHandler}).
  * Starts when the context has started (database migrated, jobs recovered), so it never serves a half-started app.
  */
 @Context
@@ -36,15 +42,17 @@ public class JettyServer {
 
     private final ApplicationContext applicationContext;
     private final AdminConsole adminConsole;
+    private final RequestGuard guard;
     private final String host;
     private final int port;
     private Server server;
 
-    public JettyServer(ApplicationContext applicationContext, AdminConsole adminConsole,
+    public JettyServer(ApplicationContext applicationContext, AdminConsole adminConsole, RequestGuard guard,
                        @Value("${playground.host:127.0.0.1}") String host,
                        @Value("${playground.port:8080}") int port) {
         this.applicationContext = applicationContext;
         this.adminConsole = adminConsole;
+        this.guard = guard;
         this.host = host;
         this.port = port;
     }
@@ -57,6 +65,7 @@ public class JettyServer {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(webApp());
+        server.setErrorHandler(new JsonErrorHandler.ForServer()); // errors before the web app: JSON too
         server.start();
         LOG.info("Listening on http://{}:{}/", host, getPort());
     }
@@ -74,6 +83,13 @@ public class JettyServer {
         web.setAttribute(ApplicationContext.class.getName(), applicationContext);
         // micronaut-servlet's own initializer would build a second ApplicationContext mapped at /*: keep it out
         web.setAttribute("org.eclipse.jetty.containerInitializerExclusionPattern", "io\\.micronaut\\.servlet\\..*");
+
+        // first of all: Host names, the API key and the security headers (RequestGuard), then JSON for Jetty's own errors
+        web.addFilter(new FilterHolder(guard.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        web.setErrorHandler(new JsonErrorHandler());
+        // the Vaadin session cookie: not readable by scripts, never sent with requests from other sites
+        web.getSessionHandler().setHttpOnly(true);
+        web.getSessionHandler().setSameSite(HttpCookie.SameSite.STRICT);
 
         ServletHolder api = new ServletHolder("micronaut", new SharedContextMicronautServlet(applicationContext));
         api.setAsyncSupported(true);

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +40,19 @@ public class JobRunner {
     private final Map<String, Running> active = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
 
-    public JobRunner(JobRepository repository) {
+    private final Workspace workspace;
+
+    public JobRunner(JobRepository repository, Workspace workspace) {
         this.repository = repository;
+        this.workspace = workspace;
     }
 
     @PostConstruct
     void markInterrupted() {
         for (JobRecord stale : repository.findByStateIn(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
+            String cleaned = workspace.cleanedAtStartup(); // the half-written output of these jobs, gone before they are listed
             repository.update(stale.withState(JobState.INTERRUPTED, "Interrupted: the server stopped while this job was "
-                    + stale.state().name().toLowerCase()));
+                    + stale.state().name().toLowerCase() + (cleaned.isEmpty() ? "" : "; " + cleaned)));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 
 /** The body of /api/v1/inference/generate and /stream: model, prompt, and any settings to change from the defaults. */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
 public record GenerateRequest(String model, String prompt, @Nullable String strategy, @Nullable Integer maxNewTokens,
                               @Nullable Double temperature, @Nullable Integer topK, @Nullable Double topP, @Nullable Double minP,
                               @Nullable Double repetitionPenalty, @Nullable Double presencePenalty, @Nullable Double frequencyPenalty,

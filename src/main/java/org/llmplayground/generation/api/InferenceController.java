@@ -11,7 +11,9 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.llmplayground.core.Admission;
 import org.llmplayground.core.BadInputException;
+import reactor.core.publisher.Sinks;
 import org.llmplayground.core.api.ApiError;
 import org.llmplayground.generation.GenerationResult;
 import org.llmplayground.generation.GenerationService;
@@ -42,6 +44,7 @@ class InferenceController {
 
     /** Several strategies on one prompt. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record CompareRequest(String model, String prompt, List<GenerateRequest> strategies) {
     }
 
@@ -61,21 +64,22 @@ class InferenceController {
     @Post(value = "/inference/stream", produces = {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON})
     HttpResponse<Publisher<Event<Object>>> stream(@Body GenerateRequest request) {
         GenerationService.Prepared prepared = service.prepare(request.model(), request.prompt(), request.settings()); // 400 before the stream
-        return HttpResponse.<Publisher<Event<Object>>>ok(Flux.<Event<Object>>create(sink -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            sink.onDispose(() -> cancelled.set(true));
-            service.generateAsync(prepared, e -> sink.next(Event.<Object>of(e).name("token")), cancelled::get)
-                    .whenComplete((result, error) -> {
-                        if (error != null) {
-                            Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            sink.next(Event.<Object>of(new ApiError(cause instanceof BadInputException b ? b.status() : 500,
-                                    "Generation failed", cause.getMessage(), List.of())).name("error"));
-                        } else {
-                            sink.next(Event.<Object>of(result).name("done"));
-                        }
-                        sink.complete();
-                    });
-        })).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+        Admission.Ticket ticket = service.admit(); // 429 + Retry-After before the stream, not an error inside it
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Sinks.Many<Event<Object>> sink = Sinks.many().unicast().onBackpressureBuffer();
+        service.generateAsync(prepared, ticket, e -> sink.tryEmitNext(Event.<Object>of(e).name("token")), cancelled::get)
+                .whenComplete((result, error) -> {
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        sink.tryEmitNext(Event.<Object>of(new ApiError(cause instanceof BadInputException b ? b.status() : 500,
+                                "Generation failed", cause.getMessage(), List.of())).name("error"));
+                    } else {
+                        sink.tryEmitNext(Event.<Object>of(result).name("done"));
+                    }
+                    sink.tryEmitComplete();
+                });
+        return HttpResponse.<Publisher<Event<Object>>>ok(sink.asFlux().doOnCancel(() -> cancelled.set(true)))
+                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     @Operation(summary = "The models that can generate: bundled, trained here, imported")

@@ -14,7 +14,11 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.sse.Event;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.llmplayground.core.Admission;
 import org.llmplayground.core.BadInputException;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.MutableHttpResponse;
+import reactor.core.publisher.Sinks;
 import org.llmplayground.generation.GenerationResult;
 import org.llmplayground.generation.GenerationService;
 import org.llmplayground.generation.GenerationSettings;
@@ -92,33 +96,40 @@ class OpenAiController {
             return HttpResponse.ok(Map.of("id", chunks.id(), "object", isChat ? "chat.completion" : "text_completion",
                     "created", chunks.created(), "model", model, "choices", List.of(choice), "usage", OpenAiStream.usage(r)));
         }
-        Flux<Event<Object>> events = Flux.create(sink -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            sink.onDispose(() -> cancelled.set(true));
-            chunks.opening().forEach(c -> sink.next(Event.of(c)));
-            service.generateAsync(prepared, e -> {
-                Map<String, Object> c = chunks.token(e);
-                if (c != null) {
-                    sink.next(Event.of(c));
-                }
-            }, cancelled::get).whenComplete((r, error) -> {
-                sink.next(Event.of(error != null ? OpenAiStream.error(error) : chunks.last(r)));
-                sink.next(Event.of("[DONE]"));
-                sink.complete();
-            });
+        // a place first, so a full server answers 429 + Retry-After rather than a 200 stream that carries an error
+        Admission.Ticket ticket = service.admit();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Sinks.Many<Event<Object>> sink = Sinks.many().unicast().onBackpressureBuffer();
+        chunks.opening().forEach(c -> sink.tryEmitNext(Event.of(c)));
+        // started now, not on subscription: the place is given back at the end even if the client never reads
+        service.generateAsync(prepared, ticket, e -> {
+            Map<String, Object> c = chunks.token(e);
+            if (c != null) {
+                sink.tryEmitNext(Event.of(c));
+            }
+        }, cancelled::get).whenComplete((r, error) -> {
+            sink.tryEmitNext(Event.of(error != null ? OpenAiStream.error(error) : chunks.last(r)));
+            sink.tryEmitNext(Event.of("[DONE]"));
+            sink.tryEmitComplete();
         });
+        Flux<Event<Object>> events = sink.asFlux().doOnCancel(() -> cancelled.set(true));
         return HttpResponse.ok(events).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     /** Errors in OpenAI's shape, {"error": {"message", "type", "param", "code"}}, which its clients parse. */
     @Error(exception = BadInputException.class)
     HttpResponse<?> error(HttpRequest<?> request, BadInputException e) {
-        String type = e.status() == 404 ? "not_found_error" : e.status() == 503 ? "server_busy" : "invalid_request_error";
+        String type = e.status() == 404 ? "not_found_error" : e.status() == 429 ? "rate_limit_exceeded"
+                : e.status() == 503 ? "server_busy" : "invalid_request_error";
         Map<String, Object> body = new java.util.HashMap<>();
         body.put("message", e.getMessage());
         body.put("type", type);
         body.put("param", null);
         body.put("code", null);
-        return HttpResponse.status(HttpStatus.valueOf(e.status())).body(Map.of("error", body));
+        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.valueOf(e.status())).body(Map.of("error", body));
+        if (e instanceof Admission.Overloaded o) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(o.retryAfterSeconds()));
+        }
+        return response;
     }
 }

@@ -21,6 +21,7 @@ final class TransformerRequests {
      * {@code tokenizer} checks that the vocabulary covers that tokenizer; batch and sequence size the memory estimate.
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record ConfigRequest(@Nullable String preset, @Nullable ModelConfig config, @Nullable String tokenizer,
                          @Nullable @Min(1) @Max(4096) Integer batch, @Nullable @Min(1) @Max(1_048_576) Integer sequence) {
     }
@@ -30,16 +31,19 @@ final class TransformerRequests {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record CompareRequest(@NotNull @Size(min = 1, max = 8) List<ConfigRequest> models) {
     }
 
     /** Builds a model with random weights and runs a forward pass on {@code tokens} random ids. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record BuildRequest(@Nullable String preset, @Nullable ModelConfig config, @Nullable String name,
                         @Nullable @Min(1) @Max(4096) Integer tokens, @Nullable Integer seed) {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record ImportRequest(@NotBlank String name) {
     }
 
@@ -50,6 +54,7 @@ final class TransformerRequests {
      * @param head   only this head's attention (all when absent)
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false)
     record AttentionRequest(@NotBlank String model, @NotNull String input, @Nullable @Min(0) Integer layer,
                             @Nullable @Min(0) Integer head, @Nullable @Min(1) @Max(100) Integer top) {
     }

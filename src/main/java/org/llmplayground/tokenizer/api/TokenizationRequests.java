@@ -22,11 +22,13 @@ final class TokenizationRequests {
      * @param maxTokens    how many tokens to return with strings and offsets (default 100,000; ids are always all)
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record Encode(@NotNull String text, @NotBlank String tokenizer, @Nullable Boolean allowSpecial,
                   @Nullable Boolean preClean, @Nullable @Min(0) @Max(1_000_000) Integer maxTokens) {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record Decode(@NotNull List<Integer> ids, @NotBlank String tokenizer) {
     }
 
@@ -36,6 +38,7 @@ final class TokenizationRequests {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record Compare(@NotNull String text, @NotNull @Size(min = 2, max = 4) List<String> tokenizers,
                    @Nullable Boolean allowSpecial, @Nullable @Min(0) @Max(100_000) Integer maxTokens) {
     }
@@ -46,16 +49,19 @@ final class TokenizationRequests {
 
     /** Either {@code corpus} (an id from /api/v1/data/corpora) or {@code text}. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record Coverage(@NotBlank String tokenizer, @Nullable String corpus, @Nullable String text,
                     @Nullable @Min(1) @Max(1000) Integer top) {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record EstimateCost(@NotNull String text, @NotBlank String tokenizer, @NotNull @DecimalMin("0") Double pricePer1k) {
     }
 
     /** A tokenizer.json given as a string. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record ImportTokenizer(@NotBlank String name, @NotBlank String tokenizerJson) {
     }
 

@@ -50,14 +50,17 @@ class TrainingController {
 
     /** Which config to run: YAML text, or the name of a config file (default shakespeare-char); name renames the run. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record StartRequest(@Nullable String config, @Nullable String yaml, @Nullable String name) {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record ConfigBody(@Nullable String name, @Nullable String yaml) {
     }
 
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
     record ResumeFrom(@Nullable Integer step, @Nullable Integer maxSteps) {
     }
 

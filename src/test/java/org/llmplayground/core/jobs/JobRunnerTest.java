@@ -8,6 +8,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.support.TestApp;
 
+import org.llmplayground.core.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobRunnerTest implements TestPropertyProvider {
+    @Inject
+    Workspace workspace;
     @Inject
     JobRunner runner;
     @Inject
@@ -110,10 +115,18 @@ class JobRunnerTest implements TestPropertyProvider {
         Instant t = Instant.now();
         repository.save(new JobRecord("stale-1", "test", "was running", JobState.RUNNING, 0.4, "step 2", null, t, t, null));
         repository.save(new JobRecord("stale-2", "test", "was queued", JobState.QUEUED, 0, "Queued", null, t, null, null));
-        new JobRunner(repository).markInterrupted(); // what the next start does
+        Path home = workspace.home();
+        try {
+            // a crash left a half-written output: the next start removes it and the interrupted job says so
+            Files.write(Files.createDirectories(home.resolve("corpora")).resolve("clean-1" + Workspace.UNFINISHED), new byte[1 << 20]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        new JobRunner(repository, new Workspace(home.toString())).markInterrupted(); // what the next start does
         JobRecord running = repository.findById("stale-1").orElseThrow();
         assertThat(running.state()).isEqualTo(JobState.INTERRUPTED);
-        assertThat(running.message()).isEqualTo("Interrupted: the server stopped while this job was running");
+        assertThat(running.message()).isEqualTo("Interrupted: the server stopped while this job was running; "
+                + "removed 1 half-written file (1.0 MB) at startup");
         assertThat(running.progress()).isEqualTo(0.4);
         assertThat(repository.findById("stale-2").orElseThrow().state()).isEqualTo(JobState.INTERRUPTED);
     }
