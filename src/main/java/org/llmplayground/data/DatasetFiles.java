@@ -69,14 +69,19 @@ public class DatasetFiles {
     public record ReadStats(long documents, long skipped, List<String> problems) {
     }
 
+    /** {@code allowPrivate}: web pages may come from loopback and private addresses (off: see PublicAddresses). */
     public DatasetFiles(Workspace workspace, CorpusStore corpora,
                         @Value("${playground.data.max-upload-bytes:2147483648}") long maxUploadBytes,
-                        @Value("${playground.data.max-decompressed-bytes:8589934592}") long maxDecompressedBytes) {
+                        @Value("${playground.data.max-decompressed-bytes:8589934592}") long maxDecompressedBytes,
+                        @Value("${playground.fetch.allow-private:false}") boolean allowPrivate) {
+        this.allowPrivate = allowPrivate;
         this.dir = workspace.dir("datasets");
         this.corpora = corpora;
         this.maxUploadBytes = maxUploadBytes;
         this.maxDecompressedBytes = maxDecompressedBytes;
     }
+
+    private final boolean allowPrivate;
 
     public Path dir() {
         return dir;
@@ -214,7 +219,7 @@ public class DatasetFiles {
                 }
             }
             case FILE -> readFile(s, sink, progress);
-            case WEB -> readWeb(s, sink, progress);
+            case WEB -> readWeb(s, sink, progress, allowPrivate);
         };
     }
 
@@ -285,12 +290,12 @@ public class DatasetFiles {
         }
     }
 
-    private static ReadStats readWeb(DataSource s, Consumer<Document> sink, DoubleConsumer progress) {
+    private static ReadStats readWeb(DataSource s, Consumer<Document> sink, DoubleConsumer progress, boolean allowPrivate) {
         List<String> urls = s.urls() == null ? List.of() : s.urls().stream().map(String::strip).filter(u -> !u.isEmpty()).toList();
         if (urls.isEmpty()) {
             throw new BadInputException("List at least one URL, one per line.");
         }
-        WebFetcher fetcher = new WebFetcher(Duration.ofSeconds(10), 5L << 20, Duration.ofSeconds(1));
+        WebFetcher fetcher = new WebFetcher(Duration.ofSeconds(10), 5L << 20, Duration.ofSeconds(1), allowPrivate);
         List<String> problems = new ArrayList<>();
         long ok = 0;
         for (int i = 0; i < urls.size(); i++) {

@@ -31,7 +31,7 @@ class DatasetFilesTest {
     Path home;
 
     DatasetFiles files(long maxUpload, long maxDecompressed) {
-        return new DatasetFiles(new Workspace(home.toString()), null, maxUpload, maxDecompressed);
+        return new DatasetFiles(new Workspace(home.toString()), null, maxUpload, maxDecompressed, true); // mock pages live on loopback
     }
 
     static byte[] gzip(byte[] b) throws Exception {

@@ -8,6 +8,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.llmplayground.core.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +39,7 @@ import java.util.function.BooleanSupplier;
  * partial file, so nothing corrupt is ever left under the target name.
  */
 public final class HubClient {
+    private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpUrl endpoint;
     private final String token;
@@ -70,7 +73,24 @@ public final class HubClient {
         return "HubClient[" + endpoint + (token == null ? "" : ", token set") + "]"; // never the token itself
     }
 
-    /** Every file of a dataset at a revision (a branch, tag or commit). */
+    /**
+     * A repository path as the Hub lists it: relative segments of printable characters, none empty, "." or "..",
+     * no backslash: "data/train-00000.parquet" yes; "../../uploads/x.txt", "/etc/x", "a//b", "a\\b" no.
+     */
+    static boolean safePath(String path) {
+        if (path == null || path.isEmpty() || path.length() > 1000 || path.startsWith("/") || path.contains("\\")
+                || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every file of a dataset at a revision (a branch, tag or commit). Entries with unsafe paths are left out. */
     public List<HubFile> files(String dataset, String revision) {
         HttpUrl url = endpoint.newBuilder().addPathSegments("api/datasets").addPathSegments(checkId(dataset)).addPathSegment("tree")
                 .addPathSegment(revision).addQueryParameter("recursive", "true").build();
@@ -79,6 +99,12 @@ public final class HubClient {
             List<HubFile> out = new ArrayList<>();
             for (JsonNode n : JSON.readTree(r.body().byteStream())) {
                 if ("file".equals(n.path("type").asText())) {
+                    if (!safePath(n.path("path").asText())) {
+                        // a listing is the Hub's word, not ours: a path that climbs out ("../../uploads/x") would be
+                        // resolved into the URL that carries the token, and into a file name here
+                        LOG.warn("Skipped a file of {} whose listed path is unsafe: {}", dataset, n.path("path").asText().replaceAll("\\p{Cntrl}", "?"));
+                        continue;
+                    }
                     JsonNode lfs = n.get("lfs");
                     out.add(new HubFile(n.path("path").asText(), n.path("size").asLong(-1), lfs == null ? null : lfs.path("oid").asText(null)));
                 }

@@ -6,6 +6,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.jsoup.Jsoup;
+import org.llmplayground.core.net.PublicAddresses;
 import org.llmplayground.data.clean.Document;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>robots.txt is read once per host and its Disallow rules for our user agent (or *) are obeyed;</li>
  *   <li>a pause of at least {@code minInterval} between the end of one request to a host and the next;</li>
+ *   <li>loopback, link-local and private addresses are refused (after DNS and on every redirect), unless allowed;</li>
  *   <li>a page larger than {@code maxBytes} is cut off and skipped, non-HTML/text pages are skipped, as are
  *       timeouts and HTTP errors. Each skip is recorded with its reason; one bad URL never stops the others.</li>
  * </ul>
@@ -42,7 +44,13 @@ public final class WebFetcher {
     }
 
     public WebFetcher(Duration timeout, long maxBytes, Duration minInterval) {
-        this.http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout).callTimeout(timeout.multipliedBy(3)).build();
+        this(timeout, maxBytes, minInterval, false);
+    }
+
+    /** {@code allowPrivate}: also fetch from loopback and private addresses ({@link PublicAddresses}); off by default. */
+    public WebFetcher(Duration timeout, long maxBytes, Duration minInterval, boolean allowPrivate) {
+        this.http = PublicAddresses.guard(new OkHttpClient.Builder(), allowPrivate).connectTimeout(timeout).readTimeout(timeout)
+                .callTimeout(timeout.multipliedBy(3)).build();
         this.maxBytes = maxBytes;
         this.minInterval = minInterval;
     }
@@ -60,7 +68,7 @@ public final class WebFetcher {
         if (url == null) {
             return new Result(u, false, "not an http(s) URL");
         }
-        if (!allowed(url)) {
+        if (!allowed(url)) { // a refused host's robots.txt is refused too, and counts as none
             return new Result(u, false, "disallowed by robots.txt");
         }
         String host = url.host() + ":" + url.port();
@@ -87,6 +95,9 @@ public final class WebFetcher {
             sink.accept(new Document(u, text));
             return new Result(u, true, "");
         } catch (IOException e) {
+            if (e instanceof PublicAddresses.Refused || String.valueOf(e.getMessage()).startsWith("refused: ")) {
+                return new Result(u, false, e.getMessage());
+            }
             return new Result(u, false, e instanceof java.io.InterruptedIOException ? "timed out" : "unreachable: " + e.getMessage());
         } finally {
             done(host);

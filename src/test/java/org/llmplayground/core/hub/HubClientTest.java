@@ -63,6 +63,15 @@ class HubClientTest {
     }
 
     @Test
+    void listedPathsThatClimbOutOrLookOddAreLeftOut() {
+        hub.enqueue(new MockResponse().setBody("[{\"type\":\"file\",\"path\":\"../../uploads/x.txt\",\"size\":1},"
+                + "{\"type\":\"file\",\"path\":\"/etc/passwd\",\"size\":1},{\"type\":\"file\",\"path\":\"a//b.txt\",\"size\":1},"
+                + "{\"type\":\"file\",\"path\":\"a\\\\b.txt\",\"size\":1},{\"type\":\"file\",\"path\":\"data/./x.txt\",\"size\":1},"
+                + "{\"type\":\"file\",\"path\":\"ok\\u0000.txt\",\"size\":1},{\"type\":\"file\",\"path\":\"data/train.txt\",\"size\":5}]"));
+        assertThat(client("hf_secret").files("Salesforce/wikitext", "main")).containsExactly(new HubClient.HubFile("data/train.txt", 5, null));
+    }
+
+    @Test
     void anInterruptedDownloadResumesWithRangeAndIsVerified() throws Exception {
         HubClient.HubFile file = new HubClient.HubFile("data/valid.txt", DATA.length, sha(DATA));
         Path target = dir.resolve("valid.txt");

@@ -57,7 +57,7 @@ class WebFetcherTest {
 
     @Test
     void pagesAreFetchedPolitelyAndProblemsAreRecorded() {
-        WebFetcher f = new WebFetcher(Duration.ofMillis(500), 1000, Duration.ofMillis(100));
+        WebFetcher f = new WebFetcher(Duration.ofMillis(500), 1000, Duration.ofMillis(100), true); // the mock server is on loopback
         List<Document> docs = new ArrayList<>();
         List<String> urls = List.of("a.html", "b.txt", "private/secret.html", "big.html", "image.png", "oops.html", "slow.html").stream()
                 .map(p -> web.url("/" + p).toString()).toList();
@@ -70,6 +70,32 @@ class WebFetcherTest {
         // one request per 100 ms to the host (robots.txt included)
         for (int i = 1; i < times.size(); i++) {
             assertThat((times.get(i) - times.get(i - 1)) / 1e6).as("gap before request %d", i).isGreaterThanOrEqualTo(95);
+        }
+    }
+
+    @Test
+    void loopbackPrivateAndRedirectedTargetsAreRefusedByDefaultWithTheReasonPerUrl() {
+        WebFetcher f = new WebFetcher(Duration.ofMillis(500), 1000, Duration.ofMillis(10));
+        List<Document> docs = new ArrayList<>();
+        List<WebFetcher.Result> results = f.fetch(List.of(web.url("/a.html").toString(), "http://localhost:" + web.getPort() + "/a.html",
+                "http://169.254.169.254/latest/meta-data/", "http://[::1]:" + web.getPort() + "/b.txt"), docs::add);
+        assertThat(docs).isEmpty();
+        assertThat(results.get(0).reason()).isEqualTo("refused: " + web.getHostName() + " is a loopback address (127.0.0.1); fetching from "
+                + "this machine's own network is off unless playground.fetch.allow-private=true");
+        assertThat(results.get(1).reason()).startsWith("refused: localhost is a loopback address");
+        assertThat(results.get(2).reason()).startsWith("refused: 169.254.169.254 is a link-local address (169.254.169.254)");
+        assertThat(results.get(3).reason()).startsWith("refused: ::1 is a loopback address").doesNotContain("unreachable");
+        assertThat(org.llmplayground.core.net.PublicAddresses.nonPublic(addr("10.1.2.3"))).isEqualTo("a private address");
+        assertThat(org.llmplayground.core.net.PublicAddresses.nonPublic(addr("100.100.1.1"))).isEqualTo("a carrier-grade NAT address");
+        assertThat(org.llmplayground.core.net.PublicAddresses.nonPublic(addr("fd12::1"))).isEqualTo("a private address");
+        assertThat(org.llmplayground.core.net.PublicAddresses.nonPublic(addr("93.184.215.14"))).isNull();
+    }
+
+    static java.net.InetAddress addr(String literal) {
+        try {
+            return java.net.InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 
