@@ -316,8 +316,10 @@ public class DataService {
             s.add(new LanguageFilter(c.languages(), c.minLanguageConfidence()));
         }
         if (c.piiRegion() != null) {
-            if (!c.piiRegion().matches("[A-Z]{2}")) {
-                throw new BadInputException("The phone region must be a two-letter country code such as US or DE (got '" + c.piiRegion() + "').");
+            if (!c.piiRegion().matches("[A-Z]{2}")
+                    || !com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(c.piiRegion())) {
+                throw new BadInputException("The phone region must be a two-letter country code that libphonenumber knows, such as US or DE (got '"
+                        + c.piiRegion() + "').");
             }
             s.add(new PiiScrubber(c.piiRegion()));
         }

@@ -53,16 +53,16 @@ public record ModelConfig(Architecture architecture, int vocabSize, int contextL
             p.add("architecture is required: TRANSFORMER or BIGRAM.");
             return p;
         }
-        positive(p, "vocabSize", vocabSize);
-        positive(p, "contextLength", contextLength);
+        range(p, "vocabSize", vocabSize, MAX_VOCAB);
+        range(p, "contextLength", contextLength, MAX_CONTEXT);
         if (architecture == Architecture.BIGRAM) {
             return p;
         }
-        positive(p, "layers", layers);
-        positive(p, "heads", heads);
-        positive(p, "kvHeads", kvHeads);
-        positive(p, "embeddingSize", embeddingSize);
-        positive(p, "ffnHiddenSize", ffnHiddenSize);
+        range(p, "layers", layers, MAX_LAYERS);
+        range(p, "heads", heads, MAX_HEADS);
+        range(p, "kvHeads", kvHeads, MAX_HEADS);
+        range(p, "embeddingSize", embeddingSize, MAX_WIDTH);
+        range(p, "ffnHiddenSize", ffnHiddenSize, MAX_FFN);
         if (heads > 0 && embeddingSize > 0 && embeddingSize % heads != 0) {
             p.add(String.format("embeddingSize (%d) must be divisible by heads (%d): each head gets embeddingSize / heads dimensions.",
                     embeddingSize, heads));
@@ -100,9 +100,21 @@ public record ModelConfig(Architecture architecture, int vocabSize, int contextL
         return p;
     }
 
-    private static void positive(List<String> p, String field, int value) {
-        if (value < 1) {
-            p.add(field + " must be at least 1 (got " + value + ").");
+    /*
+     * Upper bounds far above any real model (Llama-3-405B: V 128,256, T 131,072, L 126, d 16,384, h 53,248, 128 heads)
+     * so that every count stays exact in a long: the largest config allowed has about 2·10^14 parameters, where
+     * unbounded ints once gave −5,764,607,452,167,274,496.
+     */
+    static final int MAX_VOCAB = 10_000_000;
+    static final int MAX_CONTEXT = 1 << 20;
+    static final int MAX_LAYERS = 1_000;
+    static final int MAX_HEADS = 1_024;
+    static final int MAX_WIDTH = 65_536;
+    static final int MAX_FFN = 1 << 20;
+
+    private static void range(List<String> p, String field, int value, int max) {
+        if (value < 1 || value > max) {
+            p.add(String.format("%s must be between 1 and %,d (got %,d).", field, max, value));
         }
     }
 

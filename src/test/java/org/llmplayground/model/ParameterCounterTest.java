@@ -35,7 +35,15 @@ class ParameterCounterTest {
         assertThatThrownBy(() -> ParameterCounter.count(gpt2.heads(5).build())).isInstanceOf(BadInputException.class)
                 .hasMessage("Invalid model config: embeddingSize (768) must be divisible by heads (5): each head gets embeddingSize / heads dimensions.");
         assertThat(ModelConfig.gpt2Style().layers(0).contextLength(0).build().problems())
-                .containsExactly("contextLength must be at least 1 (got 0).", "layers must be at least 1 (got 0).");
+                .containsExactly("contextLength must be between 1 and 1,048,576 (got 0).", "layers must be between 1 and 1,000 (got 0).");
+        // sizes that once overflowed the count (−5,764,607,452,167,274,496 parameters, HTTP 200) are refused by name
+        assertThat(ModelConfig.gpt2Style().vocabSize(Integer.MAX_VALUE).layers(2_000_000_000).embeddingSize(1 << 30).heads(1).kvHeads(1)
+                .ffnHiddenSize(Integer.MAX_VALUE).build().problems()).containsExactly(
+                "vocabSize must be between 1 and 10,000,000 (got 2,147,483,647).", "layers must be between 1 and 1,000 (got 2,000,000,000).",
+                "embeddingSize must be between 1 and 65,536 (got 1,073,741,824).", "ffnHiddenSize must be between 1 and 1,048,576 (got 2,147,483,647).");
+        // the largest config allowed still counts exactly (no overflow: 6.5·10^11 embedding + 2·10^14 in the blocks)
+        assertThat(ParameterCounter.count(ModelConfig.gpt2Style().vocabSize(10_000_000).contextLength(1 << 20).layers(1_000)
+                .embeddingSize(65_536).heads(1_024).kvHeads(1_024).ffnHiddenSize(1 << 20).build()).total()).isPositive();
         assertThat(ModelConfig.llamaStyle().kvHeads(5).build().problems())
                 .containsExactly("kvHeads (5) must divide heads (32): query heads share each key/value head in equal groups.");
         assertThat(ModelConfig.llamaStyle().embeddingSize(96).heads(32).build().problems())

@@ -1,5 +1,6 @@
 package org.llmplayground.data.clean;
 
+import org.llmplayground.core.BadInputException;
 import opennlp.tools.langdetect.LanguageDetectorME;
 import opennlp.tools.langdetect.LanguageDetectorModel;
 import opennlp.tools.ml.model.MaxentModel;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -45,9 +47,20 @@ public final class LanguageFilter implements Stage {
     private final MaxentModel maxent;
 
     public LanguageFilter(Set<String> keep, double minConfidence) {
+        this.maxent = model().getMaxentModel();
+        // a code the model cannot answer would silently remove every document: refuse it by name
+        Set<String> known = new java.util.TreeSet<>();
+        for (int i = 0; i < maxent.getNumOutcomes(); i++) {
+            known.add(maxent.getOutcome(i));
+        }
+        List<String> unknown = keep.stream().filter(k -> !known.contains(k)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new BadInputException("Unknown language code" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
+                    + ": the language filter knows the " + known.size() + " ISO 639-3 codes of OpenNLP's model, e.g. eng, deu, fra, spa, "
+                    + "cmn, jpn, rus.");
+        }
         this.keep = Set.copyOf(keep);
         this.minConfidence = minConfidence;
-        this.maxent = model().getMaxentModel();
     }
 
     static LanguageDetectorModel model() {

@@ -81,7 +81,7 @@ class TransformerApiTest implements TestPropertyProvider {
         assertThat(post("/configure", Map.of("config", gpt2Config(Map.of("heads", 5, "kvHeads", 5))), 400).get("message").asText())
                 .isEqualTo("Invalid model config: embeddingSize (768) must be divisible by heads (5): each head gets embeddingSize / heads dimensions.");
         assertThat(post("/configure", Map.of("config", gpt2Config(Map.of("layers", 0, "contextLength", 0))), 400).get("message").asText())
-                .isEqualTo("Invalid model config: contextLength must be at least 1 (got 0). layers must be at least 1 (got 0).");
+                .isEqualTo("Invalid model config: contextLength must be between 1 and 1,048,576 (got 0). layers must be between 1 and 1,000 (got 0).");
         assertThat(post("/configure", Map.of("config", gpt2Config(Map.of("vocabSize", 1000)), "tokenizer", "gpt2"), 400).get("message").asText())
                 .isEqualTo("vocabSize (1,000) is smaller than the gpt2 tokenizer's vocabulary (50,257): token ids from 1,000 up would have no embedding row.");
         assertThat(post("/configure", Map.of("preset", "gpt9"), 400).get("message").asText()).startsWith("Unknown preset 'gpt9'. Known: bigram, baby-gpt");
