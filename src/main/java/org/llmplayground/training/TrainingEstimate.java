@@ -21,7 +21,8 @@ import org.llmplayground.model.Precision;
  */
 @Serdeable
 public record TrainingEstimate(long parameters, long tokensPerStep, double gflopPerStep, double gflopsPerSecond,
-                               double secondsPerStep, double totalSeconds, MemoryEstimate memory, String basis) {
+                               double secondsPerStep, double totalSeconds, MemoryEstimate memory, String basis,
+                               int stepsLostOnCrash) {
     private static volatile Double matmulFlops;
 
     static TrainingEstimate of(TrainingConfig c, ModelConfig m, Double measuredFlops) {
@@ -55,7 +56,9 @@ public record TrainingEstimate(long parameters, long tokensPerStep, double gflop
         double evalShare = 2.0 * t.evalBatches() / 3 / t.evalInterval();
         double total = perStep * t.maxSteps() * (1 + evalShare);
         MemoryEstimate memory = MemoryEstimator.estimate(m, Precision.FP32, t.batchSize(), t.blockSize());
-        return new TrainingEstimate(ParameterCounter.count(m).total(), tokens, flops / 1e9, speed / 1e9, perStep, total, memory, basis);
+        // a crash (power cut, kill -9) loses what was trained since the last checkpoint: at most save_interval steps
+        int lost = Math.min(t.saveInterval(), t.maxSteps());
+        return new TrainingEstimate(ParameterCounter.count(m).total(), tokens, flops / 1e9, speed / 1e9, perStep, total, memory, basis, lost);
     }
 
     /** 6·N + 12·L·d·T: forward and backward matrix products per token, with attention over T positions. */

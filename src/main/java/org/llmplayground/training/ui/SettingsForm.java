@@ -306,10 +306,12 @@ class SettingsForm extends VerticalLayout {
     void showEstimate(TrainingEstimate e) {
         estimate.setText(String.format(Locale.ROOT, "Estimate: %s parameters · %,d tokens and %.1f GFLOP per step · about %s per step, "
                         + "%s for all steps (with evaluations) · training memory about %s (weights %s, gradients %s, AdamW %s, "
-                        + "activations %s). Speed from %s.", human(e.parameters()), e.tokensPerStep(), e.gflopPerStep(),
+                        + "activations %s). Speed from %s. A crash loses at most %,d steps (%s): the run resumes from its last "
+                        + "checkpoint; lower save_interval to lose less.", human(e.parameters()), e.tokensPerStep(), e.gflopPerStep(),
                 Eta.duration(e.secondsPerStep()), Eta.duration(e.totalSeconds()), MemoryEstimator.human(e.memory().training()),
                 MemoryEstimator.human(e.memory().weights()), MemoryEstimator.human(e.memory().gradients()),
-                MemoryEstimator.human(e.memory().optimizerState()), MemoryEstimator.human(e.memory().activations()), e.basis()));
+                MemoryEstimator.human(e.memory().optimizerState()), MemoryEstimator.human(e.memory().activations()), e.basis(),
+                e.stepsLostOnCrash(), Eta.duration(e.stepsLostOnCrash() * e.secondsPerStep())));
     }
 
     static String human(long n) {

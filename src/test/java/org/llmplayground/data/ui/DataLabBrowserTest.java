@@ -64,6 +64,7 @@ class DataLabBrowserTest extends LabBrowserTest {
         });
         Map<String, String> p = new HashMap<>(super.getProperties());
         p.put("playground.hub.endpoint", hub.url("/").toString());
+        p.put("playground.fetch.allow-private", "true"); // the mock web pages live on loopback
         return p;
     }
 

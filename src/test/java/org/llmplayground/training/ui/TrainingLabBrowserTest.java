@@ -71,6 +71,7 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         assertThat(browser.find("#training-layers input").getAttribute("value")).isEqualTo("2");
         assertThat(browser.find("#training-size input").getAttribute("value")).startsWith("Tiny");
         browser.await(d -> browser.find("#training-estimate").getText().startsWith("Estimate: "));
+        assertThat(browser.find("#training-estimate").getText()).contains("A crash loses at most 500 steps (");
         assertThat(browser.find("#training-estimate").getText()).contains("1,024 tokens", "per step", "training memory about",
                 "measured on this machine with this network");
         assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("quickstart");
