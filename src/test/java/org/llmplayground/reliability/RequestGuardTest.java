@@ -61,8 +61,7 @@ class RequestGuardTest implements TestPropertyProvider {
             assertThat(r.status()).as(path).isEqualTo(403);
             assertThat(r.header("Content-Type")).startsWith("application/json");
             assertThat(r.body()).isEqualTo("{\"status\":403,\"error\":\"Forbidden\",\"message\":\"This server answers only to "
-                    + String.join(", ", new org.llmplayground.app.web.RequestGuard("127.0.0.1", "playground.lan, [fd00::7]", "").hosts())
-                    + " (the request named host 'evil.example:" + jetty.getPort() + "'). If you reach it under another name, add that "
+                    + "127.0.0.1, [::1], [fd00::7], localhost, playground.lan (the request named host 'evil.example:" + jetty.getPort() + "'). If you reach it under another name, add that "
                     + "name to playground.allowed-hosts (env PLAYGROUND_ALLOWED_HOSTS).\",\"details\":[]}");
         }
         assertThat(get("/", "", null).status()).isEqualTo(400); // HTTP/1.1 without a host: Jetty's own 400, as JSON

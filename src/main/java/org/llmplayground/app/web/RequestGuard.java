@@ -65,6 +65,11 @@ public class RequestGuard {
         return hosts;
     }
 
+    /** The names as a Host header writes them, sorted: "127.0.0.1, [::1], localhost, playground.lan". */
+    public String describeHosts() {
+        return String.join(", ", hosts.stream().sorted().map(h -> h.contains(":") ? "[" + h + "]" : h).toList());
+    }
+
     public boolean apiKeyRequired() {
         return apiKey != null;
     }
@@ -75,7 +80,7 @@ public class RequestGuard {
             protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain) throws IOException, ServletException {
                 String host = hostName(req.getHeader("Host"));
                 if (host == null || !hosts.contains(host)) {
-                    refuse(resp, 403, "Forbidden", "This server answers only to " + String.join(", ", hosts) + " (the request named host '"
+                    refuse(resp, 403, "Forbidden", "This server answers only to " + describeHosts() + " (the request named host '"
                             + (req.getHeader("Host") == null ? "" : req.getHeader("Host")) + "'). If you reach it under another name, add "
                             + "that name to playground.allowed-hosts (env PLAYGROUND_ALLOWED_HOSTS).");
                     return;
