@@ -89,13 +89,25 @@ public final class DocumentReader {
      */
     public static Stats read(InputStream in, String name, Format format, String field, boolean gzip, long maxDecompressed,
                              Consumer<Document> sink) {
+        return read(in, name, format, field, gzip, maxDecompressed, MAX_DOCUMENT_CHARS, sink);
+    }
+
+    /**
+     * The most characters one document (a paragraph of a .txt, a line of a .jsonl) may have: a longer one is skipped,
+     * counted and named by its line, and never held whole in memory. A 3 MB .gz can hold one 3 GiB paragraph; the cap
+     * is per document because the total cap alone let that one paragraph run a job out of memory.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 16 << 20;
+
+    static Stats read(InputStream in, String name, Format format, String field, boolean gzip, long maxDecompressed, int maxDocChars,
+                      Consumer<Document> sink) {
         Stats stats = new Stats();
         try (InputStream raw = sniffed(gzip ? CountingInputStream.capped(new GZIPInputStream(in, 1 << 16), maxDecompressed, name) : in, name);
              BufferedReader reader = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
             switch (format) {
-                case TXT -> paragraphs(reader, name, stats, sink);
-                case JSONL -> jsonl(reader, name, field, stats, sink);
+                case TXT -> paragraphs(new Lines(reader, maxDocChars), name, maxDocChars, stats, sink);
+                case JSONL -> jsonl(new Lines(reader, maxDocChars), name, field, maxDocChars, stats, sink);
                 case CSV -> csv(reader, name, field, stats, sink);
                 default -> throw new IllegalStateException();
             }
@@ -131,16 +143,34 @@ public final class DocumentReader {
         return b;
     }
 
-    private static void paragraphs(BufferedReader r, String name, Stats stats, Consumer<Document> sink) throws IOException {
+    private static void paragraphs(Lines r, String name, int maxDocChars, Stats stats, Consumer<Document> sink) throws IOException {
         StringBuilder b = new StringBuilder();
-        for (String line; (line = r.readLine()) != null; ) {
-            if (line.isBlank()) {
-                emit(b, name, stats, sink);
-            } else {
-                b.append(line).append('\n');
+        long tooLongFrom = -1; // the first line of a paragraph being skipped for its size
+        for (String line; (line = r.next()) != null; ) {
+            if (line.isBlank() && !r.cut()) {
+                if (tooLongFrom >= 0) {
+                    stats.skip(String.format("paragraph at line %,d: longer than %,d characters", tooLongFrom, maxDocChars));
+                    tooLongFrom = -1;
+                } else {
+                    emit(b, name, stats, sink);
+                }
+            } else if (tooLongFrom < 0) {
+                if (r.cut() || b.length() + line.length() + 1 > maxDocChars) {
+                    tooLongFrom = r.lineNumber() - lineCount(b);
+                    b.setLength(0);
+                } else {
+                    b.append(line).append('\n');
+                }
             }
         }
+        if (tooLongFrom >= 0) {
+            stats.skip(String.format("paragraph at line %,d: longer than %,d characters", tooLongFrom, maxDocChars));
+        }
         emit(b, name, stats, sink);
+    }
+
+    private static long lineCount(StringBuilder b) {
+        return b.chars().filter(c -> c == '\n').count();
     }
 
     private static void emit(StringBuilder b, String name, Stats stats, Consumer<Document> sink) {
@@ -151,10 +181,13 @@ public final class DocumentReader {
         }
     }
 
-    private static void jsonl(BufferedReader r, String name, String field, Stats stats, Consumer<Document> sink) throws IOException {
-        long lineNo = 0;
-        for (String line; (line = r.readLine()) != null; ) {
-            lineNo++;
+    private static void jsonl(Lines r, String name, String field, int maxDocChars, Stats stats, Consumer<Document> sink) throws IOException {
+        for (String line; (line = r.next()) != null; ) {
+            long lineNo = r.lineNumber();
+            if (r.cut()) {
+                stats.skip(String.format("line %,d: longer than %,d characters", lineNo, maxDocChars));
+                continue;
+            }
             if (line.isBlank()) {
                 continue;
             }
@@ -172,6 +205,74 @@ public final class DocumentReader {
             }
             sink.accept(new Document(name + ":" + lineNo, text.asText()));
             stats.documents++;
+        }
+    }
+
+    /**
+     * Lines of at most {@code max} characters. A longer line is read to its end but only its first {@code max}
+     * characters are kept ({@link #cut()} says so), so memory stays bounded whatever the file holds.
+     */
+    static final class Lines {
+        private final java.io.Reader in;
+        private final int max;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int len;
+        private long lineNumber;
+        private boolean cut;
+
+        Lines(java.io.Reader in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        /** The next line without its end (\n or \r\n), null at the end of the input. */
+        String next() throws IOException {
+            StringBuilder b = new StringBuilder();
+            cut = false;
+            boolean any = false;
+            while (true) {
+                if (pos == len) {
+                    len = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (len <= 0) {
+                        len = 0;
+                        if (!any) {
+                            return null;
+                        }
+                        break;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < len && buf[pos] != '\n') {
+                    pos++;
+                }
+                int room = max - b.length();
+                int n = pos - start;
+                if (n > room) {
+                    cut = true;
+                }
+                b.append(buf, start, Math.max(0, Math.min(n, room)));
+                if (pos < len) { // found the end of the line
+                    pos++;
+                    break;
+                }
+            }
+            lineNumber++;
+            int end = b.length();
+            if (end > 0 && b.charAt(end - 1) == '\r') {
+                b.setLength(end - 1);
+            }
+            return b.toString();
+        }
+
+        boolean cut() {
+            return cut;
+        }
+
+        long lineNumber() {
+            return lineNumber;
         }
     }
 

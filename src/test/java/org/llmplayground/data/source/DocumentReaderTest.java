@@ -106,4 +106,42 @@ class DocumentReaderTest {
                 MB, docs::add);
         assertThat(docs).extracting(Document::id).containsExactly("f.jsonl:1", "f.jsonl:2");
     }
+
+    @Test
+    void aDocumentOverTheCapIsSkippedAndNamedByItsLine() {
+        List<String> out = new ArrayList<>();
+        String txt = "first para\nstill first\n\n" + "x".repeat(5000) + "\n\n" + ("y".repeat(300) + "\n").repeat(5) + "\nlast\r\n";
+        DocumentReader.Stats s = DocumentReader.read(new ByteArrayInputStream(utf8(txt)), "f.txt", DocumentReader.Format.TXT, null, false, 0,
+                1000, d -> out.add(d.text()));
+        assertThat(out).containsExactly("first para\nstill first", "last");
+        assertThat(s.skipped()).isEqualTo(2);
+        assertThat(s.problems()).containsExactly("paragraph at line 4: longer than 1,000 characters",
+                "paragraph at line 6: longer than 1,000 characters");
+        out.clear();
+        String jsonl = "{\"t\": \"a\"}\n{\"t\": \"" + "z".repeat(2000) + "\"}\n{\"t\": \"b\"}\n";
+        DocumentReader.Stats j = DocumentReader.read(new ByteArrayInputStream(utf8(jsonl)), "f.jsonl", DocumentReader.Format.JSONL, "t", false,
+                0, 1000, d -> out.add(d.text()));
+        assertThat(out).containsExactly("a", "b");
+        assertThat(j.problems()).containsExactly("line 2: longer than 1,000 characters");
+    }
+
+    @Test
+    void oneHugeParagraphInASmallGzipNeverLandsInMemoryWhole() throws IOException {
+        // 256 MiB of one paragraph in a gzip of ~250 KB: read with the default cap (16 Mi characters), skipped, counted
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(utf8("a small document\n\n"));
+            byte[] block = utf8("word ".repeat(1 << 14));
+            for (int i = 0; i < (256 << 20) / block.length; i++) {
+                g.write(block);
+            }
+            g.write(utf8("\n\nthe end\n"));
+        }
+        assertThat(b.size()).isLessThan(2 << 20);
+        List<String> out = new ArrayList<>();
+        DocumentReader.Stats s = DocumentReader.read(new ByteArrayInputStream(b.toByteArray()), "bomb.txt.gz", DocumentReader.Format.TXT, null,
+                true, 1L << 30, d -> out.add(d.text()));
+        assertThat(out).containsExactly("a small document", "the end");
+        assertThat(s.problems()).containsExactly("paragraph at line 3: longer than 16,777,216 characters");
+    }
 }
