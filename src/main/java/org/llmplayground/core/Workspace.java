@@ -44,7 +44,7 @@ public final class Workspace {
             Files.createDirectories(home);
             Path probe = Files.createTempFile(home, ".write-check-", UNFINISHED);
             Files.delete(probe);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             throw new Unusable("The workspace " + home + " cannot be written (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "). Make it writable, or point playground.home (env PLAYGROUND_HOME) at a folder that is.");
         }

@@ -21,7 +21,7 @@ final class JsonErrorHandler extends ErrorHandler {
             return;
         }
         response.resetBuffer();
-        RequestGuard.refuse(response, code, reason(code), message(code, message, request.getRequestURI()));
+        RequestGuard.refuse(response, code, message(code, message, request.getRequestURI()));
     }
 
     static String message(int code, String jettyMessage, String path) {

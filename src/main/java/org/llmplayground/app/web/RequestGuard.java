@@ -80,7 +80,7 @@ public class RequestGuard {
             protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain) throws IOException, ServletException {
                 String host = hostName(req.getHeader("Host"));
                 if (host == null || !hosts.contains(host)) {
-                    refuse(resp, 403, "Forbidden", "This server answers only to " + describeHosts() + " (the request named host '"
+                    refuse(resp, 403, "This server answers only to " + describeHosts() + " (the request named host '"
                             + (req.getHeader("Host") == null ? "" : req.getHeader("Host")) + "'). If you reach it under another name, add "
                             + "that name to playground.allowed-hosts (env PLAYGROUND_ALLOWED_HOSTS).");
                     return;
@@ -89,7 +89,7 @@ public class RequestGuard {
                 if (apiKey != null && (path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/"))
                         && !authorized(req.getHeader("Authorization"))) {
                     resp.setHeader("WWW-Authenticate", "Bearer realm=\"llm-playground\"");
-                    refuse(resp, 401, "Unauthorized", "This server needs its API key: send 'Authorization: Bearer <key>' with the "
+                    refuse(resp, 401, "This server needs its API key: send 'Authorization: Bearer <key>' with the "
                             + "value of playground.api-key (env PLAYGROUND_API_KEY).");
                     return;
                 }
@@ -139,10 +139,11 @@ public class RequestGuard {
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
     }
 
-    static void refuse(HttpServletResponse resp, int status, String error, String message) throws IOException {
+    /** The API's JSON error ({@link JsonErrorHandler#body}) as the whole answer. */
+    static void refuse(HttpServletResponse resp, int status, String message) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json;charset=utf-8");
-        resp.getWriter().write("{\"status\":" + status + ",\"error\":\"" + error + "\",\"message\":\"" + json(message) + "\",\"details\":[]}");
+        resp.getWriter().write(JsonErrorHandler.body(status, message));
     }
 
     /** A JSON string's content: quotes, backslashes and control characters escaped. */

@@ -33,6 +33,7 @@ final class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiErr
     private static final Pattern UNKNOWN = Pattern.compile("Unknown property \\[([^\\]]*)] encountered during deserialization of type: (\\w+)");
     private static final Pattern WRONG_TYPE = Pattern.compile("Cannot deserialize value of type `(?:java\\.lang\\.)?([\\w.]+)`.*?line: (\\d+), column: (\\d+)",
             Pattern.DOTALL);
+    private static final Pattern WHY = Pattern.compile("due to: (.*?)\\s*\\n");
 
     /**
      * The JSON decoder's words, said for a user: which field is unknown (fields are snake_case, as the OpenAPI
@@ -53,7 +54,7 @@ final class ApiErrorBodyProvider implements JsonErrorResponseBodyProvider<ApiErr
         if (type.find()) {
             String t = type.group(1);
             String expected = t.contains(".") ? t.substring(t.lastIndexOf('.') + 1) : t.toLowerCase(java.util.Locale.ROOT);
-            Matcher why = Pattern.compile("due to: (.*?)\\s*\\n").matcher(message);
+            Matcher why = WHY.matcher(message);
             return "A value in the request body has the wrong type: expected " + expected + " at line " + type.group(2) + ", column "
                     + type.group(3) + (why.find() && !why.group(1).isBlank() ? " (" + why.group(1).strip() + ")" : "") + ".";
         }

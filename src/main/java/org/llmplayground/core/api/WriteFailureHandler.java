@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.util.List;
 
 /**
@@ -39,8 +38,7 @@ final class WriteFailureHandler implements ExceptionHandler<UncheckedIOException
     static ApiError describe(IOException cause) {
         String text = String.valueOf(cause == null ? null : cause.getMessage());
         boolean full = text.contains("No space left") || text.contains("Disk quota");
-        boolean readOnly = cause instanceof AccessDeniedException || text.contains("Read-only file system")
-                || cause != null && cause.getCause() instanceof ReadOnlyFileSystemException;
+        boolean readOnly = cause instanceof AccessDeniedException || text.contains("Read-only file system");
         if (cause instanceof FileSystemException fs && (full || readOnly)) {
             String why = full ? "the disk is full" : "the workspace cannot be written";
             return new ApiError(507, "Insufficient Storage", "Cannot write " + fs.getFile() + " (" + why + "). Free some space or make "
