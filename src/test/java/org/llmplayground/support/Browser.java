@@ -206,10 +206,15 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** Waits for two animation frames: the resize observers and chart re-layout have run. */
+    /**
+     * Waits for two animation frames (the resize observers and chart re-layout have run), or 3 s at most: a headless
+     * Chromium under load may not schedule frames for a while (CI once waited past the 30 s script timeout), and a
+     * screenshot a little early is better than a failed run.
+     */
     private void pauseForLayout() {
         ((JavascriptExecutor) driver).executeAsyncScript(
-                "const done=arguments[arguments.length-1]; requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(done,600)));");
+                "const done=arguments[arguments.length-1]; let once=false; const f=()=>{if(!once){once=true;done();}};"
+                        + "requestAnimationFrame(()=>requestAnimationFrame(()=>setTimeout(f,600))); setTimeout(f,3000);");
     }
 
     @Override
