@@ -429,16 +429,27 @@ public class DataService {
 
     /** Statistics of a source as it is (no cleaning); languages are detected on the first 2,000 documents. */
     public DatasetStats.Snapshot stats(DataSource source, @Nullable String tokenizer) {
+        return stats(source, tokenizer, null);
+    }
+
+    /** {@link #stats(DataSource, String)} as a job: progress by the share of the source read, stops when cancelled. */
+    public DatasetStats.Snapshot stats(DataSource source, @Nullable String tokenizer, @Nullable JobContext job) {
         checkTokenizer(tokenizer);
         DatasetStats stats = new DatasetStats(tokenizer, tokenizer == null ? null : t -> tokens.countTokens(t, tokenizer));
         LanguageFilter detector = new LanguageFilter(Set.of(), 0);
         Map<String, Long> langs = new TreeMap<>();
         files.read(source, d -> {
+            if (job != null) {
+                job.checkCancelled();
+            }
             stats.add(d.text());
             if (stats.documents() <= LANGUAGE_SAMPLE) {
                 langs.merge(detector.detect(d.text()), 1L, Long::sum);
             }
         }, f -> {
+            if (job != null) {
+                job.progress(f, String.format("Measuring: %,d documents", stats.documents()));
+            }
         });
         if (stats.documents() == 0) {
             throw new BadInputException("The source has no documents.");

@@ -70,10 +70,23 @@ public class DatasetFiles {
     }
 
     /** {@code allowPrivate}: web pages may come from loopback and private addresses (off: see PublicAddresses). */
+    public DatasetFiles(Workspace workspace, CorpusStore corpora, long maxUploadBytes, long maxDecompressedBytes,
+                        boolean allowPrivate) {
+        this(workspace, corpora, maxUploadBytes, maxDecompressedBytes, allowPrivate, 2);
+    }
+
+    /** {@code maxConcurrentUploads}: uploads streamed at once; one more is refused with 429 instead of slowing all. */
+    @jakarta.inject.Inject
     public DatasetFiles(Workspace workspace, CorpusStore corpora,
                         @Value("${playground.data.max-upload-bytes:2147483648}") long maxUploadBytes,
                         @Value("${playground.data.max-decompressed-bytes:8589934592}") long maxDecompressedBytes,
-                        @Value("${playground.fetch.allow-private:false}") boolean allowPrivate) {
+                        @Value("${playground.fetch.allow-private:false}") boolean allowPrivate,
+                        @Value("${playground.data.max-concurrent-uploads:2}") int maxConcurrentUploads) {
+        if (maxConcurrentUploads < 1) {
+            throw new IllegalArgumentException("playground.data.max-concurrent-uploads must be at least 1, not " + maxConcurrentUploads);
+        }
+        this.uploadSlots = new java.util.concurrent.Semaphore(maxConcurrentUploads, true);
+        this.maxConcurrentUploads = maxConcurrentUploads;
         this.allowPrivate = allowPrivate;
         this.dir = workspace.dir("datasets");
         this.corpora = corpora;
@@ -82,6 +95,8 @@ public class DatasetFiles {
     }
 
     private final boolean allowPrivate;
+    private final java.util.concurrent.Semaphore uploadSlots;
+    private final int maxConcurrentUploads;
 
     public Path dir() {
         return dir;
@@ -151,6 +166,28 @@ public class DatasetFiles {
     public FileInfo save(String fileName, InputStream in) {
         String name = CorpusStore.displayName(fileName);
         formatOf(name); // the type is checked before a byte is written
+        if (!uploadSlots.tryAcquire()) {
+            closeQuietly(in);
+            throw new org.llmplayground.core.Admission.Overloaded(String.format("%d upload%s already running "
+                    + "(playground.data.max-concurrent-uploads); '%s' was not stored. Try again when one has finished.",
+                    maxConcurrentUploads, maxConcurrentUploads == 1 ? " is" : "s are", name), 10);
+        }
+        try {
+            return store(name, in);
+        } finally {
+            uploadSlots.release();
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the refusal is what the caller needs to hear
+        }
+    }
+
+    private FileInfo store(String name, InputStream in) {
         Path uploads = dir.resolve("uploads");
         try (in) {
             Files.createDirectories(uploads);
@@ -275,8 +312,17 @@ public class DatasetFiles {
                     in.transferTo(out);
                 }
             }
-            long[] r = ParquetDocuments.read(source, column, sink);
-            return new ReadStats(r[0], r[1], r[1] == 0 ? List.of() : List.of(r[1] + " rows without a value in '" + column + "'"));
+            long[] firstTooLong = {0};
+            long[] r = ParquetDocuments.read(source, column, DocumentReader.MAX_DOCUMENT_CHARS, firstTooLong, sink);
+            List<String> problems = new java.util.ArrayList<>();
+            if (r[1] > 0) {
+                problems.add(r[1] + " rows without a value in '" + column + "'");
+            }
+            if (r[2] > 0) {
+                problems.add(String.format("%,d rows longer than %,d characters (the first: row %,d)", r[2],
+                        DocumentReader.MAX_DOCUMENT_CHARS, firstTooLong[0]));
+            }
+            return new ReadStats(r[0], r[1] + r[2], problems);
         } catch (IOException e) {
             throw new BadInputException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
         } finally {

@@ -204,8 +204,7 @@ public class ModelService {
     /** Initialises a model from a config with random weights (after the memory check); keeps the last two built. */
     public synchronized LoadedModel.ModelInfo build(ModelConfig config, String name, int seed) {
         loadBundled(); // bundled models first in every listing
-        config.validate();
-        budget.check(config, name);
+        checkBuildable(config, name);
         String id = "built-" + (++builtCounter);
         LoadedModel m = ModelFactory.fresh(id, name, "Built in the Architecture lab from a config; random weights.", config,
                 seed, device(), codecFor(config.vocabSize()));
@@ -215,6 +214,12 @@ public class ModelService {
             models.remove(built.get(i)).close();
         }
         return m.info();
+    }
+
+    /** The checks {@link #build} makes before allocating, for a request to answer at once (400/413) before its job. */
+    public void checkBuildable(ModelConfig config, String name) {
+        config.validate();
+        budget.check(config, name);
     }
 
     /** GPT-2's vocabulary gets GPT-2's tokenizer; anything else reads token ids. */
@@ -238,10 +243,7 @@ public class ModelService {
      */
     public synchronized LoadedModel.ModelInfo importWeights(String name) {
         loadBundled();
-        Path path = Workspace.resolveInside(imports, name == null ? "" : name);
-        if (!Files.exists(path)) {
-            throw BadInputException.notFound("Nothing named '" + name + "' in the imports folder (" + imports + ").");
-        }
+        Path path = importPath(name);
         ImportedWeights w;
         try {
             w = WeightFormats.read(path);
@@ -268,6 +270,15 @@ public class ModelService {
             LOG.info("Import {}: ignored {} tensors that are not weights ({}…)", name, w.ignored().size(), w.ignored().get(0));
         }
         return m.info();
+    }
+
+    /** The entry {@code name} of the imports folder: 400 outside it, 404 when absent (checked before an import's job). */
+    public Path importPath(String name) {
+        Path path = Workspace.resolveInside(imports, name == null ? "" : name);
+        if (!Files.exists(path)) {
+            throw BadInputException.notFound("Nothing named '" + name + "' in the imports folder (" + imports + ").");
+        }
+        return path;
     }
 
     public synchronized void unload(String id) {

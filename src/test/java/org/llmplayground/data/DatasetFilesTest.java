@@ -50,6 +50,30 @@ class DatasetFilesTest {
     }
 
     @Test
+    void concurrentUploadsBeyondTheLimitAreRefusedWith429AndTheRestComplete() throws Exception {
+        DatasetFiles f = new DatasetFiles(new Workspace(home.toString()), null, 1 << 20, 1 << 20, true, 1);
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream slow = new java.io.PipedInputStream(feed);
+        java.util.concurrent.CompletableFuture<DatasetFiles.FileInfo> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> f.save("first.txt", slow));
+        feed.write("the first upload is still arriving\n".getBytes(StandardCharsets.UTF_8));
+        feed.flush();
+        Thread.sleep(200); // the first upload holds the one slot while it waits for bytes
+        ByteArrayInputStream second = new ByteArrayInputStream("second\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> f.save("second.txt", second))
+                .isInstanceOf(org.llmplayground.core.Admission.Overloaded.class)
+                .hasMessage("1 upload is already running (playground.data.max-concurrent-uploads); 'second.txt' was not stored. "
+                        + "Try again when one has finished.")
+                .satisfies(e -> assertThat(((BadInputException) e).status()).isEqualTo(429));
+        feed.write("and now it ends\n".getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        assertThat(first.get().sizeBytes()).isEqualTo(51);
+        assertThat(f.save("third.txt", new ByteArrayInputStream("third\n".getBytes(StandardCharsets.UTF_8))).path())
+                .isEqualTo("uploads/third.txt");
+        assertThat(Files.exists(home.resolve("datasets/uploads/second.txt"))).isFalse();
+    }
+
+    @Test
     void csvJsonlWetAndTheirGzipsAreRead() throws Exception {
         DatasetFiles f = files(1 << 20, 1 << 20);
         f.save("a.csv", new ByteArrayInputStream("id,text\n1,\"Hello, world\"\n2,\"multi\nline\"\n".getBytes(StandardCharsets.UTF_8)));

@@ -41,6 +41,14 @@ public class JobRunner {
     private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
 
     private final Workspace workspace;
+    private static final int KEPT_VALUES = 32;
+    /** Results of {@link #runOrDefer} jobs, newest last; the eldest is dropped beyond {@link #KEPT_VALUES}. */
+    private final Map<String, Object> values = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+            return size() > KEPT_VALUES;
+        }
+    };
 
     public JobRunner(JobRepository repository, Workspace workspace) {
         this.repository = repository;
@@ -65,6 +73,86 @@ public class JobRunner {
         active.put(record.id(), running);
         lanes.computeIfAbsent(lane, this::newLane).submit(() -> execute(running));
         return record;
+    }
+
+    /** Work that returns a value; its job's stored result is {@code summary} of that value (e.g. an id). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(JobContext ctx) throws Exception;
+    }
+
+    /**
+     * What a request gets from {@link #runOrDefer}: the value when the work finished in time, else the job (still
+     * queued or running) that the caller answers with 202 and which the client follows at {@code /api/v1/jobs/{id}}.
+     */
+    public record Outcome<T>(T value, JobRecord job) {
+        public boolean finished() {
+            return value != null;
+        }
+    }
+
+    /**
+     * Runs {@code work} as a job and waits up to {@code wait} for it: quick work answers within the request, slow work
+     * (a 1 B-parameter build, statistics of a 1 GiB file) goes on as a job the request returns at once. A request
+     * therefore never outlives the server's 30 s async timeout with the work still attached to it: the work belongs to
+     * the job, which can be followed and cancelled. A failure within the wait is rethrown as it was thrown (a
+     * {@link BadInputException} keeps its status), so a bad request still gets its 4xx at once.
+     */
+    public <T> Outcome<T> runOrDefer(String kind, String title, String lane, Work<T> work,
+                                     java.util.function.Function<T, String> summary, Duration wait) {
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        JobRecord record = submit(kind, title, lane, ctx -> {
+            try {
+                T value = work.run(ctx);
+                synchronized (values) {
+                    values.put(ctx.jobId(), value);
+                }
+                done.complete(value);
+                return summary.apply(value);
+            } catch (Exception | Error e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
+        });
+        try {
+            return new Outcome<>(done.get(wait.toMillis(), TimeUnit.MILLISECONDS), record);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new Outcome<>(null, find(record.id()).orElse(record));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome<>(null, find(record.id()).orElse(record));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof JobCancelledException) { // cancelled within the wait: the job says so
+                return new Outcome<>(null, find(record.id()).orElse(record));
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * The value a {@link #runOrDefer} job produced, for a client that got 202 and came back: kept in memory for the
+     * last {@value #KEPT_VALUES} such jobs (a restart forgets them; the job's record keeps its summary).
+     */
+    public Object value(String id) {
+        JobRecord r = get(id);
+        if (r.state() != JobState.SUCCEEDED) {
+            throw BadInputException.conflict("Job " + id + " is " + r.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.state().isFinal() ? ": it has no result (" + r.message() + ")." : ": ask again when it has finished."));
+        }
+        synchronized (values) {
+            Object v = values.get(id);
+            if (v == null) {
+                throw BadInputException.notFound("The result of job " + id + " is no longer kept (results of the last "
+                        + KEPT_VALUES + " jobs are, until a restart); its summary is '" + r.result() + "'. Run it again.");
+            }
+            return v;
+        }
     }
 
     /** Asks a queued or running job to stop; true if it was still active. */

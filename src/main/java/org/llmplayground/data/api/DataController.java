@@ -23,7 +23,14 @@ import org.llmplayground.data.DatasetStats;
 import org.llmplayground.data.HubDatasets;
 import org.llmplayground.corpus.TokenFiles;
 
-import java.io.ByteArrayInputStream;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import org.llmplayground.core.api.JobsController;
+import org.llmplayground.core.jobs.JobRunner;
+
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,7 +46,13 @@ class DataController {
     private final HubDatasets hub;
     private final TokenFiles tokens;
 
-    DataController(DataService data, DatasetFiles files, HubDatasets hub, TokenFiles tokens) {
+    private final JobRunner jobs;
+    private final Duration wait;
+
+    DataController(DataService data, DatasetFiles files, HubDatasets hub, TokenFiles tokens, JobRunner jobs,
+                   @Value("${playground.jobs.request-wait:10s}") Duration wait) {
+        this.jobs = jobs;
+        this.wait = wait;
         this.data = data;
         this.files = files;
         this.hub = hub;
@@ -66,16 +79,22 @@ class DataController {
         return files.list();
     }
 
-    @Operation(summary = "Upload a file (raw body) into the datasets folder: txt, jsonl, csv, parquet or wet, optionally .gz")
+    @Operation(summary = "Upload a file (raw body, streamed to disk) into the datasets folder: txt, jsonl, csv, parquet or "
+            + "wet, optionally .gz; up to playground.data.max-upload-bytes, playground.data.max-concurrent-uploads at once (429 beyond)")
     @Post(value = "/datasets/upload", consumes = MediaType.APPLICATION_OCTET_STREAM)
-    DatasetFiles.FileInfo upload(@QueryValue String name, @Body byte[] body) {
-        return files.save(name, new ByteArrayInputStream(body));
+    DatasetFiles.FileInfo upload(@QueryValue String name, HttpServletRequest raw) throws IOException {
+        // the servlet's stream, not a @Body byte[]: a 2 GiB upload never sits in memory, and the size limit is checked
+        // as the bytes arrive (the request-size limit of the JSON endpoints does not apply here)
+        return files.save(name, raw.getInputStream());
     }
 
-    @Operation(summary = "A source's fields (JSON keys, CSV/parquet columns), the suggested text field, and its first documents")
+    @Operation(summary = "A source's fields (JSON keys, CSV/parquet columns), the suggested text field, and its first "
+            + "documents; 202 with a job when reading them takes longer than playground.jobs.request-wait")
     @Get("/datasets/info")
-    DatasetFiles.Preview info(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field) {
-        return files.preview(source(kind, id, field));
+    HttpResponse<Object> info(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field) {
+        DataSource s = source(kind, id, field);
+        return JobsController.respond(jobs.runOrDefer("data-preview", "Preview " + s.describe(), "data-preview",
+                ctx -> files.preview(s), p -> p.source().describe(), wait), HttpStatus.OK);
     }
 
     @Operation(summary = "A Hugging Face Hub dataset's files at a revision (endpoint: HF_ENDPOINT or playground.hub.endpoint)")
@@ -122,19 +141,29 @@ class DataController {
         return data.status(id);
     }
 
-    @Operation(summary = "Statistics of a source: documents, characters, words, tokens, vocabulary, lengths, languages")
+    @Operation(summary = "Statistics of a source: documents, characters, words, tokens, vocabulary, lengths, languages; "
+            + "202 with a job (result at /api/v1/jobs/{id}/result) when the source takes longer than playground.jobs.request-wait")
     @Get("/stats")
-    DatasetStats.Snapshot stats(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field,
-                                @Nullable @QueryValue String tokenizer) {
-        return data.stats(source(kind, id, field), tokenizer);
+    HttpResponse<Object> stats(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field,
+                               @Nullable @QueryValue String tokenizer) {
+        return JobsController.respond(measure(source(kind, id, field), tokenizer), HttpStatus.OK);
     }
 
-    @Operation(summary = "The statistics as a Markdown report")
-    @Get(value = "/stats/report", produces = "text/markdown")
-    HttpResponse<String> report(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field,
+    @Operation(summary = "The statistics as a Markdown report (202 with the statistics job when it takes longer)")
+    @Get(value = "/stats/report", produces = {"text/markdown", MediaType.APPLICATION_JSON})
+    HttpResponse<Object> report(@QueryValue String kind, @QueryValue String id, @Nullable @QueryValue String field,
                                 @Nullable @QueryValue String tokenizer) {
         DataSource s = source(kind, id, field);
-        return HttpResponse.ok(data.statsReport(s.describe(), data.stats(s, tokenizer))).contentType("text/markdown");
+        JobRunner.Outcome<DatasetStats.Snapshot> outcome = measure(s, tokenizer);
+        if (!outcome.finished()) {
+            return JobsController.respond(outcome, HttpStatus.OK);
+        }
+        return HttpResponse.<Object>ok(data.statsReport(s.describe(), outcome.value())).contentType("text/markdown");
+    }
+
+    private JobRunner.Outcome<DatasetStats.Snapshot> measure(DataSource s, @Nullable String tokenizer) {
+        return jobs.runOrDefer("data-stats", "Statistics of " + s.describe(), "data-stats",
+                ctx -> data.stats(s, tokenizer, ctx), st -> String.format("%,d documents", st.documents()), wait);
     }
 
     private static DataSource source(String kind, String id, @Nullable String field) {

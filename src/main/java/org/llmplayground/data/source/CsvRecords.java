@@ -8,14 +8,49 @@ import java.util.List;
 /**
  * An RFC 4180 CSV reader, one record at a time: fields separated by commas; a field in double quotes may contain
  * commas, newlines and doubled quotes ("a ""b""" is {@code a "b"}). Record numbers count records, not lines.
+ * <p>
+ * A record keeps at most {@code maxChars} characters (separators included): a longer one is read to its end but not
+ * held, and {@link #cut()} says so, so one quoted field of 3 GiB in a small .csv.gz cannot fill the heap.
  */
 public final class CsvRecords {
     private final Reader in;
+    private final int maxChars;
     private long records;
     private int peeked = -2;
+    private int chars;
+    private boolean cut;
 
     public CsvRecords(Reader in) {
+        this(in, DocumentReader.MAX_DOCUMENT_CHARS);
+    }
+
+    public CsvRecords(Reader in, int maxChars) {
         this.in = in;
+        this.maxChars = maxChars;
+    }
+
+    /** Whether the last record was longer than the cap: its fields are incomplete and it should be skipped. */
+    public boolean cut() {
+        return cut;
+    }
+
+    private void append(StringBuilder f, char c) {
+        if (chars < maxChars) {
+            f.append(c);
+            chars++;
+        } else {
+            cut = true;
+        }
+    }
+
+    private void endField(List<String> fields, StringBuilder f) {
+        if (chars < maxChars) {
+            fields.add(f.toString());
+            chars++; // the separator: a million empty fields count too
+        } else {
+            cut = true;
+        }
+        f.setLength(0);
     }
 
     public long recordNumber() {
@@ -30,31 +65,32 @@ public final class CsvRecords {
         }
         List<String> fields = new ArrayList<>();
         StringBuilder f = new StringBuilder();
+        chars = 0;
+        cut = false;
         boolean quoted = false;
         boolean atStart = true;
         while (true) {
             if (c < 0) {
-                fields.add(f.toString());
+                endField(fields, f);
                 break;
             }
             if (quoted) {
                 if (c == '"') {
                     int n = read();
                     if (n == '"') {
-                        f.append('"');
+                        append(f, '"');
                     } else {
                         quoted = false;
                         c = n;
                         continue;
                     }
                 } else {
-                    f.append((char) c);
+                    append(f, (char) c);
                 }
             } else if (c == '"' && atStart) {
                 quoted = true;
             } else if (c == ',') {
-                fields.add(f.toString());
-                f.setLength(0);
+                endField(fields, f);
                 atStart = true;
                 c = read();
                 continue;
@@ -65,10 +101,10 @@ public final class CsvRecords {
                         peeked = n;
                     }
                 }
-                fields.add(f.toString());
+                endField(fields, f);
                 break;
             } else {
-                f.append((char) c);
+                append(f, (char) c);
             }
             atStart = false;
             c = read();

@@ -108,7 +108,7 @@ public final class DocumentReader {
             switch (format) {
                 case TXT -> paragraphs(new Lines(reader, maxDocChars), name, maxDocChars, stats, sink);
                 case JSONL -> jsonl(new Lines(reader, maxDocChars), name, field, maxDocChars, stats, sink);
-                case CSV -> csv(reader, name, field, stats, sink);
+                case CSV -> csv(new CsvRecords(reader, maxDocChars), name, field, maxDocChars, stats, sink);
                 default -> throw new IllegalStateException();
             }
         } catch (CharacterCodingException e) {
@@ -276,17 +276,24 @@ public final class DocumentReader {
         }
     }
 
-    private static void csv(BufferedReader r, String name, String column, Stats stats, Consumer<Document> sink) throws IOException {
-        CsvRecords records = new CsvRecords(r);
+    private static void csv(CsvRecords records, String name, String column, int maxDocChars, Stats stats,
+                            Consumer<Document> sink) throws IOException {
         List<String> header = records.next();
         if (header == null) {
             throw new BadInputException(name + " is empty: a CSV needs a header row.");
+        }
+        if (records.cut()) {
+            throw new BadInputException(String.format("%s's header row is longer than %,d characters: it is not a CSV header.", name, maxDocChars));
         }
         int index = header.indexOf(column);
         if (index < 0) {
             throw new BadInputException(name + " has no column '" + column + "'. Its columns: " + String.join(", ", header) + ".");
         }
         for (List<String> row; (row = records.next()) != null; ) {
+            if (records.cut()) {
+                stats.skip(String.format("record %,d: longer than %,d characters", records.recordNumber(), maxDocChars));
+                continue;
+            }
             if (row.size() <= index) {
                 stats.skip("record " + records.recordNumber() + ": only " + row.size() + " fields");
                 continue;

@@ -33,8 +33,12 @@ public final class ParquetDocuments {
         }
     }
 
-    /** Gives every row's text to {@code sink}; returns {documents, skipped}. */
-    public static long[] read(Path file, String column, Consumer<Document> sink) {
+    /**
+     * Gives every row's text to {@code sink}; returns {documents, skipped empty, skipped too long}. A value longer than
+     * {@code maxChars} ({@link DocumentReader#MAX_DOCUMENT_CHARS}) is skipped like a .txt paragraph of that size, and
+     * the first such row is named in {@code firstTooLong[0]}.
+     */
+    public static long[] read(Path file, String column, int maxChars, long[] firstTooLong, Consumer<Document> sink) {
         List<String> columns = columns(file);
         if (!columns.contains(column)) {
             throw new BadInputException(file.getFileName() + " has no column '" + column + "'. Its columns: " + String.join(", ", columns) + ".");
@@ -42,6 +46,7 @@ public final class ParquetDocuments {
         String name = file.getFileName().toString();
         AtomicLong rows = new AtomicLong();
         AtomicLong skipped = new AtomicLong();
+        AtomicLong tooLong = new AtomicLong();
         HydratorSupplier<String[], String> one = HydratorSupplier.constantly(new Hydrator<>() {
             @Override
             public String[] start() {
@@ -66,6 +71,10 @@ public final class ParquetDocuments {
                 long row = rows.incrementAndGet();
                 if (t.isEmpty()) {
                     skipped.incrementAndGet();
+                } else if (t.length() > maxChars) {
+                    if (tooLong.getAndIncrement() == 0) {
+                        firstTooLong[0] = row;
+                    }
                 } else {
                     sink.accept(new Document(name + ":" + row, t));
                 }
@@ -73,6 +82,6 @@ public final class ParquetDocuments {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new long[]{rows.get() - skipped.get(), skipped.get()};
+        return new long[]{rows.get() - skipped.get() - tooLong.get(), skipped.get(), tooLong.get()};
     }
 }

@@ -123,6 +123,16 @@ class DocumentReaderTest {
                 0, 1000, d -> out.add(d.text()));
         assertThat(out).containsExactly("a", "b");
         assertThat(j.problems()).containsExactly("line 2: longer than 1,000 characters");
+        out.clear();
+        // a quoted field over the cap (with newlines in it), and a record of nothing but separators
+        String csv = "id,text\n1,short\n2,\"" + "q\n".repeat(700) + "\"\n3," + ",".repeat(1500) + "\n4,\"after, all\"\n";
+        DocumentReader.Stats c = DocumentReader.read(new ByteArrayInputStream(utf8(csv)), "f.csv", DocumentReader.Format.CSV, "text", false,
+                0, 1000, d -> out.add(d.text()));
+        assertThat(out).containsExactly("short", "after, all");
+        assertThat(c.problems()).containsExactly("record 3: longer than 1,000 characters", "record 4: longer than 1,000 characters");
+        assertThatThrownBy(() -> DocumentReader.read(new ByteArrayInputStream(utf8("h".repeat(1200) + "\nx\n")), "g.csv",
+                DocumentReader.Format.CSV, "text", false, 0, 1000, d -> { }))
+                .isInstanceOf(BadInputException.class).hasMessage("g.csv's header row is longer than 1,000 characters: it is not a CSV header.");
     }
 
     @Test

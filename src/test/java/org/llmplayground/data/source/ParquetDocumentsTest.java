@@ -48,19 +48,30 @@ class ParquetDocumentsTest {
     void theTextColumnIsReadRowByRow() throws Exception {
         Path file = write(List.of(new Row(1, "First document."), new Row(2, null), new Row(3, "Third, with ünïcode.")));
         List<Document> docs = new ArrayList<>();
-        long[] counts = ParquetDocuments.read(file, "text", docs::add);
+        long[] counts = ParquetDocuments.read(file, "text", 1000, new long[1], docs::add);
         assertThat(docs).extracting(Document::text).containsExactly("First document.", "Third, with ünïcode.");
         assertThat(docs).extracting(Document::id).containsExactly("train-00000.parquet:1", "train-00000.parquet:3");
-        assertThat(counts).containsExactly(2, 1);
+        assertThat(counts).containsExactly(2, 1, 0);
+    }
+
+    @Test
+    void aValueOverTheCapIsSkippedAndItsRowNamed() throws Exception {
+        Path file = write(List.of(new Row(1, "kept"), new Row(2, "x".repeat(50)), new Row(3, "y".repeat(60)), new Row(4, "also kept")));
+        List<Document> docs = new ArrayList<>();
+        long[] firstTooLong = new long[1];
+        long[] counts = ParquetDocuments.read(file, "text", 40, firstTooLong, docs::add);
+        assertThat(docs).extracting(Document::text).containsExactly("kept", "also kept");
+        assertThat(counts).containsExactly(2, 0, 2);
+        assertThat(firstTooLong[0]).isEqualTo(2);
     }
 
     @Test
     void aMissingColumnOrANonParquetFileIsNamed() throws Exception {
         Path file = write(List.of(new Row(1, "x")));
-        assertThatThrownBy(() -> ParquetDocuments.read(file, "content", d -> {
+        assertThatThrownBy(() -> ParquetDocuments.read(file, "content", 1000, new long[1], d -> {
         })).isInstanceOf(BadInputException.class).hasMessage("train-00000.parquet has no column 'content'. Its columns: id, text.");
         Path fake = Files.writeString(dir.resolve("fake.parquet"), "not parquet at all");
-        assertThatThrownBy(() -> ParquetDocuments.read(fake, "text", d -> {
+        assertThatThrownBy(() -> ParquetDocuments.read(fake, "text", 1000, new long[1], d -> {
         })).isInstanceOf(BadInputException.class).hasMessageStartingWith("fake.parquet is not a readable parquet file");
     }
 }
