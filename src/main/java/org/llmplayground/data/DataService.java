@@ -5,7 +5,6 @@ import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.corpus.CorpusInfo;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.jobs.JobContext;
 import org.llmplayground.core.jobs.JobRecord;
@@ -46,7 +45,7 @@ import java.util.regex.Pattern;
  * into the trainer's token files. Nothing is ever changed in place: a failed or cancelled job leaves its source as it
  * was and no half-written corpus behind, so it can simply be run again.
  */
-@Singleton
+@io.micronaut.context.annotation.Context // created at startup, so interrupted data jobs can be run again at once
 public class DataService {
     public static final String CLEAN_JOB = "data-clean";
     public static final String SPLIT_JOB = "data-split";
@@ -68,6 +67,9 @@ public class DataService {
         this.corpora = corpora;
         this.files = files;
         this.jobs = jobs;
+        jobs.rerunnable("data-clean", CleanRequest.class, this::startClean);
+        jobs.rerunnable("data-split", SplitRequest.class, this::startSplit);
+        jobs.rerunnable("data-pipeline", PipelineRequest.class, this::startPipeline);
         this.tokens = tokens;
     }
 
@@ -149,7 +151,7 @@ public class DataService {
 
     public JobRecord startClean(CleanRequest r) {
         check(r);
-        return jobs.submit(CLEAN_JOB, "Clean " + r.source().describe() + " → " + r.outputName(), "data", ctx -> {
+        return jobs.submit(CLEAN_JOB, "Clean " + r.source().describe() + " → " + r.outputName(), "data", "data-clean", r, ctx -> {
             CleanResult result = clean(r, ctx);
             publish(ctx, result); // the stage reports reach subscribers (the Data lab) as the job's payload
             return result.corpusId();
@@ -160,7 +162,7 @@ public class DataService {
         corpora.info(r.corpus());
         new DocumentSplit(r.train(), r.val(), r.test(), r.seed()); // bad ratios: refused now, not in the job
         checkTokenizer(r.tokenizer());
-        return jobs.submit(SPLIT_JOB, "Split " + r.corpus(), "data", ctx -> {
+        return jobs.submit(SPLIT_JOB, "Split " + r.corpus(), "data", "data-split", r, ctx -> {
             SplitResult result = split(r, ctx);
             publish(ctx, result);
             return result.parts().get(0).corpusId();
@@ -177,7 +179,8 @@ public class DataService {
             new DocumentSplit(r.split().train(), r.split().val(), r.split().test(), r.split().seed());
             checkTokenizer(r.split().tokenizer());
         }
-        return jobs.submit(CLEAN_JOB, "Pipeline " + r.clean().source().describe() + " → " + r.clean().outputName(), "data", ctx -> {
+        return jobs.submit(CLEAN_JOB, "Pipeline " + r.clean().source().describe() + " → " + r.clean().outputName(), "data",
+                "data-pipeline", r, ctx -> {
             CleanResult cleaned = clean(r.clean(), new Scaled(ctx, 0, r.split() == null ? 1 : 0.8));
             publish(ctx, new PipelineResult(cleaned, null));
             SplitResult split = null;

@@ -1,6 +1,5 @@
 package org.llmplayground.tokenizer;
 
-import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.jobs.JobCancelledException;
 import org.llmplayground.core.jobs.JobContext;
@@ -29,7 +28,7 @@ import java.util.function.Consumer;
  * Trains a BPE vocabulary as a background job ("tokenizer" lane) and saves it under the given name. The learned
  * merges are published as {@link TrainingProgress} events (at most ten a second) so the lab can show them grow.
  */
-@Singleton
+@io.micronaut.context.annotation.Context // created at startup, so an interrupted training can be run again at once
 class VocabularyTrainer {
     static final String KIND = "tokenizer-training";
     static final int MIN_VOCAB = 257;
@@ -44,6 +43,7 @@ class VocabularyTrainer {
 
     VocabularyTrainer(JobRunner jobs, TokenizerRegistry registry, CorpusStore corpora) {
         this.jobs = jobs;
+        jobs.rerunnable(KIND, TrainingSpec.class, this::submit);
         this.registry = registry;
         this.corpora = corpora;
     }
@@ -69,7 +69,7 @@ class VocabularyTrainer {
         }
         String title = String.format("Train '%s': %,d tokens, %s split, on %s", spec.name().strip(), spec.vocabSize(),
                 pattern.label(), source);
-        return jobs.submit(KIND, title, "tokenizer", ctx -> run(ctx, spec, pattern, specials, source));
+        return jobs.submit(KIND, title, "tokenizer", KIND, spec, ctx -> run(ctx, spec, pattern, specials, source));
     }
 
     private String run(JobContext ctx, TrainingSpec spec, SplitPattern pattern, Map<String, Integer> specials, String source) {

@@ -47,6 +47,14 @@ public class JobsController {
         return jobs.get(id);
     }
 
+    @Operation(summary = "Start an interrupted, failed or cancelled job again with the settings it was started with "
+            + "(data cleaning, splitting and pipelines; tokenizer training); 202 with the new job")
+    @Post("/{id}/rerun")
+    HttpResponse<JobRecord> rerun(@PathVariable String id) {
+        JobRecord next = jobs.rerun(id);
+        return HttpResponse.accepted(URI.create("/api/v1/jobs/" + next.id())).body(next);
+    }
+
     /**
      * The answer for {@link JobRunner#runOrDefer}: the value with {@code status} when the work finished within the
      * request, else 202 Accepted with the job and {@code Location: /api/v1/jobs/{id}}.

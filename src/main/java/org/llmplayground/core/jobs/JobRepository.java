@@ -44,6 +44,21 @@ class JobRepository {
         });
     }
 
+    /** Stores the request a job can be run again from (see {@link JobRunner#rerun}). */
+    void saveRequest(String id, String rerunKey, String json) {
+        jdbc.update("update job set rerun_key=?, request=? where id=?", ps -> {
+            ps.setString(1, rerunKey);
+            ps.setString(2, json);
+            ps.setString(3, id);
+        });
+    }
+
+    /** {rerun key, request JSON} of a job that stored one. */
+    Optional<String[]> findRequest(String id) {
+        return jdbc.list("select rerun_key, request from job where id=? and rerun_key is not null", Jdbc.strings(id),
+                rs -> new String[]{rs.getString(1), rs.getString(2)}).stream().findFirst();
+    }
+
     Optional<JobRecord> findById(String id) {
         return jdbc.list("select " + COLUMNS + " from job where id=?", Jdbc.strings(id), JobRepository::read).stream().findFirst();
     }

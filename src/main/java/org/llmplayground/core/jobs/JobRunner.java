@@ -50,9 +50,25 @@ public class JobRunner {
         }
     };
 
+    private final io.micronaut.serde.ObjectMapper json;
+    private final Map<String, Rerun<?>> reruns = new ConcurrentHashMap<>();
+
+    /** How a lab starts a job of one rerun key again from its stored request. */
+    private record Rerun<R>(Class<R> type, java.util.function.Function<R, JobRecord> start) {
+        JobRecord startFrom(io.micronaut.serde.ObjectMapper json, String request) throws java.io.IOException {
+            return start.apply(json.readValue(request, type));
+        }
+    }
+
     public JobRunner(JobRepository repository, Workspace workspace) {
+        this(repository, workspace, io.micronaut.serde.ObjectMapper.getDefault());
+    }
+
+    @jakarta.inject.Inject
+    public JobRunner(JobRepository repository, Workspace workspace, io.micronaut.serde.ObjectMapper json) {
         this.repository = repository;
         this.workspace = workspace;
+        this.json = json;
     }
 
     @PostConstruct
@@ -64,11 +80,71 @@ public class JobRunner {
         }
     }
 
+    /**
+     * Declares that jobs submitted with {@code rerunKey} can be run again: {@code start} gets the stored request back
+     * and starts a new job from it (with all the checks of a first start). A lab registers this when it is created.
+     */
+    public <R> void rerunnable(String rerunKey, Class<R> type, java.util.function.Function<R, JobRecord> start) {
+        reruns.put(rerunKey, new Rerun<>(type, start));
+    }
+
+    /**
+     * {@link #submit(String, String, String, Job)}, keeping {@code request} (as JSON) so that the job can be run again
+     * with the same settings after an interruption or a failure ({@link #rerun}).
+     */
+    public JobRecord submit(String kind, String title, String lane, String rerunKey, Object request, Job job) {
+        String body;
+        try {
+            body = json.writeValueAsString(request);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("A job request that cannot be stored as JSON: " + request.getClass(), e);
+        }
+        return submit(kind, title, lane, record -> repository.saveRequest(record.id(), rerunKey, body), job);
+    }
+
+    /** Whether {@link #rerun} can start {@code job} again: it has ended without success and kept its request. */
+    public boolean canRerun(JobRecord job) {
+        return job.state().isFinal() && job.state() != JobState.SUCCEEDED
+                && repository.findRequest(job.id()).map(r -> reruns.containsKey(r[0])).orElse(false);
+    }
+
+    /**
+     * Starts an interrupted, failed or cancelled job again from its stored request; returns the new job. The old
+     * record stays as it was (its history); the new one is checked like a first start (e.g. a source since deleted).
+     */
+    public JobRecord rerun(String id) {
+        JobRecord old = get(id);
+        if (!old.state().isFinal()) {
+            throw BadInputException.conflict("Job " + id + " is still " + old.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": it can be run again once it has ended.");
+        }
+        if (old.state() == JobState.SUCCEEDED) {
+            throw BadInputException.conflict("Job " + id + " succeeded; its result is kept. Start a new one to run it again.");
+        }
+        String[] stored = repository.findRequest(id).orElseThrow(() -> BadInputException.conflict("Job " + id + " (" + old.kind()
+                + ") did not keep its settings, so it cannot be run again from here; start it from its lab."));
+        Rerun<?> rerun = reruns.get(stored[0]);
+        if (rerun == null) {
+            throw BadInputException.conflict("Jobs of kind '" + stored[0] + "' cannot be run again from their record.");
+        }
+        try {
+            return rerun.startFrom(json, stored[1]);
+        } catch (java.io.IOException e) {
+            throw BadInputException.conflict("Job " + id + "'s stored settings cannot be read any more (" + e.getMessage()
+                    + "); start it from its lab.");
+        }
+    }
+
     /** Queues {@code job} on {@code lane} and returns its record (state QUEUED). */
     public JobRecord submit(String kind, String title, String lane, Job job) {
+        return submit(kind, title, lane, record -> { }, job);
+    }
+
+    private JobRecord submit(String kind, String title, String lane, Consumer<JobRecord> saved, Job job) {
         JobRecord record = new JobRecord(UUID.randomUUID().toString(), kind, title, JobState.QUEUED, 0, "Queued", null,
                 Instant.now(), null, null);
         repository.save(record);
+        saved.accept(record); // before the job can start: a crash from here on leaves a record that can be run again
         Running running = new Running(record, job);
         active.put(record.id(), running);
         lanes.computeIfAbsent(lane, this::newLane).submit(() -> execute(running));

@@ -36,6 +36,7 @@ public class JobProgress extends HorizontalLayout {
     private final ProgressBar bar = new ProgressBar();
     private final Span status = new Span();
     private final Button cancel = new Button("Cancel");
+    private final Button again = new Button("Run again");
     private Consumer<Object> onPayload = p -> { };
     private Consumer<JobRecord> onUpdate = r -> { };
     private Consumer<JobRecord> onFinished = r -> { };
@@ -46,7 +47,7 @@ public class JobProgress extends HorizontalLayout {
     private Subscription subscription;
     private UI ui;
 
-    /** Ids: {@code <prefix>-progress}, {@code <prefix>-status}, {@code <prefix>-cancel}. */
+    /** Ids: {@code <prefix>-progress}, {@code <prefix>-status}, {@code <prefix>-cancel}, {@code <prefix>-rerun}. */
     public JobProgress(JobRunner jobs, String idPrefix) {
         this.jobs = jobs;
         bar.setId(idPrefix + "-progress");
@@ -62,7 +63,12 @@ public class JobProgress extends HorizontalLayout {
                 jobs.cancel(last.id());
             }
         });
-        add(bar, cancel, status);
+        again.setId(idPrefix + "-rerun");
+        again.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        again.setVisible(false);
+        again.getElement().setAttribute("title", "Start this job again with the same settings");
+        again.addClickListener(e -> runAgain());
+        add(bar, cancel, again, status);
         setAlignItems(FlexComponent.Alignment.CENTER);
         setWidthFull();
         addClassName("pg-job-progress");
@@ -113,6 +119,24 @@ public class JobProgress extends HorizontalLayout {
     public JobProgress withoutCancel() {
         cancel.setVisible(false);
         return this;
+    }
+
+    /**
+     * One click after an interruption (a restart, a crash) or a failure: the same settings as a new job, followed here;
+     * the lab hears of it through {@link #onUpdate} like a job it started. A refusal (the source was deleted since) is
+     * shown on the status line.
+     */
+    private void runAgain() {
+        if (last == null) {
+            return;
+        }
+        try {
+            JobRecord next = jobs.rerun(last.id());
+            follow(next);
+            onUpdate.accept(next);
+        } catch (org.llmplayground.core.BadInputException ex) {
+            status.setText("Cannot run it again: " + ex.getMessage());
+        }
     }
 
     /** Follows a job (just started, or found after a reload): shows its state now and every change by push. */
@@ -187,6 +211,7 @@ public class JobProgress extends HorizontalLayout {
         eta.observe(System.nanoTime() / 1e9, r.progress());
         bar.setValue(Math.max(0, Math.min(1, r.progress())));
         cancel.setEnabled(!r.state().isFinal());
+        again.setVisible(r.state().isFinal() && r.state() != JobState.SUCCEEDED && jobs.canRerun(r));
         status.setText(describe(r, eta, itemName));
         if (r.state() == JobState.CANCELLED && cancelledMessage != null) {
             status.setText(cancelledMessage);

@@ -224,6 +224,8 @@ public class DataView extends VerticalLayout {
             if (data.status(j.id()).result() instanceof DataService.PipelineResult p) {
                 showResult(p);
                 progress.show(j);
+            } else if (j.state() != org.llmplayground.core.jobs.JobState.SUCCEEDED) {
+                progress.show(j); // interrupted by a restart, or failed: its line offers "Run again"
             }
         });
     }

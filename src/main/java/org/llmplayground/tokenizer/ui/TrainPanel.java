@@ -267,8 +267,15 @@ class TrainPanel extends VerticalLayout {
     protected void onAttach(AttachEvent attachEvent) {
         refreshCorpora();
         if (!progress.isActive()) {
-            // a job started before a page reload is still running: show it again
-            service.trainingHistory().stream().filter(j -> !j.state().isFinal()).findFirst().ifPresent(this::watch);
+            // a job started before a page reload is still running: show it again; the newest one interrupted by a
+            // restart (or failed) is shown with its "Run again"
+            service.trainingHistory().stream().findFirst().ifPresent(j -> {
+                if (!j.state().isFinal()) {
+                    watch(j);
+                } else if (j.state() == JobState.INTERRUPTED || j.state() == JobState.FAILED) {
+                    progress.show(j);
+                }
+            });
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -129,6 +130,50 @@ class JobRunnerTest implements TestPropertyProvider {
                 + "removed 1 half-written file (1.0 MB) at startup");
         assertThat(running.progress()).isEqualTo(0.4);
         assertThat(repository.findById("stale-2").orElseThrow().state()).isEqualTo(JobState.INTERRUPTED);
+    }
+
+    @io.micronaut.serde.annotation.Serdeable
+    record Echo(String text, int times) {
+    }
+
+    @Test
+    void anInterruptedOrFailedJobRunsAgainFromItsStoredRequest() throws Exception {
+        List<Echo> started = new CopyOnWriteArrayList<>();
+        java.util.function.Function<Echo, JobRecord> start = e -> {
+            if (e.times() < 1) {
+                throw new BadInputException("times must be at least 1");
+            }
+            started.add(e);
+            return runner.submit("echo", "Echo " + e.text(), "echo", "echo", e, ctx -> e.text().repeat(e.times()));
+        };
+        runner.rerunnable("echo", Echo.class, start);
+        // a job the server was running when it stopped: its record and request are in H2, the next start marks it
+        Instant t = Instant.now();
+        repository.save(new JobRecord("echo-1", "echo", "Echo ab", JobState.RUNNING, 0.5, "halfway", null, t, t, null));
+        repository.saveRequest("echo-1", "echo", "{\"text\":\"ab\",\"times\":3}");
+        new JobRunner(repository, workspace).markInterrupted();
+        JobRecord interrupted = runner.get("echo-1");
+        assertThat(interrupted.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(runner.canRerun(interrupted)).isTrue();
+        JobRecord again = runner.rerun("echo-1");
+        assertThat(again.id()).isNotEqualTo("echo-1");
+        assertThat(runner.await(again.id(), Duration.ofSeconds(10)).result()).isEqualTo("ababab");
+        assertThat(started).containsExactly(new Echo("ab", 3));
+        assertThat(runner.get("echo-1").state()).isEqualTo(JobState.INTERRUPTED); // the old record stays as history
+        // a success is not run again; a job without a stored request says where to start it
+        assertThatThrownBy(() -> runner.rerun(again.id())).isInstanceOf(BadInputException.class)
+                .hasMessage("Job " + again.id() + " succeeded; its result is kept. Start a new one to run it again.");
+        JobRecord plain = runner.submit("test", "no request", "d", ctx -> {
+            throw new IllegalStateException("boom");
+        });
+        runner.await(plain.id(), Duration.ofSeconds(10));
+        assertThat(runner.canRerun(runner.get(plain.id()))).isFalse();
+        assertThatThrownBy(() -> runner.rerun(plain.id())).isInstanceOf(BadInputException.class)
+                .hasMessage("Job " + plain.id() + " (test) did not keep its settings, so it cannot be run again from here; start it from its lab.");
+        // the stored request is checked like a first start
+        repository.save(new JobRecord("echo-2", "echo", "Echo zero", JobState.INTERRUPTED, 0, "Interrupted", null, t, t, t));
+        repository.saveRequest("echo-2", "echo", "{\"text\":\"x\",\"times\":0}");
+        assertThatThrownBy(() -> runner.rerun("echo-2")).isInstanceOf(BadInputException.class).hasMessage("times must be at least 1");
     }
 
     @Test

@@ -196,6 +196,43 @@ class DataApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void aFailedPipelineRunsAgainWithItsSettingsOnceItsSourceIsFixed() throws Exception {
+        // a file emptied after its upload: the pipeline fails when it reads it
+        assertThat(upload("tiny.txt", "Too short.\n".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        String request = """
+                {"clean": {"source": {"kind": "FILE", "id": "uploads/tiny.txt"}, "outputName": "tiny clean",
+                           "stages": {"exactDedup": true}},
+                 "split": {"corpus": "", "train": 0.5, "val": 0.25, "test": 0.25, "seed": 1}}""";
+        java.nio.file.Path file = files.dir().resolve("uploads/tiny.txt");
+        java.nio.file.Files.writeString(file, "");
+        JsonNode failed = runJob("/pipeline", request);
+        assertThat(failed.at("/job/state").asText()).as(failed.toString()).isEqualTo("FAILED");
+        String id = failed.at("/job/id").asText();
+        java.nio.file.Files.writeString(file, "First document of the fixed file.\n\nSecond document.\n\nThird one.\n\nAnd a fourth.\n");
+        HttpResponse<String> again = TestApp.postJson(jetty.baseUrl() + "/api/v1/jobs/" + id + "/rerun", "");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        String next = JSON.readTree(again.body()).get("id").asText();
+        assertThat(again.headers().firstValue("Location")).contains("/api/v1/jobs/" + next);
+        JsonNode done = null;
+        for (int i = 0; i < 300; i++) {
+            done = get("/jobs/" + next);
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(done.at("/job/state").asText())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(done.at("/job/state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.at("/result/clean/documentsOut").asInt()).isEqualTo(4);
+        long split = 0;
+        for (JsonNode part : done.at("/result/split/parts")) {
+            split += part.get("documents").asLong();
+        }
+        assertThat(split).isEqualTo(4); // the same split settings ran too
+        HttpResponse<String> twice = TestApp.postJson(jetty.baseUrl() + "/api/v1/jobs/" + next + "/rerun", "");
+        assertThat(twice.statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void badInputGetsClearMessagesAndLosesNothing() throws Exception {
         assertThat(upload("tool.exe", new byte[]{1, 2}).body()).contains("Unsupported file type 'tool.exe'");
         assertThat(upload("empty.txt", new byte[0]).body()).contains("The file 'empty.txt' is empty.");

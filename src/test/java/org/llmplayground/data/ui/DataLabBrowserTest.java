@@ -40,6 +40,10 @@ class DataLabBrowserTest extends LabBrowserTest {
     org.llmplayground.data.DatasetFiles files;
     @jakarta.inject.Inject
     org.llmplayground.corpus.CorpusStore corpora;
+    @jakarta.inject.Inject
+    org.llmplayground.data.DataService data;
+    @jakarta.inject.Inject
+    org.llmplayground.core.jobs.JobRunner jobs;
 
     /** A local server speaking the Hub's URLs, with one dataset of one JSONL file. */
     @Override
@@ -242,5 +246,26 @@ class DataLabBrowserTest extends LabBrowserTest {
         browser.await(d -> status().startsWith("Cancelled: the source is untouched"));
         assertThat(browser.disabled("#data-cancel")).isTrue();
         assertThat(files.dir().resolve("big.jsonl")).exists();
+    }
+
+    @Test
+    @Order(7)
+    void aFailedRunIsShownAfterAReloadAndRunsAgainWithOneClick() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createDirectories(files.dir().resolve("uploads")).resolve("later.txt");
+        java.nio.file.Files.writeString(file, "");
+        var request = new org.llmplayground.data.DataService.PipelineRequest(new org.llmplayground.data.DataService.CleanRequest(
+                org.llmplayground.data.DataSource.file("uploads/later.txt", null), "later clean",
+                new org.llmplayground.data.DataService.Stages(null, null, 0, null, null, true, null), null), null);
+        var failed = jobs.await(data.startPipeline(request).id(), java.time.Duration.ofSeconds(30));
+        assertThat(failed.state()).isEqualTo(org.llmplayground.core.jobs.JobState.FAILED);
+        browser.open(jetty.baseUrl() + "/data", "data-run"); // a reload finds the failed job and offers it again
+        browser.await(d -> status().startsWith("failed") && status().contains("later.txt is empty"));
+        java.nio.file.Files.writeString(file, "The file arrived after all.\n\nIt has two documents now.\n");
+        browser.click("#data-rerun");
+        browser.await(d -> "succeeded".equals(browser.find("#data-status").getAttribute("data-state"))
+                && !failed.id().equals(browser.find("#data-status").getAttribute("data-job")));
+        browser.await(d -> browser.find("#data-funnel").isDisplayed());
+        assertThat(browser.driver().findElement(By.id("data-rerun")).isDisplayed()).isFalse();
+        browser.screenshot("data-run-again");
     }
 }
