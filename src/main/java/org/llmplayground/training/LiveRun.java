@@ -33,6 +33,10 @@ final class LiveRun implements Trainer.Events, Trainer.Control {
     volatile Trainer.StepMetrics latest;
     volatile int step;
     volatile Double best;
+    /** A checkpoint interval set during the run (0: the config's). */
+    volatile int saveInterval;
+    /** The step whose checkpoint could not be written, until one is written again (0: none failed). */
+    private volatile int failedCheckpoint;
     private final List<Trainer.StepMetrics> buffer = new ArrayList<>();
     private final Eta eta = new Eta();
     private long lastFlush = System.currentTimeMillis();
@@ -151,16 +155,52 @@ final class LiveRun implements Trainer.Events, Trainer.Control {
     }
 
     @Override
+    public int saveInterval(int configured) {
+        int every = saveInterval;
+        return every > 0 ? every : configured;
+    }
+
+    @Override
     public void checkpointed(Checkpoints.Saved c) {
         publish(TrainingEvent.checkpoint(runId, c));
+        int failed = failedCheckpoint;
+        if (failed > 0) { // writing works again: the run's line stops saying it does not
+            failedCheckpoint = 0;
+            String message = String.format("Training; the checkpoint at step %d was written (the one at step %d had failed)",
+                    c.step(), failed);
+            run = run.with(run.state(), message);
+            if (tryUpdate()) {
+                publish(TrainingEvent.of(run));
+            }
+        }
+    }
+
+    @Override
+    public void checkpointFailed(int failedStep, String message) {
+        failedCheckpoint = failedStep;
+        warning(message);
     }
 
     @Override
     public void warning(String message) {
         LOG.warn("Training run {}: {}", runId, message);
         run = run.with(run.state(), message);
-        store.update(run);
+        tryUpdate();
         publish(TrainingEvent.warning(runId, message));
+    }
+
+    /**
+     * Writes the run's row, or keeps it in memory when H2 cannot write either (a full disk stops both): the next
+     * successful write carries it, and training goes on meanwhile.
+     */
+    private boolean tryUpdate() {
+        try {
+            store.update(run);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Training run {}: its status could not be stored ({}); it is kept in memory until writing works again", runId, e.getMessage());
+            return false;
+        }
     }
 
     /** Seconds left at the recent pace (the app's one {@link Eta}). */

@@ -74,6 +74,11 @@ public final class Trainer {
 
         default void warning(String message) {
         }
+
+        /** The checkpoint at {@code step} could not be written; training goes on. */
+        default void checkpointFailed(int step, String message) {
+            warning(message);
+        }
     }
 
     /** Asks the loop to stop (after saving a checkpoint) or to wait while paused; checked between steps. */
@@ -81,6 +86,11 @@ public final class Trainer {
         boolean stopRequested();
 
         void waitWhilePaused() throws InterruptedException;
+
+        /** The checkpoint interval now: the config's, unless it was changed while the run goes on. */
+        default int saveInterval(int configured) {
+            return configured;
+        }
     }
 
     /** Where training batches come from: fills x and y for micro-batch {@code micro} of {@code step}. */
@@ -182,11 +192,11 @@ public final class Trainer {
             if (step % config.sampling().interval() == 0 || last) {
                 events.sampled(new Sample(step, sample(step)));
             }
-            if (step % t.saveInterval() == 0 || last) {
+            if (step % control.saveInterval(t.saveInterval()) == 0 || last) {
                 checkpoint(step);
             }
         }
-        if (step < t.maxSteps() && step > fromStep && step % t.saveInterval() != 0) {
+        if (step < t.maxSteps() && step > fromStep && step % control.saveInterval(t.saveInterval()) != 0) {
             checkpoint(step); // stopped between saves: keep the work
         }
         return new Outcome(step, reason, bestVal, false);
@@ -355,7 +365,7 @@ public final class Trainer {
             events.checkpointed(saved);
         } catch (IOException e) {
             List<Checkpoints.Saved> previous = checkpoints.list();
-            events.warning("The checkpoint at step " + step + " could not be written (" + e.getMessage() + "); "
+            events.checkpointFailed(step, "The checkpoint at step " + step + " could not be written (" + e.getMessage() + "); "
                     + (previous.isEmpty() ? "no earlier checkpoint exists." : "the previous one (step "
                     + previous.get(previous.size() - 1).step() + ") is intact.") + " Training goes on.");
         }

@@ -34,6 +34,11 @@ public record TrainingRun(String id, String name, @Nullable String jobId, String
                 newState.isActive() ? null : now);
     }
 
+    public TrainingRun withConfigYaml(String newConfigYaml) {
+        return new TrainingRun(id, name, jobId, newConfigYaml, seed, corpus, tokenizer, dataHash, vocabSize, parameters, device,
+                state, message, step, maxSteps, bestValLoss, parentRun, parentStep, createdAt, startedAt, finishedAt);
+    }
+
     public TrainingRun withJob(String newJobId) {
         return new TrainingRun(id, name, newJobId, configYaml, seed, corpus, tokenizer, dataHash, vocabSize, parameters, device,
                 state, message, step, maxSteps, bestValLoss, parentRun, parentStep, createdAt, startedAt, finishedAt);

@@ -86,6 +86,31 @@ public class TrainingService {
         return store.get(runId);
     }
 
+    /**
+     * Changes how often an active run writes a checkpoint, from its next step on (a crash loses at most that many
+     * steps). The run's stored config says so too, so a resume after a crash keeps the new interval.
+     */
+    public TrainingRun setCheckpointInterval(String runId, int every) {
+        TrainingRun run = queries.run(runId);
+        LiveRun l = live.get(runId).orElse(null);
+        if (l == null || !run.state().isActive()) {
+            throw BadInputException.conflict("The checkpoint interval of '" + run.name() + "' can change while it is queued, "
+                    + "running or paused; it is " + lower(run.state()) + ".");
+        }
+        if (every < 1 || every > run.maxSteps()) {
+            throw new BadInputException(String.format("Checkpoint every 1 to %,d steps (max_steps of '%s'), not %,d.",
+                    run.maxSteps(), run.name(), every));
+        }
+        TrainingConfig config = TrainingConfigs.parse(run.configYaml());
+        TrainingConfig changed = config.with(config.training().toBuilder().saveInterval(every).build());
+        l.saveInterval = every;
+        TrainingRun updated = l.run.withConfigYaml(TrainingConfigs.toYaml(changed))
+                .with(l.run.state(), String.format("Checkpoint every %,d steps from step %,d: a crash loses at most %,d steps",
+                        every, l.step, every - 1));
+        l.save(updated);
+        return updated;
+    }
+
     /** Whether {@link #resume} would continue this run: paused, or ended early with something to continue from. */
     public boolean resumable(TrainingRun run) {
         return switch (run.state()) {

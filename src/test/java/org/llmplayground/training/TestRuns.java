@@ -51,6 +51,8 @@ public final class TestRuns {
         public final List<Checkpoints.Saved> checkpoints = new ArrayList<>();
         public final List<String> warnings = new ArrayList<>();
         public int stopAfter = Integer.MAX_VALUE;
+        /** A checkpoint interval changed during the run (0: the config's). */
+        public int saveInterval;
         /** Runs after each reported step (tests use it to break things mid-run). */
         public java.util.function.IntConsumer afterStep = step -> {
         };
@@ -88,6 +90,11 @@ public final class TestRuns {
 
         @Override
         public void waitWhilePaused() {
+        }
+
+        @Override
+        public int saveInterval(int configured) {
+            return saveInterval > 0 ? saveInterval : configured;
         }
 
         public double[] losses() {

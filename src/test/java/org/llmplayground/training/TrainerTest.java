@@ -296,6 +296,21 @@ class TrainerTest {
     }
 
     @Test
+    void theCheckpointIntervalCanChangeDuringARun(@TempDir Path dir) throws Exception {
+        TrainingConfig c = TestRuns.defaultWith(QUICK + "  keep_best: 10\n");
+        try (PreparedRun run = TestRuns.prepare(c, dir)) {
+            TestRuns.Recorder r = new TestRuns.Recorder();
+            r.afterStep = step -> {
+                if (step == 10) {
+                    r.saveInterval = 7; // every 20 until now; every 7 from step 11 on
+                }
+            };
+            run.trainer(r, r).run(0, null);
+            assertThat(r.checkpoints).extracting(Checkpoints.Saved::step).containsExactly(14, 21, 28, 35, 40);
+        }
+    }
+
+    @Test
     void aCorpusSmallerThanOneBlockIsRefused(@TempDir Path dir) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestRuns.prepare(TestRuns.defaultWith(QUICK), "ab", new int[50], dir))
                 .hasMessage("The corpus has 50 tokens; training needs at least 2 × (block_size + 1) = 66 "

@@ -90,6 +90,22 @@ class TrainingServiceTest implements TestPropertyProvider {
     }
 
     @Test
+    void aRunWhoseCheckpointFailedSaysSoUntilOneIsWrittenAgain() throws Exception {
+        TrainingRun started = await(startShort("checkpoint failure").id(), r -> !r.state().isActive());
+        {
+            // a live record of the run (no other writer now), as the trainer reports to it: a failed write at step 20,
+            // then a good one at 40
+            LiveRun l = new LiveRun(store.get(started.id()), store, jobs, () -> { });
+            l.checkpointFailed(20, "The checkpoint at step 20 could not be written (No space left on device); "
+                    + "no earlier checkpoint exists. Training goes on.");
+            assertThat(store.get(started.id()).message()).startsWith("The checkpoint at step 20 could not be written");
+            l.checkpointed(new Checkpoints.Saved(40, "/tmp/none", null));
+            assertThat(store.get(started.id()).message())
+                    .isEqualTo("Training; the checkpoint at step 40 was written (the one at step 20 had failed)");
+        }
+    }
+
+    @Test
     void aRunIsRecordedWithEverythingNeededToRepeatIt() throws Exception {
         TrainingRun started = startShort("recorded");
         assertThat(started.state()).isIn(TrainingRun.State.QUEUED, TrainingRun.State.RUNNING);

@@ -138,6 +138,21 @@ class TrainingController {
         return service.pause(id);
     }
 
+    @Operation(summary = "Change how often an active run writes a checkpoint, from its next step on: {\"every\": 50}")
+    @Post("/jobs/{id}/checkpoint-interval")
+    TrainingRun checkpointInterval(@PathVariable String id, @Body CheckpointInterval body) {
+        if (body.every() == null) {
+            throw new BadInputException("Give 'every': checkpoint every this many steps, e.g. {\"every\": 50}.");
+        }
+        return service.setCheckpointInterval(id, body.every());
+    }
+
+    /** How often to checkpoint from now on. */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false) // unknown fields: a 400 that names them
+    record CheckpointInterval(@Nullable Integer every) {
+    }
+
     @Operation(summary = "Resume a paused run, or continue a stopped or interrupted one from its latest checkpoint")
     @Post("/jobs/{id}/resume")
     TrainingRun resume(@PathVariable String id) {

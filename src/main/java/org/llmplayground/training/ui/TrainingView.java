@@ -36,6 +36,7 @@ import org.llmplayground.training.TrainingChecks;
 import org.llmplayground.training.TrainingConfig;
 import org.llmplayground.training.TrainingEvent;
 import org.llmplayground.training.TrainingQueries;
+import org.llmplayground.training.TrainingConfigs;
 import org.llmplayground.training.TrainingRun;
 import org.llmplayground.training.TrainingService;
 
@@ -96,6 +97,9 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
     private final SettingsForm settings = new SettingsForm();
     private final JobProgress jobLine;
     private final Button pause = new Button("Pause");
+    private final com.vaadin.flow.component.textfield.IntegerField checkpointEvery =
+            new com.vaadin.flow.component.textfield.IntegerField("Checkpoint every (steps)");
+    private final Button applyCheckpoint = new Button("Apply");
     private final Button resume = new Button("Resume");
     private final Button stop = new Button("Stop");
     private final Span error;
@@ -165,7 +169,17 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         runTitle.setId("training-run-title");
         status.setId("training-run-status");
         status.addClassName("pg-muted");
-        return new HorizontalLayout(settings.start, pause, resume, stop);
+        checkpointEvery.setId("training-checkpoint-every");
+        checkpointEvery.setMin(1);
+        checkpointEvery.setStepButtonsVisible(true);
+        checkpointEvery.setWidth("12em");
+        checkpointEvery.setHelperText("a crash loses at most this many steps, less one");
+        applyCheckpoint.setId("training-checkpoint-apply");
+        applyCheckpoint.addClickListener(e -> act(() -> service.setCheckpointInterval(current.id(),
+                checkpointEvery.getValue() == null ? 0 : checkpointEvery.getValue())));
+        HorizontalLayout row = new HorizontalLayout(settings.start, pause, resume, stop, checkpointEvery, applyCheckpoint);
+        row.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+        return row;
     }
 
     private HorizontalLayout smallCharts() {
@@ -478,6 +492,14 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         pause.setEnabled(s == TrainingRun.State.RUNNING);
         resume.setEnabled(current != null && service.resumable(current));
         stop.setEnabled(s != null && s.isActive());
+        boolean active = s != null && s.isActive();
+        checkpointEvery.setEnabled(active);
+        applyCheckpoint.setEnabled(active);
+        if (current != null && !active) {
+            checkpointEvery.setValue(null);
+        } else if (current != null && checkpointEvery.isEmpty()) {
+            checkpointEvery.setValue(TrainingConfigs.parse(current.configYaml()).withDefaults().training().saveInterval());
+        }
     }
 
     private void refreshRuns(List<TrainingRun> all) {

@@ -173,6 +173,13 @@ class TrainingApiTest implements TestPropertyProvider {
             Thread.sleep(20);
         }
         assertThat(call("DELETE", "/jobs/" + id, null, 409).get("message").asText()).isEqualTo("'long' is paused; stop it before deleting it.");
+        // the checkpoint interval changes while the run is paused, in its status and in its stored config
+        assertThat(call("POST", "/jobs/" + id + "/checkpoint-interval", Map.of("every", 0), 400).get("message").asText())
+                .isEqualTo("Checkpoint every 1 to 1,000,000 steps (max_steps of 'long'), not 0.");
+        assertThat(call("POST", "/jobs/" + id + "/checkpoint-interval", Map.of("evry", 5), 400).get("message").asText()).contains("evry");
+        JsonNode changed = call("POST", "/jobs/" + id + "/checkpoint-interval", Map.of("every", 7), 200);
+        assertThat(changed.get("message").asText()).startsWith("Checkpoint every 7 steps from step ").endsWith(": a crash loses at most 6 steps");
+        assertThat(changed.get("configYaml").asText()).contains("save_interval: 7");
         assertThat(call("POST", "/jobs/" + id + "/resume", null, 200).get("state").asText()).isIn("RUNNING", "PAUSED");
         call("POST", "/jobs/" + id + "/stop", null, 200);
         JsonNode stopped = awaitDone(id);
