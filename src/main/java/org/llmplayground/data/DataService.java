@@ -334,7 +334,7 @@ public class DataService {
         }
         if (c.nearDedup() != null) {
             NearDedupSettings n = c.nearDedup();
-            if (n.shingleWords() < 1 || n.shingleWords() > 10 || n.bands() < 1 || n.rows() < 1 || n.bands() * n.rows() > 1024
+            if (n.shingleWords() < 1 || n.shingleWords() > 10 || n.bands() < 1 || n.rows() < 1 || (long) n.bands() * n.rows() > 1024
                     || !(n.threshold() > 0 && n.threshold() <= 1)) {
                 throw new BadInputException("Near dedup needs 1–10 shingle words, bands × rows between 1 and 1024, and a threshold in (0, 1] "
                         + "(got " + n.shingleWords() + " words, " + n.bands() + " × " + n.rows() + ", threshold " + n.threshold() + ").");

@@ -18,7 +18,20 @@ import java.util.List;
 @Serdeable
 public record DataSource(Kind kind, @Nullable String id, @Nullable String field, @Nullable List<String> urls) {
     @Serdeable
-    public enum Kind { CORPUS, FILE, WEB }
+    public enum Kind {
+        CORPUS, FILE, WEB;
+
+        /** "corpus", "Corpus" or "CORPUS": the query parameters of the statistics endpoints are lower case, the JSON may be too. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Kind of(String name) {
+            for (Kind k : values()) {
+                if (k.name().equalsIgnoreCase(name == null ? "" : name.strip())) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("Unknown source kind '" + name + "': use corpus, file or web.");
+        }
+    }
 
     public static DataSource corpus(String id) {
         return new DataSource(Kind.CORPUS, id, null, null);

@@ -106,7 +106,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int contextL
      * unbounded ints once gave −5,764,607,452,167,274,496.
      */
     static final int MAX_VOCAB = 10_000_000;
-    static final int MAX_CONTEXT = 1 << 20;
+    public static final int MAX_CONTEXT = 1 << 20;
     static final int MAX_LAYERS = 1_000;
     static final int MAX_HEADS = 1_024;
     static final int MAX_WIDTH = 65_536;

@@ -286,15 +286,20 @@ public record TrainingConfig(String name, String description, Long seed, Data da
     public List<String> problems() {
         List<String> p = new ArrayList<>();
         Training t = training;
-        positive(p, "training.batch_size", t.batchSize());
-        positive(p, "training.block_size", t.blockSize());
-        positive(p, "training.gradient_accumulation", t.gradientAccumulation());
-        positive(p, "training.max_steps", t.maxSteps());
-        positive(p, "training.eval_interval", t.evalInterval());
-        positive(p, "training.eval_batches", t.evalBatches());
-        positive(p, "training.save_interval", t.saveInterval());
-        positive(p, "sampling.interval", sampling.interval());
-        positive(p, "sampling.length", sampling.length());
+        between(p, "training.batch_size", t.batchSize(), 65_536);
+        between(p, "training.block_size", t.blockSize(), ModelConfig.MAX_CONTEXT);
+        between(p, "training.gradient_accumulation", t.gradientAccumulation(), 1_024);
+        between(p, "training.max_steps", t.maxSteps(), MAX_STEPS);
+        between(p, "training.eval_interval", t.evalInterval(), MAX_STEPS);
+        between(p, "training.eval_batches", t.evalBatches(), 10_000);
+        between(p, "training.save_interval", t.saveInterval(), MAX_STEPS);
+        between(p, "sampling.interval", sampling.interval(), MAX_STEPS);
+        between(p, "sampling.length", sampling.length(), 4_096);
+        if (t.batchSize() != null && t.blockSize() != null && (long) t.batchSize() * t.blockSize() > MAX_BATCH_TOKENS) {
+            p.add(String.format("training.batch_size × training.block_size must be at most %,d tokens a micro-batch (got %,d × %,d = %,d); "
+                    + "use gradient_accumulation for larger batches.", MAX_BATCH_TOKENS, t.batchSize(), t.blockSize(),
+                    (long) t.batchSize() * t.blockSize()));
+        }
         if (!(t.learningRate() > 0) || t.learningRate() > 10) {
             p.add("training.learning_rate must be greater than 0 and at most 10 (got " + t.learningRate() + ").");
         }
@@ -322,8 +327,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         if (!(t.earlyStoppingMinDelta() >= 0)) {
             p.add("training.early_stopping_min_delta must be 0 or more (got " + t.earlyStoppingMinDelta() + ").");
         }
-        if (t.earlyStoppingPatience() < 0 || t.keepBest() < 0) {
-            p.add("training.early_stopping_patience and training.keep_best must be 0 or more.");
+        if (t.earlyStoppingPatience() < 0 || t.keepBest() < 0 || t.earlyStoppingPatience() > 10_000 || t.keepBest() > 1_000) {
+            p.add("training.early_stopping_patience must be between 0 and 10,000 and training.keep_best between 0 and 1,000.");
         }
         if (t.blockSize() != null && model.contextLength() != null && t.blockSize() > model.contextLength()) {
             p.add(String.format("training.block_size (%d) is larger than the model's context (model.context_length = %d).",
@@ -339,8 +344,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         if (data.valCorpus() != null && data.valCorpus().equals(data.corpus())) {
             p.add("data.val_corpus must differ from data.corpus (validating on the training text measures memorisation).");
         }
-        if (!(sampling.temperature() > 0)) {
-            p.add("sampling.temperature must be greater than 0 (got " + sampling.temperature() + ").");
+        if (!(sampling.temperature() > 0 && sampling.temperature() <= 100)) {
+            p.add("sampling.temperature must be greater than 0 and at most 100 (got " + sampling.temperature() + ").");
         }
         try {
             modelConfig(Math.max(1, model.vocabSize() == null ? 1 : model.vocabSize())).problems().forEach(x -> p.add("model: " + x));
@@ -350,9 +355,14 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         return p;
     }
 
-    private static void positive(List<String> p, String key, Integer value) {
-        if (value == null || value < 1) {
-            p.add(key + " must be at least 1 (got " + value + ").");
+    /** Steps, intervals: far beyond any run on this machine, and far from int overflow in step arithmetic. */
+    static final int MAX_STEPS = 100_000_000;
+    /** Tokens in one micro-batch (batch_size × block_size): 16 Mi, 128 MB of token ids, before any activation. */
+    static final long MAX_BATCH_TOKENS = 1L << 24;
+
+    private static void between(List<String> p, String key, Integer value, int max) {
+        if (value == null || value < 1 || value > max) {
+            p.add(String.format("%s must be between 1 and %,d (got %s).", key, max, value == null ? "nothing" : String.format("%,d", value)));
         }
     }
 

@@ -156,9 +156,31 @@ public class TrainingConfigs {
         } catch (MismatchedInputException e) {
             throw new BadInputException(path(e) + " has the wrong type: expected " + typeName(e.getTargetType()) + ".");
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new BadInputException("The YAML is malformed" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw malformed(e);
         }
+    }
+
+    private static BadInputException malformed(JsonProcessingException e) {
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("^Numeric value \\((.*?)\\) out of range").matcher(e.getOriginalMessage());
+        if (number.find()) { // a number too big for its field, e.g. max_steps: 3000000000: name the key as for a wrong type
+            String key = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m) : key(e);
+            return new BadInputException(key + " is out of range: " + number.group(1) + " does not fit a whole number (at most 2,147,483,647).");
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+        return new BadInputException("The YAML is malformed" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+
+    /** The dotted key the parser was reading when it failed, e.g. training.max_steps. */
+    private static String key(JsonProcessingException e) {
+        List<String> names = new java.util.ArrayList<>();
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser) {
+            for (com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext(); c != null; c = c.getParent()) {
+                if (c.getCurrentName() != null) {
+                    names.add(0, c.getCurrentName());
+                }
+            }
+        }
+        return names.isEmpty() ? "A number" : String.join(".", names);
     }
 
     private static String path(JsonMappingException e) {

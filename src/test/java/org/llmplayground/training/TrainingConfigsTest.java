@@ -66,15 +66,25 @@ class TrainingConfigsTest {
         assertThatThrownBy(() -> c.parseAndValidate("training: {learning_rate: -0.001}"))
                 .hasMessageContaining("training.learning_rate must be greater than 0");
         assertThatThrownBy(() -> c.parseAndValidate("training: {batch_size: 0}"))
-                .hasMessage("Invalid training config: training.batch_size must be at least 1 (got 0).");
+                .hasMessage("Invalid training config: training.batch_size must be between 1 and 65,536 (got 0).");
         assertThatThrownBy(() -> c.parseAndValidate("training: {gradient_accumulation: 0}"))
-                .hasMessage("Invalid training config: training.gradient_accumulation must be at least 1 (got 0).");
+                .hasMessage("Invalid training config: training.gradient_accumulation must be between 1 and 1,024 (got 0).");
         assertThatThrownBy(() -> c.parseAndValidate("model: {context_length: 64}\ntraining: {block_size: 128}"))
                 .hasMessage("Invalid training config: training.block_size (128) is larger than the model's context (model.context_length = 64).");
         assertThatThrownBy(() -> c.parseAndValidate("training: {schedule: step}"))
                 .hasMessage("Invalid training config: training.schedule must be cosine, linear or constant (got 'step').");
         assertThatThrownBy(() -> c.parseAndValidate("model: {num_heads: 5}"))
                 .hasMessageContaining("model: ");
+        // upper bounds: no setting can overflow the step or batch arithmetic
+        assertThatThrownBy(() -> c.parseAndValidate("training: {max_steps: 2000000000}"))
+                .hasMessage("Invalid training config: training.max_steps must be between 1 and 100,000,000 (got 2,000,000,000).");
+        assertThatThrownBy(() -> c.parseAndValidate("model: {context_length: 65536}\ntraining: {batch_size: 65536, block_size: 65536}"))
+                .hasMessageContaining("training.batch_size × training.block_size must be at most 16,777,216 tokens a micro-batch "
+                        + "(got 65,536 × 65,536 = 4,294,967,296)");
+        assertThatThrownBy(() -> c.parseAndValidate("training: {max_steps: 3000000000}"))
+                .hasMessage("training.max_steps is out of range: 3000000000 does not fit a whole number (at most 2,147,483,647).");
+        assertThatThrownBy(() -> c.parseAndValidate("sampling: {temperature: 1.0e9}"))
+                .hasMessageContaining("sampling.temperature must be greater than 0 and at most 100");
     }
 
     @Test
@@ -84,7 +94,7 @@ class TrainingConfigsTest {
         assertThat(c.get("my-run").description()).isEqualTo("mine");
         assertThat(c.load("my-run").training().maxSteps()).isEqualTo(10);
         assertThatThrownBy(() -> c.save("my-run", "training: {max_steps: 0}"))
-                .hasMessage("Invalid training config: training.max_steps must be at least 1 (got 0).");
+                .hasMessage("Invalid training config: training.max_steps must be between 1 and 100,000,000 (got 0).");
         assertThat(c.load("my-run").training().maxSteps()).isEqualTo(10); // the bad save lost nothing
         assertThatThrownBy(() -> c.save("debug", "seed: 1")).hasMessage("'debug' is a bundled config and cannot be changed; save under another name.");
         assertThatThrownBy(() -> c.save("../evil", "seed: 1")).hasMessageStartingWith("A config name is 1 to 60");

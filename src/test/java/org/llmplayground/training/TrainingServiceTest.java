@@ -257,7 +257,7 @@ class TrainingServiceTest implements TestPropertyProvider {
         assertThatThrownBy(() -> service.start(checks.resolve(null, SHORT.replace("learning_rate: 0.003", "learning_rate: 0"), null)))
                 .hasMessageStartingWith("Invalid training config: training.learning_rate must be greater than 0");
         assertThatThrownBy(() -> service.start(checks.resolve(null, SHORT.replace("batch_size: 8", "batch_size: 0"), null)))
-                .hasMessageContaining("training.batch_size must be at least 1 (got 0).");
+                .hasMessageContaining("training.batch_size must be between 1 and 65,536 (got 0).");
         assertThatThrownBy(() -> service.start(checks.resolve(null, SHORT.replace("block_size: 32", "block_size: 64"), null)))
                 .hasMessageContaining("training.block_size (64) is larger than the model's context (model.context_length = 32).");
         assertThatThrownBy(() -> service.start(checks.resolve(null, SHORT.replace("training: {", "training: {precision: bf16, "), null)))

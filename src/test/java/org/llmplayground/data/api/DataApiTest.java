@@ -247,6 +247,14 @@ class DataApiTest implements TestPropertyProvider {
         assertThat(Files.exists(files.dir().resolve("uploads/latin.jsonl"))).isTrue(); // the source is kept for a fixed re-run
         assertThat(TestApp.postJson(url("/split"), "{\"corpus\": \"tinyshakespeare\", \"train\": 0.5, \"val\": 0.1, \"test\": 0.1, \"seed\": 1}").body())
                 .contains("Split ratios must be ≥ 0, train > 0, and add up to 1");
+        // 65,536 × 65,536 overflowed an int to 0 and passed the "at most 1,024 hashes" check
+        HttpResponse<String> huge = TestApp.postJson(url("/clean"), "{\"source\": {\"kind\": \"corpus\", \"id\": \"tinyshakespeare\"}, "
+                + "\"outputName\": \"x\", \"stages\": {\"exactDedup\": false, \"minLanguageConfidence\": 0, "
+                + "\"nearDedup\": {\"shingleWords\": 2, \"bands\": 65536, \"rows\": 65536, \"threshold\": 0.5}}}");
+        assertThat(huge.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(huge.body()).get("message").asText())
+                .isEqualTo("Near dedup needs 1–10 shingle words, bands × rows between 1 and 1024, and a threshold in (0, 1] "
+                        + "(got 2 words, 65536 × 65536, threshold 0.5).");
     }
 
     @Test

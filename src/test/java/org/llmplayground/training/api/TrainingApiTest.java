@@ -95,7 +95,7 @@ class TrainingApiTest implements TestPropertyProvider {
                 org.assertj.core.api.Assertions.within(1e-9));
         assertThat(e.get("memory").get("training").asLong()).isPositive();
         assertThat(call("POST", "/estimate", Map.of("yaml", "training: {batch_size: 0}"), 400).get("message").asText())
-                .isEqualTo("Invalid training config: training.batch_size must be at least 1 (got 0).");
+                .isEqualTo("Invalid training config: training.batch_size must be between 1 and 65,536 (got 0).");
     }
 
     @Test
