@@ -32,7 +32,7 @@ public final class PreparedRun implements AutoCloseable {
     private final DataSplit split;
     private final NDManager manager;
     private final CausalLm network;
-    private final AdamW optimizer;
+    private AdamW optimizer;
     private Checkpoints checkpoints;
     private final Checkpoints.Meta meta;
     private int startStep;
@@ -119,6 +119,25 @@ public final class PreparedRun implements AutoCloseable {
             }
             p.getValue().getArray().set(t.data());
         }
+    }
+
+    /**
+     * Puts LoRA adapters on the network (the base weights freeze) and gives AdamW only the adapters to update: what
+     * {@link #trainer} then trains. Call it after {@link #load} of the base weights and before the first step.
+     */
+    public org.llmplayground.model.nn.Lora attachLora(org.llmplayground.model.nn.Lora.Spec spec) {
+        if (!(network instanceof org.llmplayground.model.nn.Transformer transformer)) {
+            throw new BadInputException("LoRA adapts a transformer's linear layers; this model is a " + modelConfig.architecture() + ".");
+        }
+        org.llmplayground.model.nn.Lora lora;
+        try {
+            lora = transformer.attachLora(spec, config.seed());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        TrainingConfig.Training t = config.training();
+        optimizer = new AdamW(network.trainableParameters(), manager, t.beta1(), t.beta2(), 1e-8, t.weightDecay());
+        return lora;
     }
 
     public Trainer trainer(Trainer.Events events, Trainer.Control control) {

@@ -93,10 +93,27 @@ public final class Trainer {
         }
     }
 
-    /** Where training batches come from: fills x and y for micro-batch {@code micro} of {@code step}. */
+    /**
+     * Where training batches come from: fills x and y (B·T, row-major) for micro-batch {@code micro} of {@code step}.
+     * A target below 0 takes no part in the loss (a prompt token in supervised fine-tuning, or padding: PyTorch's
+     * ignore_index −100).
+     */
     @FunctionalInterface
     public interface Batches {
         void fill(int step, int micro, long[] x, long[] y);
+
+        /** For the batch just filled: 1 for a real token, 0 for padding (B·T), or null when every row is full. */
+        default float[] padding() {
+            return null;
+        }
+
+        /**
+         * T of micro-batch {@code micro} of {@code step}, asked before it is filled: a batch of short examples is only
+         * as wide as its longest one (0: the run's block size).
+         */
+        default int width(int step, int micro) {
+            return 0;
+        }
     }
 
     /** How a run ended: at which step, why, and whether it failed (NaN loss). */
@@ -118,6 +135,9 @@ public final class Trainer {
     private final ParameterStore ps;
     private final List<Parameter> parameters = new ArrayList<>();
     private Batches batches;
+    /** Evaluation batches of train and val (null: samples of the token file's split). */
+    private Batches evalTrain;
+    private Batches evalVal;
     private Double bestVal;
     private Double lastVal;
     private Double lastTrain;
@@ -140,16 +160,26 @@ public final class Trainer {
         TrainingConfig.Training t = config.training();
         this.schedule = new LrSchedule(t.schedule(), t.learningRate(), t.minLearningRate(), t.warmupSteps(), t.maxSteps());
         this.ps = new ParameterStore(manager, false);
-        for (Pair<String, Parameter> p : network.getParameters()) {
+        for (Pair<String, Parameter> p : network.trainableParameters()) { // only the adapters when fine-tuning with LoRA
             parameters.add(p.getValue());
         }
         int b = t.batchSize();
         this.batches = (step, micro, x, y) -> split.sample(data, DataSplit.Part.TRAIN, new Random(seedFor(step, micro + 1)), b, x, y);
     }
 
-    /** Replaces the random training batches (tests use it to feed known rows). */
+    /** Replaces the random training batches (tests use it to feed known rows; fine-tuning feeds its examples). */
     public Trainer withBatches(Batches source) {
         this.batches = source;
+        return this;
+    }
+
+    /**
+     * Evaluates on these batches instead of samples of the token file: {@code fill(i, 0, x, y)} gives evaluation batch
+     * i of train and of val (the same ones at every evaluation).
+     */
+    public Trainer withEvalBatches(Batches train, Batches val) {
+        this.evalTrain = train;
+        this.evalVal = val;
         return this;
     }
 
@@ -238,11 +268,14 @@ public final class Trainer {
         double lossSum = 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int micro = 0; micro < k; micro++) {
-                long[] x = new long[b * block];
-                long[] y = new long[b * block];
+                int width = batches.width(step, micro);
+                int cols = width > 0 ? width : block;
+                long[] x = new long[b * cols];
+                long[] y = new long[b * cols];
                 batches.fill(step, micro, x, y);
-                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, block), manager.getDevice()), null, true, null);
-                NDArray loss = crossEntropy(logits, NativeArrays.longs(manager, y, new Shape(b * block), manager.getDevice()));
+                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice()),
+                        padding(batches.padding(), b, cols), true, null);
+                NDArray loss = crossEntropy(logits, y, manager);
                 gc.backward(k == 1 ? loss : Scalars.over(loss, k));
                 lossSum += loss.getFloat();
             }
@@ -250,11 +283,45 @@ public final class Trainer {
         return lossSum / k;
     }
 
+    private NDArray padding(float[] padding, int b, int block) {
+        return padding == null ? null : NativeArrays.floats(manager, padding, new Shape(b, block), manager.getDevice());
+    }
+
     /** Mean cross-entropy: −log softmax(logits)[target], averaged over all B·T positions. */
     static NDArray crossEntropy(NDArray logits, NDArray targets) {
         long v = logits.getShape().tail();
         NDArray logProbs = logits.reshape(-1, v).logSoftmax(-1);
         return logProbs.gather(targets.reshape(-1, 1), 1).neg().mean(); // log-probability of each target
+    }
+
+    /**
+     * Mean cross-entropy over the positions whose target is ≥ 0 (as PyTorch's cross_entropy with ignore_index): the
+     * loss of a supervised fine-tuning batch is Σ over response tokens / their count, whatever the prompt and padding
+     * lengths. E.g. targets [−1, −1, 7, 9]: (CE₂ + CE₃) / 2. All targets ≥ 0 is the plain mean above.
+     */
+    static NDArray crossEntropy(NDArray logits, long[] y, NDManager manager) {
+        int counted = 0;
+        for (long t : y) {
+            if (t >= 0) {
+                counted++;
+            }
+        }
+        if (counted == y.length) {
+            return crossEntropy(logits, NativeArrays.longs(manager, y, new Shape(y.length), manager.getDevice()));
+        }
+        if (counted == 0) {
+            throw new IllegalArgumentException("A batch without a single token to learn (every target is a prompt or padding token).");
+        }
+        long[] clamped = new long[y.length];
+        float[] weight = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            clamped[i] = Math.max(0, y[i]);
+            weight[i] = y[i] >= 0 ? 1f / counted : 0f;
+        }
+        long v = logits.getShape().tail();
+        NDArray nll = logits.reshape(-1, v).logSoftmax(-1)
+                .gather(NativeArrays.longs(manager, clamped, new Shape(y.length, 1), manager.getDevice()), 1).neg().reshape(-1);
+        return nll.mul(NativeArrays.floats(manager, weight, new Shape(y.length), manager.getDevice())).sum();
     }
 
     /**
@@ -303,19 +370,41 @@ public final class Trainer {
         int block = t.blockSize();
         double loss = 0;
         double correct = 0;
+        Batches given = part == DataSplit.Part.TRAIN ? evalTrain : evalVal;
         for (int i = 0; i < t.evalBatches(); i++) {
-            long[] x = new long[b * block];
-            long[] y = new long[b * block];
-            split.sample(data, part, new Random(config.seed() * 31 + (part == DataSplit.Part.TRAIN ? 1_000_000 : 2_000_000) + i), b, x, y);
+            int cols = given != null && given.width(i, 0) > 0 ? given.width(i, 0) : block;
+            long[] x = new long[b * cols];
+            long[] y = new long[b * cols];
+            float[] pad = null;
+            if (given != null) {
+                given.fill(i, 0, x, y);
+                pad = given.padding();
+            } else {
+                split.sample(data, part, new Random(config.seed() * 31 + (part == DataSplit.Part.TRAIN ? 1_000_000 : 2_000_000) + i), b, x, y);
+            }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray targets = NativeArrays.longs(manager, y, new Shape(b * block), manager.getDevice());
-                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, block), manager.getDevice()), null, false, null);
-                loss += crossEntropy(logits, targets).getFloat();
-                correct += logits.reshape(-1, logits.getShape().tail()).argMax(-1).eq(targets).toType(DataType.FLOAT32, false).mean().getFloat();
+                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice()),
+                        padding(pad, b, cols), false, null);
+                loss += crossEntropy(logits, y, manager).getFloat();
+                correct += accuracy(logits, y);
             }
         }
         return new double[]{loss / t.evalBatches(), correct / t.evalBatches()};
+    }
+
+    /** The share of counted positions (target ≥ 0) whose most likely token is the target. */
+    private double accuracy(NDArray logits, long[] y) {
+        long[] predicted = logits.reshape(-1, logits.getShape().tail()).argMax(-1).toLongArray();
+        int counted = 0;
+        int right = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] >= 0) {
+                counted++;
+                right += predicted[i] == y[i] ? 1 : 0;
+            }
+        }
+        return counted == 0 ? 0 : (double) right / counted;
     }
 
     /** Samples {@code length} tokens after the prompt: softmax(logits / temperature), drawn with a seeded random. */

@@ -25,6 +25,11 @@ public interface CausalLm extends Block {
     /** An empty cache for {@code batch} rows, owned by a child of {@code manager}. */
     KvCache newCache(ai.djl.ndarray.NDManager manager, int batch);
 
+    /** What an optimizer updates: every weight, or only the adapters while fine-tuning with LoRA. */
+    default ai.djl.util.PairList<String, ai.djl.nn.Parameter> trainableParameters() {
+        return getParameters();
+    }
+
     /** Builds the network a config describes (not yet initialised). */
     static CausalLm of(ModelConfig config) {
         return switch (config.validate().architecture()) {

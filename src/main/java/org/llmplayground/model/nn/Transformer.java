@@ -49,6 +49,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     private final Parameter head;
     /** Per layer, the fused QKV weight and bias used by {@link #decode}; made on first use and kept with the weights. */
     private final java.util.Map<Integer, NDArray[]> decodeQkv = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Low-rank adapters on some linear layers while fine-tuning (null: none); the base weights are then frozen. */
+    private Lora lora;
 
     public Transformer(ModelConfig config) {
         this.config = config.validate();
@@ -131,6 +133,137 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             cache.advance(newTokens);
             return out;
         }
+    }
+
+    /**
+     * Puts LoRA adapters on the layers and targets of {@code spec} and freezes every base weight: from now on only the
+     * adapters train ({@link #trainableParameters()}), and the outputs equal the base model's until B moves. A is
+     * drawn from {@code seed}. Refused with the reason: a target the model lacks, a layer that does not exist, a rank
+     * of 0 or above the layer's smaller side, adapters already attached.
+     */
+    public Lora attachLora(Lora.Spec spec, long seed) {
+        if (lora != null) {
+            throw new IllegalStateException("This model already has LoRA adapters; detach or merge them first.");
+        }
+        java.util.Set<String> targets = new java.util.TreeSet<>(spec.targets());
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("Choose at least one layer to adapt: " + String.join(", ", Lora.TARGETS) + ".");
+        }
+        for (String t : targets) {
+            if (!Lora.TARGETS.contains(t)) {
+                throw new IllegalArgumentException("Unknown LoRA target '" + t + "': this model's linear layers are "
+                        + String.join(", ", Lora.TARGETS) + ".");
+            }
+        }
+        if (targets.contains("gate") && config.activation() != FeedForwardActivation.SWIGLU) {
+            throw new IllegalArgumentException("LoRA target 'gate' needs a gated (SwiGLU) feed-forward; this model's is "
+                    + config.activation().name().toLowerCase(java.util.Locale.ROOT) + " (adapt up and down instead).");
+        }
+        if (targets.contains("qkv") && (targets.contains("q") || targets.contains("k") || targets.contains("v"))) {
+            throw new IllegalArgumentException("LoRA target 'qkv' already covers q, k and v: choose it or them, not both.");
+        }
+        for (int layer : spec.layers()) {
+            if (layer < 0 || layer >= config.layers()) {
+                throw new IllegalArgumentException("Layer " + layer + " does not exist: this model has layers 0 to " + (config.layers() - 1) + ".");
+            }
+        }
+        Lora made = new Lora(spec);
+        NDManager manager = tokEmb.getArray().getManager();
+        java.util.Random random = new java.util.Random(seed);
+        long d = config.embeddingSize();
+        long kv = config.kvSize();
+        long h = config.ffnHiddenSize();
+        for (int i = 0; i < config.layers(); i++) {
+            if (!spec.layers().isEmpty() && !spec.layers().contains(i)) {
+                continue;
+            }
+            for (String t : Lora.TARGETS) { // a fixed order, so the same seed draws the same A's
+                if (!targets.contains(t)) {
+                    continue;
+                }
+                long[] io = switch (t) {
+                    case "qkv" -> new long[]{d, d + 2 * kv};
+                    case "q", "o" -> new long[]{d, d};
+                    case "k", "v" -> new long[]{d, kv};
+                    case "up", "gate" -> new long[]{d, h};
+                    case "down" -> new long[]{h, d};
+                    default -> throw new IllegalStateException(t);
+                };
+                if (spec.rank() < 1 || spec.rank() > Math.min(io[0], io[1])) {
+                    made.close();
+                    throw new IllegalArgumentException(String.format("The LoRA rank must be between 1 and %d for %s (%d → %d); got %d.",
+                            Math.min(io[0], io[1]), t, io[0], io[1], spec.rank()));
+                }
+                made.add(adapterName(i, t), io[0], io[1], manager, random);
+            }
+        }
+        for (ai.djl.util.Pair<String, Parameter> p : getParameters()) {
+            p.getValue().freeze(true);
+        }
+        lora = made;
+        return made;
+    }
+
+    /** Where the adapter of target {@code t} in layer {@code i} lives: the name of the weight it adapts, less ".weight". */
+    static String adapterName(int i, String t) {
+        String p = "layers." + i + ".";
+        return switch (t) {
+            case "qkv", "q", "k", "v", "o" -> p + "attn." + t;
+            default -> p + "ffn." + t;
+        };
+    }
+
+    /** The attached adapters, or null. */
+    public Lora lora() {
+        return lora;
+    }
+
+    /** Removes the adapters (the base model again) and unfreezes the base weights. */
+    public void detachLora() {
+        if (lora != null) {
+            lora.close();
+            lora = null;
+        }
+        for (ai.djl.util.Pair<String, Parameter> p : getParameters()) {
+            p.getValue().freeze(false);
+        }
+    }
+
+    /**
+     * Folds the adapters into the weights, W ← W + (α/r)·B·A, and removes them: one standalone model whose outputs
+     * equal the adapted one's, at the base model's speed. The fused qkv adapter's rows go to q, k and v in order.
+     */
+    public void mergeLora() {
+        if (lora == null) {
+            throw new IllegalStateException("There are no LoRA adapters to merge.");
+        }
+        long d = config.embeddingSize();
+        long kv = config.kvSize();
+        for (Lora.Adapter a : lora.adapters().values()) {
+            NDArray delta = lora.deltaWeight(a);                                           // (out, in)
+            if (a.name().endsWith(".attn.qkv")) {
+                String p = a.name().substring(0, a.name().length() - "qkv".length());
+                addTo(p + "q.weight", delta.get(new NDIndex().addSliceDim(0, d)));
+                addTo(p + "k.weight", delta.get(new NDIndex().addSliceDim(d, d + kv)));
+                addTo(p + "v.weight", delta.get(new NDIndex().addSliceDim(d + kv, d + 2 * kv)));
+            } else {
+                addTo(a.name() + ".weight", delta);
+            }
+            delta.close();
+        }
+        decodeQkv.clear(); // the fused decoding weights were made from the unmerged ones
+        detachLora();
+    }
+
+    private void addTo(String weight, NDArray delta) {
+        NDArray w = getParameters().get(weight).getArray();
+        w.addi(delta);
+    }
+
+    /** With adapters: only A and B of each (the base is frozen); without: every weight. */
+    @Override
+    public PairList<String, Parameter> trainableParameters() {
+        return lora != null ? lora.parameters() : getParameters();
     }
 
     @Override
@@ -299,6 +432,9 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             NDArray[] wb = cache == null ? fusedQkv(ps, x, training) : decodeQkv.computeIfAbsent(index, i -> keep(fusedQkv(ps, x, false)));
             long d = config.embeddingSize();
             NDList qkv = Ops.linear(x, wb[0], wb[1]).split(new long[]{d, d + config.kvSize()}, 2);
+            if (lora != null) {
+                qkv = adaptQkv(ps, x, qkv, training);
+            }
             // One new token (decoding): (B, 1, n·hs) → (B, n, 1, hs) is a plain reshape, no transpose needed.
             boolean single = cache != null && t == 1;
             NDArray qh = single ? qkv.get(0).reshape(b, heads, 1, hs) : heads(qkv.get(0), b, t, heads, hs); // (B, H, T, hs), / √hs
@@ -336,6 +472,32 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             return Ops.dropout(linear(ps, y, o, oBias, training), config.dropout(), training);
         }
 
+        /**
+         * q, k, v plus their adapters' deltas: one fused adapter (split like the fused weight) or one per projection.
+         * The q delta is scaled by 1/√hs too, as the fused Wq is.
+         */
+        private NDList adaptQkv(ParameterStore ps, NDArray x, NDList qkv, boolean training) {
+            double scale = 1 / Math.sqrt(config.headSize());
+            NDArray[] parts = {qkv.get(0), qkv.get(1), qkv.get(2)};
+            Lora.Adapter fused = lora.get(adapterName(index, "qkv"));
+            if (fused != null) {
+                long d = config.embeddingSize();
+                NDList deltas = lora.delta(ps, fused, x, training).split(new long[]{d, d + config.kvSize()}, 2);
+                for (int i = 0; i < 3; i++) {
+                    parts[i] = parts[i].add(i == 0 ? Scalars.times(deltas.get(0), scale) : deltas.get(i));
+                }
+            }
+            String[] names = {"q", "k", "v"};
+            for (int i = 0; i < 3; i++) {
+                Lora.Adapter one = lora.get(adapterName(index, names[i]));
+                if (one != null) {
+                    NDArray delta = lora.delta(ps, one, x, training);
+                    parts[i] = parts[i].add(i == 0 ? Scalars.times(delta, scale) : delta);
+                }
+            }
+            return new NDList(parts);
+        }
+
         /** [Wq/√hs; Wk; Wv] (d + 2·kv, d) and the matching bias (or null). */
         private NDArray[] fusedQkv(ParameterStore ps, NDArray x, boolean training) {
             double scale = 1 / Math.sqrt(config.headSize());
@@ -358,8 +520,16 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         }
 
         private NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter bias, boolean training) {
-            return Ops.linear(x, ps.getValue(w, x.getDevice(), training),
+            NDArray y = Ops.linear(x, ps.getValue(w, x.getDevice(), training),
                     bias == null ? null : ps.getValue(bias, x.getDevice(), training));
+            if (lora != null) {
+                String name = w.getName();
+                Lora.Adapter adapter = lora.get(name.substring(0, name.length() - ".weight".length()));
+                if (adapter != null) {
+                    y = y.add(lora.delta(ps, adapter, x, training));
+                }
+            }
+            return y;
         }
     }
 

@@ -1,0 +1,134 @@
+package org.llmplayground.finetune;
+
+import org.llmplayground.training.Trainer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Batches of encoded examples for the training loop. Examples are sorted by length and cut into groups of
+ * {@code batchSize}: a batch holds examples of similar lengths, so little of it is padding, and it is only as wide as
+ * its longest row. Each epoch visits every group once, in an order shuffled by (seed, epoch): the same seed gives the
+ * same batches, which is what makes a resumed run compute what the uninterrupted one did.
+ * <p>
+ * A row of an example with n ids is x = ids[0..n−2], targets = ids[1..n−1] (−1 on the prompt unless trained on),
+ * then padding: x = pad, target −1, padding mask 0. E.g. ids [5 6 7 8] with 2 prompt tokens, width 4:
+ * x [5 6 7 pad], targets [−1 7 8 −1], mask [1 1 1 0].
+ */
+public final class SftBatches implements Trainer.Batches {
+    private final List<SftEncoder.Encoded> sorted;
+    private final int batchSize;
+    private final long seed;
+    private final boolean trainOnPrompt;
+    private final int pad;
+    private final int groups;
+    private final int accumulation;
+    private float[] padding;
+
+    /**
+     * @param accumulation micro-batches per optimizer step (each one a group)
+     * @param pad          the id written on padding positions (never attended to, never learned)
+     */
+    public SftBatches(List<SftEncoder.Encoded> examples, int batchSize, int accumulation, long seed, boolean trainOnPrompt, int pad) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("No examples to batch.");
+        }
+        this.sorted = new ArrayList<>(examples);
+        this.sorted.sort(Comparator.comparingInt(e -> e.ids().length));
+        this.batchSize = batchSize;
+        this.accumulation = accumulation;
+        this.seed = seed;
+        this.trainOnPrompt = trainOnPrompt;
+        this.pad = pad;
+        this.groups = (sorted.size() + batchSize - 1) / batchSize;
+    }
+
+    /** How many micro-batches one pass over the examples takes. */
+    public int groups() {
+        return groups;
+    }
+
+    /** The group of micro-batch {@code micro} of {@code step} (steps count from 1). */
+    int group(int step, int micro) {
+        long g = (long) (step - 1) * accumulation + micro;
+        int epoch = (int) (g / groups);
+        int[] order = new int[groups];
+        for (int i = 0; i < groups; i++) {
+            order[i] = i;
+        }
+        Random r = new Random(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = groups - 1; i > 0; i--) { // Fisher–Yates
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order[(int) (g % groups)];
+    }
+
+    private List<SftEncoder.Encoded> rows(int group) {
+        // the last group may be short: it is filled up with the first examples, so every batch has batchSize rows
+        List<SftEncoder.Encoded> rows = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            rows.add(sorted.get((group * batchSize + i) % sorted.size()));
+        }
+        return rows;
+    }
+
+    @Override
+    public int width(int step, int micro) {
+        return widthOf(rows(group(step, micro)));
+    }
+
+    @Override
+    public void fill(int step, int micro, long[] x, long[] y) {
+        fillRows(rows(group(step, micro)), x, y);
+    }
+
+    private void fillRows(List<SftEncoder.Encoded> rows, long[] x, long[] y) {
+        int width = x.length / batchSize;
+        padding = new float[x.length];
+        for (int r = 0; r < rows.size(); r++) {
+            SftEncoder.Encoded e = rows.get(r);
+            int n = e.ids().length - 1;
+            for (int i = 0; i < width; i++) {
+                int at = r * width + i;
+                boolean real = i < n;
+                x[at] = real ? e.ids()[i] : pad;
+                y[at] = real ? e.target(i, trainOnPrompt) : -1;
+                padding[at] = real ? 1 : 0;
+            }
+        }
+    }
+
+    private int widthOf(List<SftEncoder.Encoded> rows) {
+        return rows.stream().mapToInt(e -> e.ids().length - 1).max().orElse(1);
+    }
+
+    @Override
+    public float[] padding() {
+        return padding;
+    }
+
+    /** Evaluation batches: batch i is group i (modulo the groups), the same at every evaluation. */
+    public Trainer.Batches forEvaluation() {
+        return new Trainer.Batches() {
+            @Override
+            public int width(int i, int micro) {
+                return widthOf(rows(i % groups));
+            }
+
+            @Override
+            public void fill(int i, int micro, long[] x, long[] y) {
+                fillRows(rows(i % groups), x, y);
+            }
+
+            @Override
+            public float[] padding() {
+                return padding;
+            }
+        };
+    }
+}
