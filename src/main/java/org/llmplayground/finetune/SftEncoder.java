@@ -61,9 +61,21 @@ public final class SftEncoder {
         return template.render(e.system(), e.turns(), e.input());
     }
 
-    /** The reply text the model learns, with the template's end marker. */
+    /**
+     * The reply text the model learns, with the template's end marker; a tokenizer without an end-of-text token (a
+     * character vocabulary) ends Alpaca and plain replies with a newline instead, which generation stops at.
+     */
     public String reply(SftExample e) {
-        return template.replyStart() + e.response() + template.replyEnd();
+        return template.replyStart() + e.response() + end();
+    }
+
+    /** What ends a reply in text: the template's marker, or "\n" when neither it nor the tokenizer has one. */
+    public String end() {
+        return !template.replyEnd().isEmpty() ? template.replyEnd() : endOfText == null ? "\n" : "";
+    }
+
+    public Integer endOfText() {
+        return endOfText;
     }
 
     /** The example's ids, or null when its reply alone (with the end) does not fit the context. */

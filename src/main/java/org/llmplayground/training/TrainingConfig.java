@@ -23,7 +23,35 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training,
-                             Sampling sampling) {
+                             Sampling sampling, FineTune finetune) {
+
+    /** A pre-training config (no fine-tuning section). */
+    public TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training, Sampling sampling) {
+        this(name, description, seed, data, model, training, sampling, null);
+    }
+
+    /**
+     * Supervised fine-tuning instead of pre-training: the run starts from {@code training.init_from} (the base model)
+     * and learns the replies of an instruction set. The model and data sections describe the base (its network and
+     * its tokenizer), as for any run that starts from given weights.
+     *
+     * @param dataset       an instruction set: "sft-demo" or "alpaca" (bundled), or a file of the datasets folder
+     * @param template      how an example becomes text: plain, alpaca, chatml or llama2 (the Chat playground's templates)
+     * @param method        lora (adapters, base frozen) or full (every weight)
+     * @param rank          LoRA's r, the rank of ΔW = (α/r)·B·A
+     * @param alpha         LoRA's α
+     * @param loraDropout   dropout on the adapters' input while training
+     * @param targets       the layers adapted: qkv, q, k, v, o, up, gate, down
+     * @param layers        the blocks adapted (empty: all)
+     * @param trainOnPrompt learn the prompt tokens too (off: the loss is on the replies only)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FineTune(String dataset, String template, String method, Integer rank, Double alpha, Double loraDropout,
+                           List<String> targets, List<Integer> layers, Boolean trainOnPrompt) {
+        public boolean lora() {
+            return "lora".equals(method);
+        }
+    }
 
     /**
      * @param corpus        a corpus id (tinyshakespeare or an upload, see the Data API)
@@ -270,9 +298,12 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 .earlyStoppingPatience(or(t.earlyStoppingPatience(), 0)).earlyStoppingMinDelta(or(t.earlyStoppingMinDelta(), 0.0))
                 .saveInterval(or(t.saveInterval(), 500)).keepBest(or(t.keepBest(), 2)).build();
         Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
+        FineTune f = finetune == null ? null : new FineTune(or(finetune.dataset(), "sft-demo"), or(finetune.template(), "plain"),
+                or(finetune.method(), "lora"), or(finetune.rank(), 8), or(finetune.alpha(), 16.0), or(finetune.loraDropout(), 0.0),
+                or(finetune.targets(), List.of("qkv", "o")), or(finetune.layers(), List.of()), or(finetune.trainOnPrompt(), false));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
-                model2, training2, sampling2);
+                model2, training2, sampling2, f);
     }
 
     private static <T> T or(T value, T fallback) {
@@ -347,6 +378,30 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         if (!(sampling.temperature() > 0 && sampling.temperature() <= 100)) {
             p.add("sampling.temperature must be greater than 0 and at most 100 (got " + sampling.temperature() + ").");
         }
+        if (finetune != null) {
+            FineTune f = finetune;
+            if (!List.of("lora", "full").contains(f.method())) {
+                p.add("finetune.method must be lora or full (got '" + f.method() + "').");
+            }
+            if (!List.of("plain", "alpaca", "chatml", "llama2").contains(f.template())) {
+                p.add("finetune.template must be plain, alpaca, chatml or llama2 (got '" + f.template() + "').");
+            }
+            if (f.lora()) {
+                between(p, "finetune.rank", f.rank(), 1024);
+                if (!(f.alpha() > 0 && f.alpha() <= 10_000)) {
+                    p.add("finetune.alpha must be greater than 0 and at most 10,000 (got " + f.alpha() + ").");
+                }
+                if (!(f.loraDropout() >= 0 && f.loraDropout() < 1)) {
+                    p.add("finetune.lora_dropout must be at least 0 and below 1 (got " + f.loraDropout() + ").");
+                }
+                if (f.targets().isEmpty()) {
+                    p.add("finetune.targets must name at least one layer to adapt (qkv, q, k, v, o, up, gate, down).");
+                }
+            }
+            if (training.initFrom() == null) {
+                p.add("finetune needs training.init_from: the base model to fine-tune (e.g. shakespeare-char).");
+            }
+        }
         try {
             modelConfig(Math.max(1, model.vocabSize() == null ? 1 : model.vocabSize())).problems().forEach(x -> p.add("model: " + x));
         } catch (IllegalArgumentException e) {
@@ -395,11 +450,11 @@ public record TrainingConfig(String name, String description, Long seed, Data da
 
     /** The same config with other training settings (for UI/API overrides). */
     public TrainingConfig with(Training t) {
-        return new TrainingConfig(name, description, seed, data, model, t, sampling);
+        return new TrainingConfig(name, description, seed, data, model, t, sampling, finetune);
     }
 
     /** The same config under another run name. */
     public TrainingConfig withName(String newName) {
-        return new TrainingConfig(newName, description, seed, data, model, training, sampling);
+        return new TrainingConfig(newName, description, seed, data, model, training, sampling, finetune);
     }
 }

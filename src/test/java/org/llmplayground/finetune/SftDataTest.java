@@ -82,6 +82,8 @@ public class SftDataTest {
         assertThat(out.ids()).hasSize(20);
         assertThat(out.replyTokens()).isEqualTo(5);
         assertThat(out.cut()).isEqualTo(44 + 5 - 20);
+        SftEncoder chars = new SftEncoder(ChatTemplate.PLAIN, t -> t.chars().toArray(), null, 100, false);
+        assertThat(chars.reply(e)).isEqualTo(" yes\n"); // no end-of-text id: a newline ends the reply
         assertThat(new String(out.ids(), 16, 3)).isEqualTo("yes");
         SftExample tooLong = new SftExample(null, List.of(ChatMessage.user("q")), "", "x".repeat(25), "line 2");
         assertThat(enc.encode(tooLong)).isNull(); // its reply alone does not fit: left out, never cut

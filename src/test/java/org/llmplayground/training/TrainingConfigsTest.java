@@ -42,7 +42,7 @@ class TrainingConfigsTest {
                 .hasMessageStartingWith("Unknown key 'learning_rat' in training. Known keys: batch_size, beta1, beta2, block_size,")
                 .hasMessageContaining("learning_rate");
         assertThatThrownBy(() -> TrainingConfigs.parse("optimizer: adam\n"))
-                .hasMessage("Unknown key 'optimizer'. Known keys: data, description, model, name, sampling, seed, training.");
+                .hasMessage("Unknown key 'optimizer'. Known keys: data, description, finetune, model, name, sampling, seed, training.");
     }
 
     @Test
