@@ -100,6 +100,9 @@ public class Checkpoints {
         for (Pair<String, Parameter> p : network.getParameters()) {
             params.put(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));
         }
+        for (Pair<String, Parameter> p : network.trainableParameters()) { // LoRA adapters, next to the (frozen) base
+            params.putIfAbsent(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));
+        }
         SafetensorsWriter.write(params, tmp.resolve("model.safetensors"));
         if (optimizer != null) {
             Map<String, Tensor> state = new LinkedHashMap<>();

@@ -119,6 +119,12 @@ public final class PreparedRun implements AutoCloseable {
             }
             p.getValue().getArray().set(t.data());
         }
+        for (Pair<String, Parameter> p : network.trainableParameters()) { // adapters: from a checkpoint that has them
+            Tensor t = weights.get(p.getKey());
+            if (t != null && Arrays.equals(p.getValue().getArray().getShape().getShape(), t.shape())) {
+                p.getValue().getArray().set(t.data());
+            }
+        }
     }
 
     /**

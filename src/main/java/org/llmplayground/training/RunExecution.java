@@ -23,8 +23,10 @@ class RunExecution {
     private final TrainingStore store;
     private final ModelService models;
     private final LiveRuns live;
+    private final java.util.List<RunPlugin> plugins;
 
-    RunExecution(TrainingData data, TrainingStore store, ModelService models, LiveRuns live) {
+    RunExecution(TrainingData data, TrainingStore store, ModelService models, LiveRuns live, java.util.List<RunPlugin> plugins) {
+        this.plugins = plugins;
         this.data = data;
         this.store = store;
         this.models = models;
@@ -66,7 +68,20 @@ class RunExecution {
         String dataHash = val == null ? prepared.dataHash() : TrainingData.sha256(prepared.dataHash() + "+" + val.dataHash());
         try (PreparedRun pr = PreparedRun.create(config, prepared.tokenizer(), prepared.tokens(), val == null ? null : val.tokens(), dataHash,
                 run.id(), live.runsDir().resolve(run.id()), models.device())) {
-            if (restoreFrom != null) {
+            RunPlugin plugin = plugins.stream().filter(p -> p.handles(config)).findFirst().orElse(null);
+            if (config.finetune() != null && plugin == null) {
+                throw new BadInputException("This app has no fine-tuning engine to run the config's finetune section.");
+            }
+            RunPlugin.Session session = null;
+            if (plugin != null) { // the base weights, then the plugin's changes, then the checkpoint on top of both
+                if (initWeights != null) {
+                    pr.load(Checkpoints.readModel(initWeights));
+                }
+                session = plugin.prepare(config, pr, ctx);
+                if (restoreFrom != null) {
+                    pr.restore(restoreFrom);
+                }
+            } else if (restoreFrom != null) {
                 pr.restore(restoreFrom);
             } else if (initWeights != null) {
                 pr.load(Checkpoints.readModel(initWeights));
@@ -78,8 +93,12 @@ class RunExecution {
             l.save(l.run.withData(dataHash, prepared.tokenizer().vocabSize(), ParameterCounter.count(pr.modelConfig()).total())
                     .withProgress(pr.startStep(), pr.bestValLoss())
                     .with(TrainingRun.State.RUNNING, pr.startStep() == 0 ? "Training" : "Training from step " + pr.startStep()));
-            Trainer.Outcome outcome = pr.trainer(l, l).run(pr.startStep(), pr.bestValLoss());
+            Trainer trainer = pr.trainer(l, l);
+            Trainer.Outcome outcome = (session == null ? trainer : session.apply(trainer)).run(pr.startStep(), pr.bestValLoss());
             l.flush();
+            if (session != null && !outcome.failed()) {
+                session.ended(pr, live.runsDir().resolve(run.id()));
+            }
             TrainingRun last = l.run.withProgress(outcome.lastStep(), outcome.bestValLoss());
             if (outcome.failed()) {
                 l.finish(last.with(TrainingRun.State.FAILED, outcome.reason()));

@@ -164,7 +164,9 @@ public class TrainingService {
                 throw new BadInputException("max_steps (" + maxSteps + ") must be larger than the checkpoint's step (" + step + ").");
             }
             TrainingConfig.Training t = c.training();
-            c = c.with(t.toBuilder().maxSteps(maxSteps).warmupSteps(Math.min(t.warmupSteps(), maxSteps)).initFrom(null).build());
+            // the checkpoint holds the weights; a fine-tuning run keeps naming its base (its adapters belong to it)
+            c = c.with(t.toBuilder().maxSteps(maxSteps).warmupSteps(Math.min(t.warmupSteps(), maxSteps))
+                    .initFrom(c.finetune() == null ? null : t.initFrom()).build());
         } else if (step >= c.training().maxSteps()) {
             throw new BadInputException("The checkpoint is at max_steps (" + step + "); give a larger max_steps to train further.");
         }

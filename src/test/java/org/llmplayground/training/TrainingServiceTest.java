@@ -196,7 +196,7 @@ class TrainingServiceTest implements TestPropertyProvider {
         TrainingQueries afterRestartQueries = new TrainingQueries(store, live, models);
         TrainingChecks afterRestartChecks = new TrainingChecks(configs, data, corpora, models, store, afterRestartQueries, workspace);
         TrainingService afterRestart = new TrainingService(afterRestartChecks, afterRestartQueries, store, jobs, models, budget, live,
-                new RunExecution(data, store, models, live));
+                new RunExecution(data, store, models, live, java.util.List.of()));
         TrainingRun shown = afterRestartQueries.run(id);
         assertThat(shown.state()).isEqualTo(TrainingRun.State.INTERRUPTED);
         assertThat(shown.message()).isEqualTo("The server stopped while this run was running at step 25. "

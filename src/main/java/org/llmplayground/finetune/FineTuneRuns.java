@@ -1,0 +1,113 @@
+package org.llmplayground.finetune;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.jobs.JobContext;
+import org.llmplayground.generation.chat.ChatTemplate;
+import org.llmplayground.model.ParameterCounter;
+import org.llmplayground.model.nn.Lora;
+import org.llmplayground.model.nn.Transformer;
+import org.llmplayground.training.PreparedRun;
+import org.llmplayground.training.RunPlugin;
+import org.llmplayground.training.Trainer;
+import org.llmplayground.training.TrainingConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Fine-tuning runs: the Training lab's runs whose config has a {@code finetune} section. The base weights are loaded
+ * by the run (training.init_from); this plugin encodes the instruction set through the template, attaches LoRA
+ * adapters (method lora) or leaves every weight trainable (method full), and feeds the loop batches of examples with
+ * the loss on the replies. When the run ends, a LoRA run's adapters are written in PEFT's layout to
+ * {@code <run>/adapter/} with {@code playground.json} (base, dataset, method, template) beside them.
+ */
+@Singleton
+public class FineTuneRuns implements RunPlugin {
+    public static final String ADAPTER_DIR = "adapter";
+    public static final String ABOUT = "playground.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final SftDatasets datasets;
+
+    public FineTuneRuns(SftDatasets datasets) {
+        this.datasets = datasets;
+    }
+
+    @Override
+    public boolean handles(TrainingConfig config) {
+        return config.finetune() != null;
+    }
+
+    /** The LoRA settings of a config's finetune section. */
+    static Lora.Spec spec(TrainingConfig.FineTune f) {
+        return new Lora.Spec(f.rank(), f.alpha(), f.loraDropout(), new TreeSet<>(f.targets()), new TreeSet<>(f.layers()));
+    }
+
+    @Override
+    public Session prepare(TrainingConfig config, PreparedRun run, JobContext ctx) {
+        TrainingConfig.FineTune f = config.finetune();
+        ChatTemplate template = ChatTemplate.parse(f.template());
+        ctx.progress(0, "Reading the instruction set " + f.dataset());
+        SftDatasets.Split split = datasets.load(f.dataset(), config.seed());
+        int block = config.training().blockSize();
+        SftEncoder encoder = new SftEncoder(template, run.tokenizer()::encode, null, block, f.trainOnPrompt());
+        List<SftEncoder.Encoded> train = encode(encoder, split.train(), "training", block);
+        List<SftEncoder.Encoded> val = encode(encoder, split.val(), "validation", block);
+        String what;
+        if (f.lora()) {
+            Lora lora = run.attachLora(spec(f));
+            long total = ParameterCounter.count(run.modelConfig()).total();
+            what = String.format("LoRA r=%d on %s: %,d trainable parameters (%.2f %% of %,d)", f.rank(), String.join(", ", f.targets()),
+                    lora.trainableParameters(), 100.0 * lora.trainableParameters() / total, total);
+        } else {
+            what = String.format("full fine-tuning of %,d parameters", ParameterCounter.count(run.modelConfig()).total());
+        }
+        ctx.progress(0, String.format("Fine-tuning on %,d examples of %s, %s", train.size(), split.name(), what));
+        int batch = config.training().batchSize();
+        SftBatches trainBatches = new SftBatches(train, batch, config.training().gradientAccumulation(), config.seed(), f.trainOnPrompt(), 0);
+        SftBatches valBatches = new SftBatches(val, batch, 1, config.seed(), f.trainOnPrompt(), 0);
+        return new Session() {
+            @Override
+            public Trainer apply(Trainer trainer) {
+                return trainer.withBatches(trainBatches).withEvalBatches(trainBatches.forEvaluation(), valBatches.forEvaluation());
+            }
+
+            @Override
+            public void ended(PreparedRun prepared, Path runDir) throws Exception {
+                if (!f.lora()) {
+                    return; // full fine-tuning: the checkpoints are the model
+                }
+                Path dir = runDir.resolve(ADAPTER_DIR);
+                PeftAdapters.save((Transformer) prepared.network(), config.training().initFrom(), dir);
+                ObjectNode about = JSON.createObjectNode();
+                about.put("base", config.training().initFrom());
+                about.put("dataset", f.dataset());
+                about.put("method", f.method());
+                about.put("template", f.template());
+                Files.writeString(dir.resolve(ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
+            }
+        };
+    }
+
+    /** Every example that fits; refused when none does (the reply alone longer than the block). */
+    static List<SftEncoder.Encoded> encode(SftEncoder encoder, List<SftExample> examples, String part, int block) {
+        List<SftEncoder.Encoded> out = new ArrayList<>();
+        for (SftExample e : examples) {
+            SftEncoder.Encoded enc = encoder.encode(e);
+            if (enc != null) {
+                out.add(enc);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException(String.format("None of the %,d %s examples fits: every reply is longer than the %,d "
+                    + "tokens of training.block_size. Raise block_size (up to the model's context) or use shorter examples.",
+                    examples.size(), part, block));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,124 @@
+package org.llmplayground.finetune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Resources;
+import org.llmplayground.core.Workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The instruction sets a fine-tuning run can use: the bundled demo (its own train / val / test files), the bundled
+ * Alpaca sample, or a file of the datasets folder (uploads, Hub downloads). A set that comes as one file is split
+ * 90 / 5 / 5 by the run's seed.
+ */
+@Singleton
+public class SftDatasets {
+    public static final String DEMO = "sft-demo";
+    public static final String ALPACA = "alpaca";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The datasets folder the Data lab writes uploads and Hub downloads into (read here without the Data lab). */
+    private final Path datasets;
+
+    /** A set's three parts; {@code tasks} names each test example's task where the set has one (the demo). */
+    public record Split(String name, List<SftExample> train, List<SftExample> val, List<SftExample> test, List<String> tasks,
+                        long skipped, List<String> problems, String layout) {
+    }
+
+    /** What the Fine-tuning lab lists. */
+    @Serdeable
+    public record Info(String id, String title, boolean bundled) {
+    }
+
+    public SftDatasets(Workspace workspace) {
+        this.datasets = workspace.dir("datasets");
+    }
+
+    public List<Info> list() {
+        List<Info> out = new ArrayList<>(List.of(new Info(DEMO, "Demo: seven checkable tasks (3,000 train / 200 val / 200 test)", true),
+                new Info(ALPACA, "Alpaca sample: 999 instructions (LLaMA-Factory's alpaca_en_demo)", true)));
+        if (Files.isDirectory(datasets)) {
+            try (var walk = Files.walk(datasets, 3)) {
+                walk.filter(Files::isRegularFile).map(p -> datasets.relativize(p).toString().replace('\\', '/'))
+                        .filter(p -> p.endsWith(".jsonl") || p.endsWith(".json")).sorted()
+                        .forEach(p -> out.add(new Info(p, p, false)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    public Split load(String dataset, long seed) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new BadInputException("Choose an instruction set: " + DEMO + ", " + ALPACA + " or a .jsonl/.json file of the datasets folder.");
+        }
+        if (dataset.equals(DEMO)) {
+            SftFormats.Parsed train = SftFormats.parse("train.jsonl", Resources.text("bundled/data/sft-demo/train.jsonl"));
+            SftFormats.Parsed val = SftFormats.parse("val.jsonl", Resources.text("bundled/data/sft-demo/val.jsonl"));
+            String testText = Resources.text("bundled/data/sft-demo/test.jsonl");
+            SftFormats.Parsed test = SftFormats.parse("test.jsonl", testText);
+            return new Split(DEMO, train.examples(), val.examples(), test.examples(), tasks(testText),
+                    train.skipped() + val.skipped() + test.skipped(), train.problems(), train.layout());
+        }
+        String text;
+        String name;
+        if (dataset.equals(ALPACA)) {
+            name = "alpaca_en_demo.json";
+            text = Resources.text("bundled/data/alpaca/alpaca_en_demo.json");
+        } else {
+            Path file = Workspace.resolveInside(datasets, dataset);
+            if (!Files.isRegularFile(file)) {
+                throw BadInputException.notFound("No instruction set '" + dataset + "': use " + DEMO + ", " + ALPACA
+                        + " or a file of the datasets folder.");
+            }
+            name = file.getFileName().toString();
+            try {
+                if (Files.size(file) > SftFormats.MAX_BYTES) {
+                    throw BadInputException.tooLarge(String.format("%s is larger than %,d MB; fine-tuning sets here are smaller.",
+                            name, SftFormats.MAX_BYTES >> 20));
+                }
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
+            }
+        }
+        SftFormats.Parsed all = SftFormats.parse(name, text);
+        List<SftExample> shuffled = new ArrayList<>(all.examples());
+        Collections.shuffle(shuffled, new Random(seed));
+        int n = shuffled.size();
+        int test = Math.max(1, n / 20);
+        int val = Math.max(1, n / 20);
+        if (n < 3) {
+            throw new BadInputException(name + " has " + n + " usable example" + (n == 1 ? "" : "s")
+                    + "; a fine-tuning set needs at least 3 (train, validation and test).");
+        }
+        return new Split(dataset, shuffled.subList(test + val, n), shuffled.subList(test, test + val), shuffled.subList(0, test),
+                null, all.skipped(), all.problems(), all.layout());
+    }
+
+    private static List<String> tasks(String jsonl) {
+        List<String> out = new ArrayList<>();
+        for (String line : jsonl.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = JSON.readTree(line);
+                out.add(n.path("task").asText(null));
+            } catch (IOException e) {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,98 @@
+package org.llmplayground.finetune;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.core.Workspace;
+import org.llmplayground.model.io.SafetensorsFile;
+import org.llmplayground.support.TestApp;
+import org.llmplayground.training.Checkpoints;
+import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingQueries;
+import org.llmplayground.training.TrainingRun;
+import org.llmplayground.training.TrainingService;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A fine-tuning run is a training run: queued as a job, metrics in H2, checkpoints with the adapters in them, resumed
+ * from a checkpoint with its adapters and optimizer moments, and, when it ends, LoRA adapters in PEFT's layout.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FineTuneRunTest implements TestPropertyProvider {
+    @Inject
+    TrainingService service;
+    @Inject
+    TrainingChecks checks;
+    @Inject
+    TrainingQueries queries;
+    @Inject
+    Workspace workspace;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("finetune-runs");
+    }
+
+    static String shortDemo(int steps) throws Exception {
+        return Files.readString(Path.of("configs/sft-demo.yaml")).replace("max_steps: 2500", "max_steps: " + steps)
+                .replace("eval_interval: 100", "eval_interval: 10").replace("save_interval: 250", "save_interval: 10")
+                .replace("interval: 250", "interval: 10").replace("warmup_steps: 30", "warmup_steps: 3");
+    }
+
+    TrainingRun await(String id, Predicate<TrainingRun> done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        TrainingRun r = queries.run(id);
+        while (!done.test(r) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            r = queries.run(id);
+        }
+        return r;
+    }
+
+    @Test
+    void aLoraRunTrainsChecksResumesAndLeavesPeftAdapters() throws Exception {
+        TrainingRun run = await(service.start(checks.resolve(null, shortDemo(20), "lora demo")).id(), r -> !r.state().isActive());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(run.configYaml()).contains("finetune:", "method: lora", "rank: 16");
+        assertThat(run.bestValLoss()).isNotNull();
+        List<Checkpoints.Saved> saved = queries.checkpoints(run.id());
+        assertThat(saved).isNotEmpty();
+        try (SafetensorsFile last = SafetensorsFile.open(Path.of(saved.get(saved.size() - 1).path()).resolve("model.safetensors"))) {
+            assertThat(last.has("layers.0.attn.qkv.lora_A.weight")).isTrue(); // the adapters travel with the checkpoint
+            assertThat(last.has("layers.3.ffn.down.lora_B.weight")).isTrue();
+            assertThat(last.has("tok_emb.weight")).isTrue();
+        }
+        Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
+        assertThat(Files.readString(adapter.resolve(PeftAdapters.CONFIG))).contains("\"r\" : 16", "\"lora_alpha\" : 32", "c_attn");
+        assertThat(Files.readString(adapter.resolve(FineTuneRuns.ABOUT))).contains("\"base\" : \"shakespeare-char\"", "\"dataset\" : \"sft-demo\"");
+        // resume from the checkpoint at step 10 with more steps: the adapters and their moments come back
+        TrainingRun more = await(service.resumeFrom(run.id(), 10, 30).id(), r -> !r.state().isActive());
+        assertThat(more.state()).as(more.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(more.step()).isEqualTo(30);
+    }
+
+    @Test
+    void badFineTuningSettingsAreRefusedBeforeTheRunStarts() throws Exception {
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("rank: 16", "rank: 0"), "bad rank")))
+                .hasMessageContaining("finetune.rank must be between 1 and 1,024 (got 0).");
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("  init_from: shakespeare-char\n", ""), "no base")))
+                .hasMessageContaining("finetune needs training.init_from: the base model to fine-tune (e.g. shakespeare-char).");
+        // a target the model lacks fails the run (the network is known once its weights load) with the reason
+        TrainingRun gate = await(service.start(checks.resolve(null, shortDemo(5).replace("targets: [qkv, o, up, down]", "targets: [gate]"),
+                "gate")).id(), r -> !r.state().isActive());
+        assertThat(gate.state()).isEqualTo(TrainingRun.State.FAILED);
+        assertThat(gate.message()).isEqualTo("LoRA target 'gate' needs a gated (SwiGLU) feed-forward; this model's is gelu "
+                + "(adapt up and down instead).");
+    }
+}
