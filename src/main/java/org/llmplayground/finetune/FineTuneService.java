@@ -1,0 +1,220 @@
+package org.llmplayground.finetune;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Workspace;
+import org.llmplayground.generation.chat.ChatTemplate;
+import org.llmplayground.model.LoadedModel;
+import org.llmplayground.model.ModelService;
+import org.llmplayground.model.nn.Transformer;
+import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingConfig;
+import org.llmplayground.training.TrainingConfigs;
+import org.llmplayground.training.TrainingQueries;
+import org.llmplayground.training.TrainingRun;
+import org.llmplayground.training.TrainingService;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Fine-tuning lab's service: starts fine-tuning runs (training runs with a finetune section, so they queue,
+ * pause, resume and are listed with the others), lists their adapters, and compares a base model with its fine-tuned
+ * version on the same held-out instructions (exact match, greedy answers, side by side).
+ */
+@Singleton
+public class FineTuneService {
+    private final TrainingService training;
+    private final TrainingChecks checks;
+    private final TrainingQueries queries;
+    private final SftDatasets datasets;
+    private final ModelService models;
+    private final Path runs;
+
+    public FineTuneService(TrainingService training, TrainingChecks checks, TrainingQueries queries, SftDatasets datasets,
+                           ModelService models, Workspace workspace) {
+        this.training = training;
+        this.checks = checks;
+        this.queries = queries;
+        this.datasets = datasets;
+        this.models = models;
+        this.runs = workspace.dir("runs");
+    }
+
+    /** A finished fine-tuning: its run id, base, set and method (the fixed shape other tools read). */
+    @Serdeable
+    public record Adapter(String id, String base, String dataset, String method, String template, String name,
+                          @Nullable Double bestValLoss, boolean files) {
+    }
+
+    /** Base vs tuned on one split. */
+    @Serdeable
+    public record Score(double accuracy, int n) {
+    }
+
+    @Serdeable
+    public record Example(String prompt, String expected, String base, String tuned, @Nullable String task) {
+    }
+
+    @Serdeable
+    public record Comparison(String adapter, String dataset, String split, Score base, Score tuned, List<Example> examples) {
+    }
+
+    /** A few examples of a set as the model will read them: the prompt (not learned) and the reply (learned). */
+    @Serdeable
+    public record Rendered(String prompt, String reply, String where) {
+    }
+
+    @Serdeable
+    public record Preview(String dataset, String layout, int train, int val, int test, long skipped, List<String> problems,
+                          List<Rendered> examples) {
+    }
+
+    public List<SftDatasets.Info> datasets() {
+        return datasets.list();
+    }
+
+    public Preview preview(String dataset, @Nullable String template, int count) {
+        SftDatasets.Split s = datasets.load(dataset, 1337);
+        SftEncoder enc = new SftEncoder(ChatTemplate.parse(template == null ? "plain" : template), t -> new int[0], null, 1, false);
+        List<Rendered> shown = new ArrayList<>();
+        for (SftExample e : s.train().subList(0, Math.min(Math.max(1, Math.min(count, 50)), s.train().size()))) {
+            shown.add(new Rendered(enc.prompt(e), enc.reply(e), e.where()));
+        }
+        return new Preview(dataset, s.layout(), s.train().size(), s.val().size(), s.test().size(), s.skipped(), s.problems(), shown);
+    }
+
+    /**
+     * Starts a fine-tuning run as the Training lab starts any run: {@code yaml} if given, else the saved config
+     * {@code config} (e.g. sft-demo); {@code maxSteps} overrides training.max_steps.
+     */
+    public TrainingRun start(@Nullable String config, @Nullable String yaml, @Nullable String name, @Nullable Integer maxSteps) {
+        if ((yaml == null || yaml.isBlank()) && (config == null || config.isBlank())) {
+            throw new BadInputException("Give 'config' (a saved config with a finetune section, e.g. sft-demo) or 'yaml' (a whole config).");
+        }
+        TrainingConfig c = checks.resolve(yaml == null || yaml.isBlank() ? config : null, yaml, name);
+        if (maxSteps != null) {
+            TrainingConfig.Training t = c.withDefaults().training();
+            c = c.with(t.toBuilder().maxSteps(maxSteps).warmupSteps(Math.min(t.warmupSteps(), maxSteps)).build());
+        }
+        if (c.finetune() == null) {
+            throw new BadInputException("The config has no finetune section: it would pre-train, not fine-tune. Add one, e.g. "
+                    + "finetune: {dataset: sft-demo, method: lora, rank: 8}.");
+        }
+        return training.start(c);
+    }
+
+    /** The runs with a finetune section, newest first. */
+    public List<TrainingRun> runs() {
+        return queries.runs().stream().filter(r -> r.configYaml().contains("\nfinetune:")).toList();
+    }
+
+    /** Every finished fine-tuning run, as an adapter (LoRA: its PEFT files; full: its checkpoints are the model). */
+    public List<Adapter> adapters() {
+        List<Adapter> out = new ArrayList<>();
+        for (TrainingRun r : runs()) {
+            if (r.state() != TrainingRun.State.FINISHED) {
+                continue;
+            }
+            TrainingConfig c = TrainingConfigs.parse(r.configYaml()).withDefaults();
+            TrainingConfig.FineTune f = c.finetune();
+            boolean files = Files.isRegularFile(adapterDir(r.id()).resolve(PeftAdapters.CONFIG));
+            out.add(new Adapter(r.id(), c.training().initFrom(), f.dataset(), f.method(), f.template(), r.name(), r.bestValLoss(), files));
+        }
+        return out;
+    }
+
+    public Adapter adapter(String id) {
+        return adapters().stream().filter(a -> a.id().equals(id)).findFirst()
+                .orElseThrow(() -> BadInputException.notFound("No finished fine-tuning run '" + id + "'."));
+    }
+
+    Path adapterDir(String runId) {
+        return Workspace.resolveInside(runs, runId).resolve(FineTuneRuns.ADAPTER_DIR);
+    }
+
+    /** Deletes an adapter's files (the run and its checkpoints stay, so it can be written again by resuming). */
+    public void deleteAdapter(String id) {
+        Adapter a = adapter(id);
+        if (!a.files()) {
+            throw BadInputException.notFound("'" + id + "' has no adapter files (" + a.method() + " fine-tuning keeps its checkpoints).");
+        }
+        try (var files = Files.list(adapterDir(id))) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+            Files.delete(adapterDir(id));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Base vs fine-tuned on {@code split} (test by default) of the adapter's own set, or of {@code dataset}: greedy
+     * answers of both, exact match, side by side. At most {@code limit} examples (all by default, up to 500).
+     */
+    public Comparison compare(String adapterId, @Nullable String split, @Nullable String dataset, @Nullable Integer limit) {
+        Adapter a = adapter(adapterId);
+        if (!"lora".equals(a.method())) {
+            throw new BadInputException("Comparing is offered for LoRA adapters; '" + a.name() + "' is " + a.method() + " fine-tuning.");
+        }
+        if (!a.files()) {
+            throw BadInputException.notFound("The adapter files of '" + a.name() + "' were deleted; resume the run to write them again.");
+        }
+        TrainingRun run = queries.run(adapterId);
+        TrainingConfig c = TrainingConfigs.parse(run.configYaml()).withDefaults();
+        String set = dataset == null || dataset.isBlank() ? a.dataset() : dataset;
+        SftDatasets.Split s = datasets.load(set, c.seed());
+        String part = split == null || split.isBlank() ? "test" : split;
+        List<SftExample> examples = switch (part) {
+            case "test" -> s.test();
+            case "val", "validation" -> s.val();
+            case "train" -> s.train();
+            default -> throw new BadInputException("Unknown split '" + part + "': use test, val or train.");
+        };
+        int n = Math.min(examples.size(), limit == null ? 500 : Math.max(1, Math.min(limit, 500)));
+        examples = examples.subList(0, n);
+        List<String> tasks = s.tasks() == null || !part.equals("test") ? null : s.tasks().subList(0, n);
+        LoadedModel base = baseModel(a.base());
+        if (!(base.network() instanceof Transformer network)) {
+            throw new BadInputException("The base '" + a.base() + "' is not a transformer.");
+        }
+        SftEncoder enc = new SftEncoder(ChatTemplate.parse(a.template()), base.codec()::encode, null, c.training().blockSize(), false);
+        ExactMatch.Result before;
+        ExactMatch.Result after;
+        synchronized (base.lock()) { // the adapters go on the shared base network for the tuned answers, then off again
+            before = ExactMatch.evaluate(network, base.parameterStore(), base.manager(), enc, base.codec()::encode, base.codec()::decode,
+                    examples, tasks, 32);
+            try {
+                PeftAdapters.load(adapterDir(adapterId), network);
+                after = ExactMatch.evaluate(network, base.parameterStore(), base.manager(), enc, base.codec()::encode, base.codec()::decode,
+                        examples, tasks, 32);
+            } catch (IOException e) {
+                throw new BadInputException("Cannot read the adapter of '" + a.name() + "': " + e.getMessage(), e);
+            } finally {
+                network.detachLora();
+            }
+        }
+        List<Example> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ExactMatch.Answer b = before.answers().get(i);
+            rows.add(new Example(b.prompt(), b.expected(), b.answer(), after.answers().get(i).answer(), b.task()));
+        }
+        return new Comparison(adapterId, set, part, new Score(before.accuracy(), n), new Score(after.accuracy(), n), rows);
+    }
+
+    /** The base model of an adapter: a model the app has loaded (bundled ones), refused with the reason otherwise. */
+    private LoadedModel baseModel(String base) {
+        try {
+            return models.get(base);
+        } catch (BadInputException e) {
+            throw BadInputException.notFound("The base model '" + base + "' of this adapter is not loaded: comparing needs it "
+                    + "(bundled models are; load a run's checkpoint in the Generation lab first).");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.llmplayground.finetune.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.app.web.JettyServer;
+import org.llmplayground.support.TestApp;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /api/v1/finetune against the running app: a short LoRA run on the demo, its adapter, base vs tuned, bad input. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FineTuneApiTest implements TestPropertyProvider {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @Inject
+    JettyServer jetty;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> p = new HashMap<>(TestApp.freshWorkspace("finetune-api"));
+        p.put("playground.jobs.request-wait", "120s"); // the comparison answers within the request here
+        return p;
+    }
+
+    JsonNode call(String method, String path, Object body, int status) throws Exception {
+        HttpResponse<String> r = TestApp.send(method, jetty.baseUrl() + "/api/v1/finetune" + path, body == null ? null : JSON.writeValueAsString(body));
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+
+    @Test
+    void aShortLoraRunOnTheDemoIsComparedWithItsBase() throws Exception {
+        JsonNode sets = call("GET", "/datasets", null, 200);
+        assertThat(sets.toString()).contains("\"id\":\"sft-demo\"", "\"id\":\"alpaca\"");
+        JsonNode preview = call("GET", "/datasets/preview?dataset=sft-demo&template=plain&count=2", null, 200);
+        assertThat(preview.get("train").asInt()).isEqualTo(3000);
+        assertThat(preview.get("test").asInt()).isEqualTo(200);
+        assertThat(preview.at("/examples/0/prompt").asText()).startsWith("User: ").endsWith("\nAssistant:");
+        assertThat(preview.at("/examples/0/reply").asText()).startsWith(" ").endsWith("\n");
+
+        JsonNode run = call("POST", "/jobs/start", Map.of("config", "sft-demo", "name", "api demo", "maxSteps", 20), 202);
+        String id = run.get("id").asText();
+        JsonNode status = run;
+        for (int i = 0; i < 1200 && List.of("QUEUED", "RUNNING").contains(status.get("state").asText()); i++) {
+            Thread.sleep(100);
+            status = call("GET", "/jobs/" + id + "/status", null, 200);
+        }
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("FINISHED");
+        assertThat(call("GET", "/jobs", null, 200).toString()).contains(id);
+
+        JsonNode adapters = call("GET", "/adapters", null, 200);
+        assertThat(adapters).hasSize(1);
+        assertThat(adapters.get(0).get("id").asText()).isEqualTo(id);
+        assertThat(adapters.get(0).get("base").asText()).isEqualTo("shakespeare-char");
+        assertThat(adapters.get(0).get("dataset").asText()).isEqualTo("sft-demo");
+        assertThat(adapters.get(0).get("method").asText()).isEqualTo("lora");
+
+        JsonNode c = call("POST", "/compare", Map.of("adapter", id, "split", "test", "limit", 14), 200);
+        assertThat(c.at("/base/n").asInt()).isEqualTo(14);
+        assertThat(c.at("/base/accuracy").asDouble()).isEqualTo(0.0); // the base continues Shakespeare, it does not answer
+        assertThat(c.at("/tuned/accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(c.get("examples")).hasSize(14);
+        JsonNode first = c.get("examples").get(0);
+        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: says\nAssistant: ");
+        assertThat(first.get("expected").asText()).isEqualTo("syas");
+        assertThat(first.has("base")).isTrue();
+        assertThat(first.has("tuned")).isTrue();
+
+        // bad input: named, nothing changed
+        assertThat(call("POST", "/compare", Map.of("adapter", "nope"), 404).get("message").asText()).isEqualTo("No finished fine-tuning run 'nope'.");
+        assertThat(call("POST", "/compare", Map.of("adapter", id, "split", "dev"), 400).get("message").asText())
+                .isEqualTo("Unknown split 'dev': use test, val or train.");
+        assertThat(call("POST", "/jobs/start", Map.of("yaml", "training: {max_steps: 5}"), 400).get("message").asText())
+                .startsWith("The config has no finetune section");
+        assertThat(call("GET", "/datasets/preview?dataset=missing.jsonl", null, 404).get("message").asText())
+                .startsWith("No instruction set 'missing.jsonl'");
+        call("DELETE", "/adapters/" + id, null, 204);
+        assertThat(call("POST", "/compare", Map.of("adapter", id), 404).get("message").asText()).contains("were deleted");
+    }
+}
