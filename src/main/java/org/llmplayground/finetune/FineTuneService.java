@@ -109,6 +109,24 @@ public class FineTuneService {
         return training.start(c);
     }
 
+    /** Starts a fine-tuning run from a config the lab built (with a finetune section). */
+    public TrainingRun start(TrainingConfig config) {
+        if (config.finetune() == null) {
+            throw new BadInputException("The config has no finetune section: it would pre-train, not fine-tune.");
+        }
+        return training.start(config.withName(checks.freeName(config.name())));
+    }
+
+    /** The bundled demo config, the lab's starting point. */
+    public TrainingConfig demoConfig() {
+        return checks.resolve("sft-demo", null, null);
+    }
+
+    /** A loaded model's config (the base of the demo: shakespeare-char), for counting what LoRA would train. */
+    public org.llmplayground.model.ModelConfig baseConfig(String base) {
+        return baseModel(base).config();
+    }
+
     /** The runs with a finetune section, newest first. */
     public List<TrainingRun> runs() {
         return queries.runs().stream().filter(r -> r.configYaml().contains("\nfinetune:")).toList();

@@ -36,7 +36,10 @@ public final class Labs {
                     GenerationView.class, VaadinIcon.TEXT_INPUT),
             new Lab(5, "Data", "Turn raw text into a clean training corpus: HTML and Unicode cleanup, language and quality filters, "
                     + "PII removal, exact and MinHash near-duplicate removal, statistics, a split ready for training.",
-                    DataView.class, VaadinIcon.FILTER));
+                    DataView.class, VaadinIcon.FILTER),
+            new Lab(6, "Fine-tuning", "Teach a pre-trained model to follow instructions: supervised fine-tuning with the loss on the "
+                    + "answers only, LoRA's low-rank adapters or every weight, live loss, then base vs fine-tuned on held-out questions.",
+                    org.llmplayground.finetune.ui.FineTuneView.class, VaadinIcon.SLIDERS));
 
     /** A page beside the labs (the chat playground): in the navigation's tools section. */
     public record Tool(String title, String id, Class<? extends Component> view, VaadinIcon icon) {
@@ -65,8 +68,9 @@ public final class Labs {
                     + "talk to it with a chat template.", List.of(GenerationView.class, ChatView.class), null),
             new Step("Prepare data", "Clean, filter and deduplicate a corpus, because the model learns whatever is in it.",
                     List.of(DataView.class), null),
-            new Step("Fine-tune", "Supervised fine-tuning with LoRA and QLoRA, then preferences: a reward model and DPO.", List.of(),
-                    "Lab 6, coming"),
+            new Step("Fine-tune", "Supervised fine-tuning with LoRA: the model learns to answer instructions, measured on held-out "
+                    + "ones. QLoRA and preferences (a reward model and DPO) are coming.",
+                    List.of(org.llmplayground.finetune.ui.FineTuneView.class), null),
             new Step("Evaluate", "Metrics and benchmarks that match the reference implementations, human evaluation and "
                     + "LLM-as-judge.", List.of(), "Lab 7, coming"),
             new Step("Track models and experiments", "A model registry, quantization, and experiment tracking with H2 and "

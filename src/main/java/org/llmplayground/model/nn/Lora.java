@@ -44,6 +44,31 @@ public final class Lora {
     public record Adapter(String name, Parameter a, Parameter b, long in, long out) {
     }
 
+    /** {in, out} of a target's layer in a model of {@code config}, e.g. qkv of GPT-2 small: {768, 2,304}. */
+    public static long[] shape(org.llmplayground.model.ModelConfig config, String target) {
+        long d = config.embeddingSize();
+        long kv = config.kvSize();
+        long h = config.ffnHiddenSize();
+        return switch (target) {
+            case "qkv" -> new long[]{d, d + 2 * kv};
+            case "q", "o" -> new long[]{d, d};
+            case "k", "v" -> new long[]{d, kv};
+            case "up", "gate" -> new long[]{d, h};
+            case "down" -> new long[]{h, d};
+            default -> throw new IllegalArgumentException("Unknown LoRA target '" + target + "'.");
+        };
+    }
+
+    /** Trainable numbers of {@code spec} on a model of {@code config}, before anything is built: Σ r·(in + out). */
+    public static long count(org.llmplayground.model.ModelConfig config, Spec spec) {
+        long perLayer = 0;
+        for (String t : spec.targets()) {
+            long[] io = shape(config, t);
+            perLayer += (long) spec.rank() * (io[0] + io[1]);
+        }
+        return perLayer * (spec.layers().isEmpty() ? config.layers() : spec.layers().size());
+    }
+
     private final Spec spec;
     private final Map<String, Adapter> adapters = new LinkedHashMap<>();
 

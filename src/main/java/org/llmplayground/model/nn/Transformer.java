@@ -170,9 +170,6 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         Lora made = new Lora(spec);
         NDManager manager = tokEmb.getArray().getManager();
         java.util.Random random = new java.util.Random(seed);
-        long d = config.embeddingSize();
-        long kv = config.kvSize();
-        long h = config.ffnHiddenSize();
         for (int i = 0; i < config.layers(); i++) {
             if (!spec.layers().isEmpty() && !spec.layers().contains(i)) {
                 continue;
@@ -181,14 +178,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
                 if (!targets.contains(t)) {
                     continue;
                 }
-                long[] io = switch (t) {
-                    case "qkv" -> new long[]{d, d + 2 * kv};
-                    case "q", "o" -> new long[]{d, d};
-                    case "k", "v" -> new long[]{d, kv};
-                    case "up", "gate" -> new long[]{d, h};
-                    case "down" -> new long[]{h, d};
-                    default -> throw new IllegalStateException(t);
-                };
+                long[] io = Lora.shape(config, t);
                 if (spec.rank() < 1 || spec.rank() > Math.min(io[0], io[1])) {
                     made.close();
                     throw new IllegalArgumentException(String.format("The LoRA rank must be between 1 and %d for %s (%d → %d); got %d.",

@@ -34,6 +34,7 @@ import org.llmplayground.training.Checkpoints;
 import org.llmplayground.training.Trainer;
 import org.llmplayground.training.TrainingChecks;
 import org.llmplayground.training.TrainingConfig;
+import org.llmplayground.training.TrainingCharts;
 import org.llmplayground.training.TrainingEvent;
 import org.llmplayground.training.TrainingQueries;
 import org.llmplayground.training.TrainingConfigs;

@@ -1,7 +1,5 @@
-package org.llmplayground.training.ui;
+package org.llmplayground.training;
 
-import org.llmplayground.training.Trainer;
-import org.llmplayground.training.TrainingQueries;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +11,7 @@ import java.util.function.ToDoubleFunction;
  * ECharts options for the Training lab: curves over the step axis, each a list of [step, value] points. Long runs
  * are thinned to at most {@link #MAX_POINTS} points per curve (every n-th step, the last kept), so a push stays small.
  */
-final class TrainingCharts {
+public final class TrainingCharts {
     static final int MAX_POINTS = 1500;
     private static final String[] OVERLAY_COLOURS = {"#7c3aed", "#059669", "#d97706", "#db2777", "#0891b2"};
 
@@ -21,7 +19,7 @@ final class TrainingCharts {
     }
 
     /** Train loss per step (faint), train and val loss at evaluations, and the val loss of overlaid past runs (dashed). */
-    static Map<String, Object> loss(List<Trainer.StepMetrics> steps, List<Trainer.EvalMetrics> evals,
+    public static Map<String, Object> loss(List<Trainer.StepMetrics> steps, List<Trainer.EvalMetrics> evals,
                                     List<TrainingQueries.History> overlays) {
         List<Map<String, Object>> series = new ArrayList<>();
         series.add(line("train loss (each step)", points(steps, Trainer.StepMetrics::step, Trainer.StepMetrics::loss), "#93c5fd", 1, false));
@@ -42,7 +40,7 @@ final class TrainingCharts {
     }
 
     /** One metric per step, e.g. the learning rate. */
-    static Map<String, Object> metric(String name, List<Trainer.StepMetrics> steps, ToDoubleFunction<Trainer.StepMetrics> value, String colour) {
+    public static Map<String, Object> metric(String name, List<Trainer.StepMetrics> steps, ToDoubleFunction<Trainer.StepMetrics> value, String colour) {
         Map<String, Object> option = base(name);
         option.put("series", List.of(line(name, points(steps, Trainer.StepMetrics::step, value), colour, 1.5, false)));
         return option;
