@@ -67,7 +67,7 @@ public final class ExactMatch {
             KvCache cache = network.newCache(scope, 1);
             float[] logits = network.decode(ps, ids, ids.length, cache);
             for (int step = 0; step < maxTokens; step++) {
-                int next = argMax(logits);
+                int next = org.llmplayground.generation.Distributions.argmax(logits); // greedy: the generator's own argmax
                 if (eot != null && next == eot) {
                     break;
                 }
@@ -82,15 +82,5 @@ public final class ExactMatch {
             }
         }
         return decode.apply(out.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private static int argMax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

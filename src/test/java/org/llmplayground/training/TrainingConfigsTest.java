@@ -22,7 +22,7 @@ class TrainingConfigsTest {
     void everyBundledConfigIsValidAndTheDefaultIsTheBabyGpt() {
         TrainingConfigs c = configs();
         assertThat(c.list()).extracting(TrainingConfigs.ConfigFile::name)
-                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune");
+                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo");
         c.list().forEach(f -> assertThat(c.load(f.name())).as(f.name()).isNotNull());
         TrainingConfig d = c.load("shakespeare-char");
         assertThat(d.model().numLayers()).isEqualTo(4);
