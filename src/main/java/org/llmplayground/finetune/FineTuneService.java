@@ -226,6 +226,61 @@ public class FineTuneService {
         return new Comparison(adapterId, set, part, new Score(before.accuracy(), n), new Score(after.accuracy(), n), rows);
     }
 
+    /**
+     * Folds a LoRA run's adapters into its base weights (W + (α/r)·B·A, the network's own merge) and saves the result
+     * as a standalone model in the imports folder, loaded at once: usable in Generation and Chat like any model, at
+     * the base model's speed. The run's last checkpoint is the source (base weights and adapters together).
+     */
+    public LoadedModel.ModelInfo merge(String adapterId, String name) {
+        Adapter a = adapter(adapterId);
+        if (!"lora".equals(a.method())) {
+            throw new BadInputException("'" + a.name() + "' fine-tuned every weight: its checkpoints are already a whole model.");
+        }
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,59}")) {
+            throw new BadInputException("Name the merged model with 1 to 60 letters, digits, '.', '_' or '-' (got '" + name + "').");
+        }
+        Path target = Workspace.resolveInside(models.importsFolder(), name);
+        if (Files.exists(target)) {
+            throw BadInputException.conflict("The imports folder has '" + name + "' already; choose another name.");
+        }
+        List<org.llmplayground.training.Checkpoints.Saved> saved = queries.checkpoints(adapterId);
+        if (saved.isEmpty()) {
+            throw BadInputException.notFound("'" + a.name() + "' has no checkpoint to merge (its files were deleted).");
+        }
+        Path last = Path.of(saved.get(saved.size() - 1).path());
+        TrainingConfig c = TrainingConfigs.parse(queries.run(adapterId).configYaml()).withDefaults();
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            var meta = org.llmplayground.training.Checkpoints.readMeta(last);
+            var weights = org.llmplayground.training.Checkpoints.readModel(last);
+            Transformer network = new Transformer(meta.model());
+            network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1));
+            for (var p : network.getParameters()) {
+                p.getValue().getArray().set(weights.get(p.getKey()).data());
+            }
+            var lora = network.attachLora(FineTuneRuns.spec(c.finetune()), 0);
+            for (var p : lora.parameters()) {
+                var t = weights.get(p.getKey());
+                if (t == null) {
+                    throw new BadInputException("The checkpoint of '" + a.name() + "' has no '" + p.getKey() + "': it was not written by this run.");
+                }
+                p.getValue().getArray().set(t.data());
+            }
+            network.mergeLora();
+            java.util.Map<String, org.llmplayground.model.io.Tensor> merged = new java.util.LinkedHashMap<>();
+            for (var p : network.getParameters()) {
+                merged.put(p.getKey(), new org.llmplayground.model.io.Tensor(p.getValue().getArray().toFloatArray(),
+                        p.getValue().getArray().getShape().getShape(), p.getKey()));
+            }
+            Path tmp = Files.createDirectories(target.resolveSibling(name + Workspace.UNFINISHED));
+            Files.copy(last.resolve("checkpoint.json"), tmp.resolve("checkpoint.json"));
+            org.llmplayground.model.io.SafetensorsWriter.write(merged, tmp.resolve("model.safetensors"));
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BadInputException("Cannot write the merged model: " + e.getMessage(), e);
+        }
+        return models.importWeights(name);
+    }
+
     /** The base model of an adapter: a model the app has loaded (bundled ones), refused with the reason otherwise. */
     private LoadedModel baseModel(String base) {
         try {

@@ -122,6 +122,18 @@ class FineTuneController {
         return HttpResponse.noContent();
     }
 
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record MergeRequest(@Nullable String name) {
+    }
+
+    @Operation(summary = "Merge a LoRA run's adapters into its base and save the result as a model (imports folder), "
+            + "loaded at once for Generation and Chat: {\"name\": \"my-model\"}; 201 with the model")
+    @Post("/adapters/{id}/merge")
+    HttpResponse<org.llmplayground.model.LoadedModel.ModelInfo> merge(@PathVariable String id, @Body MergeRequest req) {
+        return HttpResponse.created(service.merge(id, req.name()));
+    }
+
     @Operation(summary = "Base vs fine-tuned on a split (default test) of the adapter's set or another: greedy answers of "
             + "both, exact-match accuracy, per example. 202 with a job (result at /api/v1/jobs/{id}/result) when it takes "
             + "longer than playground.jobs.request-wait")

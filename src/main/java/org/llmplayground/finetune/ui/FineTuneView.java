@@ -92,6 +92,9 @@ public class FineTuneView extends VerticalLayout {
     private final Button compare = new Button("Compare base vs fine-tuned");
     private final Span accuracy = new Span();
     private final Grid<FineTuneService.Example> answers = new Grid<>();
+    private final com.vaadin.flow.component.textfield.TextField mergeName = new com.vaadin.flow.component.textfield.TextField("Save as model");
+    private final Button merge = new Button("Merge and save");
+    private final Span merged = new Span();
     private final List<Trainer.StepMetrics> stepList = new ArrayList<>();
     private final List<Trainer.EvalMetrics> evalList = new ArrayList<>();
     private String runId;
@@ -107,7 +110,7 @@ public class FineTuneView extends VerticalLayout {
         add(new H1("6. Fine-tuning"), new Explainer("Teaching a model to follow instructions", EXPLANATION),
                 new H3("1. Instructions"), datasetRow(), previewInfo, preview,
                 new H3("2. Method"), methodRow(), trainable, start, error, progress, loss, sample,
-                new H3("3. Base vs fine-tuned"), compare, accuracy, answers);
+                new H3("3. Base vs fine-tuned"), compare, accuracy, answers, new H3("4. Keep it"), mergeRow(), merged);
         configurePreview();
         configureAnswers();
         loss.setId("finetune-loss-chart");
@@ -163,6 +166,31 @@ public class FineTuneView extends VerticalLayout {
         HorizontalLayout row = new HorizontalLayout(method, rank, alpha, targets, steps);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.getStyle().set("flex-wrap", "wrap");
+        return row;
+    }
+
+    /** Merge W + (α/r)·B·A into a standalone model, then a link to talk to it in the Chat playground. */
+    private HorizontalLayout mergeRow() {
+        mergeName.setId("finetune-merge-name");
+        mergeName.setValue("my-fine-tuned");
+        merge.setId("finetune-merge");
+        merge.setEnabled(false);
+        merged.setId("finetune-merged");
+        merge.addClickListener(e -> {
+            try {
+                var info = service.merge(runId, mergeName.getValue().strip());
+                merged.removeAll();
+                merged.setText("");
+                merged.add(new Span("Saved and loaded as model '" + info.id() + "' (" + String.format("%,d", info.parameters())
+                        + " parameters, the adapters folded in). "), new com.vaadin.flow.component.html.Anchor("chat", "Open the Chat playground"),
+                        new Span(" and pick it, with the plain template."));
+            } catch (BadInputException ex) {
+                merged.removeAll();
+                merged.setText(ex.getMessage());
+            }
+        });
+        HorizontalLayout row = new HorizontalLayout(mergeName, merge);
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
         return row;
     }
 
@@ -293,7 +321,9 @@ public class FineTuneView extends VerticalLayout {
     private void finished() {
         start.setEnabled(true);
         loss.setOption(TrainingCharts.loss(stepList, evalList, List.of()));
-        compare.setEnabled(runId != null && service.adapters().stream().anyMatch(a -> a.id().equals(runId) && a.files()));
+        boolean ready = runId != null && service.adapters().stream().anyMatch(a -> a.id().equals(runId) && a.files());
+        compare.setEnabled(ready);
+        merge.setEnabled(ready);
     }
 
     private void compare() {

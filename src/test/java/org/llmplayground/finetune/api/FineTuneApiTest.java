@@ -24,6 +24,10 @@ class FineTuneApiTest implements TestPropertyProvider {
     static final ObjectMapper JSON = new ObjectMapper();
     @Inject
     JettyServer jetty;
+    @Inject
+    org.llmplayground.model.ModelService models;
+    @Inject
+    org.llmplayground.finetune.SftDatasets datasets;
 
     @Override
     public Map<String, String> getProperties() {
@@ -75,6 +79,24 @@ class FineTuneApiTest implements TestPropertyProvider {
         assertThat(first.get("expected").asText()).isEqualTo("syas");
         assertThat(first.has("base")).isTrue();
         assertThat(first.has("tuned")).isTrue();
+
+        // merged into a standalone model: the same greedy answers as base + adapters, without them
+        JsonNode model = call("POST", "/adapters/" + id + "/merge", Map.of("name", "demo-merged"), 201);
+        assertThat(model.get("id").asText()).isEqualTo("import-demo-merged");
+        assertThat(TestApp.get(jetty.baseUrl() + "/api/v1/transformer/models").body()).contains("import-demo-merged");
+        var merged = models.get("import-demo-merged");
+        var enc = new org.llmplayground.finetune.SftEncoder(org.llmplayground.generation.chat.ChatTemplate.PLAIN, merged.codec()::encode,
+                null, 128, false);
+        var test = datasets.load("sft-demo", 42).test().subList(0, 14);
+        var answers = org.llmplayground.finetune.ExactMatch.evaluate(merged.network(), merged.parameterStore(), merged.manager(), enc,
+                merged.codec()::encode, merged.codec()::decode, test, null, 32).answers();
+        for (int i = 0; i < 14; i++) {
+            assertThat(answers.get(i).answer()).as("example " + i).isEqualTo(c.get("examples").get(i).get("tuned").asText());
+        }
+        assertThat(call("POST", "/adapters/" + id + "/merge", Map.of("name", "demo-merged"), 409).get("message").asText())
+                .isEqualTo("The imports folder has 'demo-merged' already; choose another name.");
+        assertThat(call("POST", "/adapters/" + id + "/merge", Map.of("name", "../x"), 400).get("message").asText())
+                .startsWith("Name the merged model with 1 to 60 letters");
 
         // bad input: named, nothing changed
         assertThat(call("POST", "/compare", Map.of("adapter", "nope"), 404).get("message").asText()).isEqualTo("No finished fine-tuning run 'nope'.");

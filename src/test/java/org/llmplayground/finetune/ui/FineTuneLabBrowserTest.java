@@ -39,15 +39,18 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
         type("finetune-steps", "40");
         browser.screenshot("finetune-1-setup");
         browser.click("#finetune-start");
-        browser.await(d -> "succeeded".equals(browser.find("#finetune-status").getAttribute("data-state")));
+        browser.awaitJob(d -> "succeeded".equals(browser.find("#finetune-status").getAttribute("data-state")));
         assertThat(browser.find("#finetune-loss-chart").isDisplayed()).isTrue();
         assertThat(browser.find("#finetune-sample").getText()).startsWith("Sample at step 40: ");
         browser.await(d -> !browser.disabled("#finetune-compare"));
         browser.click("#finetune-compare");
-        browser.await(d -> browser.find("#finetune-accuracy").getText().startsWith("Exact match on 200 held-out test instructions: base 0.0 % → fine-tuned "));
+        browser.awaitJob(d -> browser.find("#finetune-accuracy").getText().startsWith("Exact match on 200 held-out test instructions: base 0.0 % → fine-tuned "));
         assertThat(browser.driver().findElements(By.cssSelector("#finetune-answers vaadin-grid-cell-content")).stream()
                 .anyMatch(c -> c.getText().startsWith("✗ "))).isTrue();
         scrollTo("#finetune-accuracy");
         browser.screenshot("finetune-2-compare");
+        browser.click("#finetune-merge");
+        browser.await(d -> browser.find("#finetune-merged").getText().startsWith("Saved and loaded as model 'import-my-fine-tuned'"));
+        assertThat(browser.find("#finetune-merged a").getAttribute("href")).endsWith("/chat");
     }
 }
