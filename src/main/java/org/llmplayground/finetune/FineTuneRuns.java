@@ -56,8 +56,8 @@ public class FineTuneRuns implements RunPlugin {
         SftDatasets.Split split = datasets.load(f.dataset(), config.seed());
         int block = config.training().blockSize();
         SftEncoder encoder = new SftEncoder(template, run.tokenizer()::encode, null, block, f.trainOnPrompt());
-        List<SftEncoder.Encoded> train = encode(encoder, split.train(), "training", block);
-        List<SftEncoder.Encoded> val = encode(encoder, split.val(), "validation", block);
+        Encoded train = encode(encoder, split.train(), "training", block);
+        Encoded val = encode(encoder, split.val(), "validation", block);
         String what;
         if (f.lora()) {
             Lora lora = run.attachLora(spec(f));
@@ -67,10 +67,10 @@ public class FineTuneRuns implements RunPlugin {
         } else {
             what = String.format("full fine-tuning of %,d parameters", ParameterCounter.count(run.modelConfig()).total());
         }
-        ctx.progress(0, String.format("Fine-tuning on %,d examples of %s, %s", train.size(), split.name(), what));
+        ctx.progress(0, String.format("Fine-tuning on %,d examples of %s%s, %s", train.examples().size(), split.name(), train.describe(), what));
         int batch = config.training().batchSize();
-        SftBatches trainBatches = new SftBatches(train, batch, config.training().gradientAccumulation(), config.seed(), f.trainOnPrompt(), 0);
-        SftBatches valBatches = new SftBatches(val, batch, 1, config.seed(), f.trainOnPrompt(), 0);
+        SftBatches trainBatches = new SftBatches(train.examples(), batch, config.training().gradientAccumulation(), config.seed(), f.trainOnPrompt(), 0);
+        SftBatches valBatches = new SftBatches(val.examples(), batch, 1, config.seed(), f.trainOnPrompt(), 0);
         return new Session() {
             @Override
             public Trainer apply(Trainer trainer) {
@@ -94,13 +94,28 @@ public class FineTuneRuns implements RunPlugin {
         };
     }
 
+    /** The examples that fit, how many were left out (reply longer than the block) and how many prompts were cut. */
+    record Encoded(List<SftEncoder.Encoded> examples, int leftOut, int cut) {
+        String describe() {
+            if (leftOut == 0 && cut == 0) {
+                return "";
+            }
+            return String.format(" (%,d left out: reply longer than the block; %,d prompts cut from their start)", leftOut, cut);
+        }
+    }
+
     /** Every example that fits; refused when none does (the reply alone longer than the block). */
-    static List<SftEncoder.Encoded> encode(SftEncoder encoder, List<SftExample> examples, String part, int block) {
+    static Encoded encode(SftEncoder encoder, List<SftExample> examples, String part, int block) {
         List<SftEncoder.Encoded> out = new ArrayList<>();
+        int leftOut = 0;
+        int cut = 0;
         for (SftExample e : examples) {
             SftEncoder.Encoded enc = encoder.encode(e);
-            if (enc != null) {
+            if (enc == null) {
+                leftOut++;
+            } else {
                 out.add(enc);
+                cut += enc.cut() > 0 ? 1 : 0;
             }
         }
         if (out.isEmpty()) {
@@ -108,6 +123,6 @@ public class FineTuneRuns implements RunPlugin {
                     + "tokens of training.block_size. Raise block_size (up to the model's context) or use shorter examples.",
                     examples.size(), part, block));
         }
-        return out;
+        return new Encoded(out, leftOut, cut);
     }
 }

@@ -94,5 +94,27 @@ class FineTuneRunTest implements TestPropertyProvider {
         assertThat(gate.state()).isEqualTo(TrainingRun.State.FAILED);
         assertThat(gate.message()).isEqualTo("LoRA target 'gate' needs a gated (SwiGLU) feed-forward; this model's is gelu "
                 + "(adapt up and down instead).");
+        // Alpaca's "###" cannot be written with Shakespeare's characters: the template does not fit the base's vocabulary
+        TrainingRun alpaca = await(service.start(checks.resolve(null, shortDemo(5).replace("template: plain", "template: alpaca"),
+                "alpaca on chars")).id(), r -> !r.state().isActive());
+        assertThat(alpaca.state()).isEqualTo(TrainingRun.State.FAILED);
+        assertThat(alpaca.message()).isEqualTo("The character '#' (U+23) is not in this model's vocabulary of 65 characters.");
+    }
+
+    @Test
+    void examplesLongerThanTheBlockAreCountedNeverCutInTheReply() {
+        SftEncoder enc = new SftEncoder(org.llmplayground.generation.chat.ChatTemplate.PLAIN, t -> t.chars().toArray(), null, 40, false);
+        List<SftExample> examples = List.of(
+                new SftExample(null, List.of(org.llmplayground.generation.chat.ChatMessage.user("short")), "", "ok", "line 1"),
+                new SftExample(null, List.of(org.llmplayground.generation.chat.ChatMessage.user("a much longer question than fits")), "", "yes", "line 2"),
+                new SftExample(null, List.of(org.llmplayground.generation.chat.ChatMessage.user("q")), "", "x".repeat(60), "line 3"));
+        FineTuneRuns.Encoded e = FineTuneRuns.encode(enc, examples, "training", 40);
+        assertThat(e.examples()).hasSize(2);
+        assertThat(e.leftOut()).isEqualTo(1);
+        assertThat(e.cut()).isEqualTo(1);
+        assertThat(e.describe()).isEqualTo(" (1 left out: reply longer than the block; 1 prompts cut from their start)");
+        assertThatThrownBy(() -> FineTuneRuns.encode(enc, examples.subList(2, 3), "validation", 40))
+                .hasMessage("None of the 1 validation examples fits: every reply is longer than the 40 tokens of training.block_size. "
+                        + "Raise block_size (up to the model's context) or use shorter examples.");
     }
 }
