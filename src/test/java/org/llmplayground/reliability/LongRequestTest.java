@@ -37,6 +37,21 @@ class LongRequestTest implements TestPropertyProvider {
     JettyServer jetty;
     @Inject
     Workspace workspace;
+    @Inject
+    org.llmplayground.core.jobs.JobRunner jobs;
+
+    /**
+     * Holds {@code lane} with a job until the latch opens: work requested meanwhile waits in the lane, so the request
+     * answers 202 however fast that work would be (a tiny file's preview can finish within the 1 ms wait).
+     */
+    java.util.concurrent.CountDownLatch hold(String lane) {
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        jobs.submit("test-hold", "hold " + lane, lane, ctx -> {
+            open.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        });
+        return open;
+    }
 
     @Override
     public Map<String, String> getProperties() {
@@ -72,7 +87,10 @@ class LongRequestTest implements TestPropertyProvider {
 
     @Test
     void aBuildAnswers202AndItsJobCarriesTheForwardCheck() throws Exception {
-        JsonNode job = follow(post("/api/v1/transformer/build", Map.of("preset", "baby-gpt", "name", "deferred", "tokens", 16)));
+        var lane = hold("models");
+        HttpResponse<String> accepted = post("/api/v1/transformer/build", Map.of("preset", "baby-gpt", "name", "deferred", "tokens", 16));
+        lane.countDown();
+        JsonNode job = follow(accepted);
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         String model = job.get("result").asText();
         assertThat(model).startsWith("built-");
@@ -112,13 +130,19 @@ class LongRequestTest implements TestPropertyProvider {
         Path file = workspace.dir("datasets").resolve("uploads").resolve("notes.txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "The first document has some words.\n\nThe second one has a few more words in it.\n");
-        JsonNode stats = follow(TestApp.get(jetty.baseUrl() + "/api/v1/data/stats?kind=file&id=uploads/notes.txt"));
+        var statsLane = hold("data-stats");
+        HttpResponse<String> statsAccepted = TestApp.get(jetty.baseUrl() + "/api/v1/data/stats?kind=file&id=uploads/notes.txt");
+        statsLane.countDown();
+        JsonNode stats = follow(statsAccepted);
         assertThat(stats.get("state").asText()).as(stats.toString()).isEqualTo("SUCCEEDED");
         assertThat(stats.get("result").asText()).isEqualTo("2 documents");
         JsonNode snapshot = JSON.readTree(TestApp.get(jetty.baseUrl() + "/api/v1/jobs/" + stats.get("id").asText() + "/result").body());
         assertThat(snapshot.get("documents").asLong()).isEqualTo(2);
         assertThat(snapshot.get("words").asLong()).isEqualTo(16);
-        JsonNode preview = follow(TestApp.get(jetty.baseUrl() + "/api/v1/data/datasets/info?kind=file&id=uploads/notes.txt"));
+        var previewLane = hold("data-preview");
+        HttpResponse<String> previewAccepted = TestApp.get(jetty.baseUrl() + "/api/v1/data/datasets/info?kind=file&id=uploads/notes.txt");
+        previewLane.countDown();
+        JsonNode preview = follow(previewAccepted);
         assertThat(preview.get("state").asText()).isEqualTo("SUCCEEDED");
         JsonNode sample = JSON.readTree(TestApp.get(jetty.baseUrl() + "/api/v1/jobs/" + preview.get("id").asText() + "/result").body());
         assertThat(sample.get("sample").get(1).asText()).isEqualTo("The second one has a few more words in it.");
