@@ -129,7 +129,7 @@ public class FineTuneService {
 
     /** The runs with a finetune section, newest first. */
     public List<TrainingRun> runs() {
-        return queries.runs().stream().filter(r -> r.configYaml().contains("\nfinetune:")).toList();
+        return queries.runs().stream().filter(r -> TrainingConfigs.parse(r.configYaml()).finetune() != null).toList();
     }
 
     /** Every finished fine-tuning run, as an adapter (LoRA: its PEFT files; full: its checkpoints are the model). */

@@ -112,6 +112,11 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.click("#training-pause");
         browser.await(d -> status().startsWith("paused · step "));
         int paused = points("training-loss-chart", 0);
+        // while it waits, checkpoints become more frequent: the status says from which step and what a crash costs
+        assertThat(browser.find("#training-checkpoint-every input").getAttribute("value")).isNotEmpty();
+        type("training-checkpoint-every", "50");
+        browser.click("#training-checkpoint-apply");
+        browser.await(d -> status().contains("Checkpoint every 50 steps from step ") && status().contains("a crash loses at most 49 steps"));
         browser.click("#training-resume");
         browser.await(d -> points("training-loss-chart", 0) > paused);
         browser.awaitJob(d -> status().startsWith("finished · step 600 of 600"));
