@@ -17,7 +17,7 @@ import java.util.Set;
  * The fine-tuning demo's instruction set: seven small tasks whose answers can be checked exactly, so "did the
  * fine-tuned model learn to follow instructions?" is a number (exact-match accuracy), not an impression.
  * <pre>
- *   reverse   Reverse the word: candle                         → eldnac
+ *   reverse   Reverse the word: crown                          → nworc
  *   sort      Sort the letters: moth                           → hmot
  *   upper     Upper-case: gentle rain                          → GENTLE RAIN
  *   count     Count the words: the old king sleeps             → four
@@ -25,6 +25,8 @@ import java.util.Set;
  *   last      Last word of: the old king sleeps               → sleeps
  *   longer    Does the word candle have more than five letters? → yes
  * </pre>
+ * Reversing and sorting use words of at most five letters, upper-casing one or two words, the n-th word sentences of
+ * two to four words: letter-by-letter work is what a tiny character model learns slowest.
  * Everything is written with the characters of the bundled shakespeare-char model (letters, space and a few marks;
  * no digits), so that model can be the base. The same seed always gives the same files; the split is by prompt, so
  * no test prompt is seen in training. Regenerate with
@@ -35,7 +37,7 @@ public final class DemoTasks {
     public static final int TRAIN = 3000;
     public static final int VAL = 200;
     public static final int TEST = 200;
-    /** Where the words come from: the 400 most frequent lower-case words of 3 to 7 letters in Tiny Shakespeare. */
+    /** Where the words come from: the 1,000 most frequent lower-case words of 3 to 7 letters in Tiny Shakespeare. */
     static final Path SHAKESPEARE = Path.of("data/tinyshakespeare/input.txt");
     static final String[] NUMBERS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
     static final String[] ORDINAL = {"", "one", "two", "three", "four", "five"};
@@ -63,17 +65,17 @@ public final class DemoTasks {
     static Item item(String[] words, String task, Random r) {
         return switch (task) {
             case "reverse" -> {
-                String w = word(words, r);
+                String w = shortWord(words, r);
                 yield new Item(task, "Reverse the word: " + w, new StringBuilder(w).reverse().toString());
             }
             case "sort" -> {
-                String w = word(words, r);
+                String w = shortWord(words, r);
                 char[] c = w.toCharArray();
                 java.util.Arrays.sort(c);
                 yield new Item(task, "Sort the letters: " + w, new String(c));
             }
             case "upper" -> {
-                String p = phrase(words, r, 1 + r.nextInt(3));
+                String p = phrase(words, r, 1 + r.nextInt(2));
                 yield new Item(task, "Upper-case: " + p, p.toUpperCase(Locale.ROOT));
             }
             case "count" -> {
@@ -81,7 +83,7 @@ public final class DemoTasks {
                 yield new Item(task, "Count the words: " + phrase(words, r, n), NUMBERS[n]);
             }
             case "nth" -> {
-                int n = 2 + r.nextInt(4);
+                int n = 2 + r.nextInt(3);
                 String[] picked = phrase(words, r, n).split(" ");
                 int k = 1 + r.nextInt(n);
                 yield new Item(task, "Word number " + ORDINAL[k] + " of: " + String.join(" ", picked), picked[k - 1]);
@@ -103,6 +105,15 @@ public final class DemoTasks {
         return words[r.nextInt(words.length)];
     }
 
+    /** A word of at most five letters: reversing and sorting are letter-by-letter work, hard for a tiny model. */
+    private static String shortWord(String[] words, Random r) {
+        String w;
+        do {
+            w = word(words, r);
+        } while (w.length() > 5);
+        return w;
+    }
+
     private static String phrase(String[] words, Random r, int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -111,7 +122,7 @@ public final class DemoTasks {
         return String.join(" ", out);
     }
 
-    /** The 400 most frequent words of 3 to 7 lower-case letters in {@code text} (ties: alphabetical). */
+    /** The 1,000 most frequent words of 3 to 7 lower-case letters in {@code text} (ties: alphabetical). */
     static String[] words(String text) {
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z]+").matcher(text);
@@ -123,7 +134,7 @@ public final class DemoTasks {
         }
         return counts.entrySet().stream()
                 .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
-                .limit(400).map(java.util.Map.Entry::getKey).toArray(String[]::new);
+                .limit(1000).map(java.util.Map.Entry::getKey).toArray(String[]::new);
     }
 
     /** The three splits: test first (so its prompts are fixed), then val and train without any prompt of those. */

@@ -8,6 +8,7 @@ import org.llmplayground.core.jobs.JobContext;
 import org.llmplayground.generation.chat.ChatTemplate;
 import org.llmplayground.model.ParameterCounter;
 import org.llmplayground.model.nn.Lora;
+import org.llmplayground.model.nn.Quantized;
 import org.llmplayground.model.nn.Transformer;
 import org.llmplayground.training.PreparedRun;
 import org.llmplayground.training.RunPlugin;
@@ -62,8 +63,11 @@ public class FineTuneRuns implements RunPlugin {
         if (f.lora()) {
             Lora lora = run.attachLora(spec(f));
             long total = ParameterCounter.count(run.modelConfig()).total();
-            what = String.format("LoRA r=%d on %s: %,d trainable parameters (%.2f %% of %,d)", f.rank(), String.join(", ", f.targets()),
-                    lora.trainableParameters(), 100.0 * lora.trainableParameters() / total, total);
+            what = String.format("%s r=%d on %s: %,d trainable parameters (%.2f %% of %,d)", f.qlora() ? "QLoRA" : "LoRA", f.rank(),
+                    String.join(", ", f.targets()), lora.trainableParameters(), 100.0 * lora.trainableParameters() / total, total);
+            if (f.qlora()) {
+                what += "; " + quantize(run, f);
+            }
         } else {
             what = String.format("full fine-tuning of %,d parameters", ParameterCounter.count(run.modelConfig()).total());
         }
@@ -89,9 +93,29 @@ public class FineTuneRuns implements RunPlugin {
                 about.put("dataset", f.dataset());
                 about.put("method", f.method());
                 about.put("template", f.template());
+                if (f.qlora()) {
+                    about.put("quantization", f.quantization());
+                }
                 Files.writeString(dir.resolve(ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
             }
         };
+    }
+
+    /** Holds the run's frozen base quantized (QLoRA) and says what that saved. */
+    static String quantize(PreparedRun run, TrainingConfig.FineTune f) {
+        Quantized.Scheme scheme = Quantized.Scheme.parse(f.quantization());
+        long[] bytes;
+        try {
+            bytes = ((Transformer) run.network()).quantizeBase(scheme);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        return String.format("base linear weights as %s: %s → %s (%.1f× smaller)", scheme.id(), mb(bytes[0]), mb(bytes[1]),
+                (double) bytes[0] / bytes[1]);
+    }
+
+    static String mb(long bytes) {
+        return bytes >= 10L << 20 ? String.format("%,.0f MB", bytes / 1e6) : String.format("%,.2f MB", bytes / 1e6);
     }
 
     /** The examples that fit, how many were left out (reply longer than the block) and how many prompts were cut. */

@@ -97,8 +97,8 @@ public class Checkpoints {
     /** Writes the three files into {@code tmp}; overridden in tests to simulate a full disk. */
     protected void writeFiles(Path tmp, Meta meta, CausalLm network, AdamW optimizer) throws IOException {
         Map<String, Tensor> params = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            params.put(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));
+        for (Pair<String, Parameter> p : network.getParameters()) { // a quantized (QLoRA) base weight: dequantized
+            params.put(p.getKey(), new Tensor(network.values(p.getValue()), p.getValue().getShape().getShape(), p.getKey()));
         }
         for (Pair<String, Parameter> p : network.trainableParameters()) { // LoRA adapters, next to the (frozen) base
             params.putIfAbsent(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));

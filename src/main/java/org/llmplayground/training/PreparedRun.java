@@ -109,7 +109,7 @@ public final class PreparedRun implements AutoCloseable {
     public void load(Map<String, Tensor> weights) {
         for (Pair<String, Parameter> p : network.getParameters()) {
             Tensor t = weights.get(p.getKey());
-            long[] shape = p.getValue().getArray().getShape().getShape();
+            long[] shape = p.getValue().getShape().getShape();
             if (t == null) {
                 throw new BadInputException("The starting weights have no '" + p.getKey() + "': they are of another network.");
             }
@@ -117,7 +117,9 @@ public final class PreparedRun implements AutoCloseable {
                 throw new BadInputException("The starting weights' '" + p.getKey() + "' has shape " + t.shapeText()
                         + " but this config needs " + Arrays.toString(shape) + ".");
             }
-            p.getValue().getArray().set(t.data());
+            if (p.getValue().isInitialized()) { // not a quantized base weight (QLoRA): that one stays as quantized from init_from
+                p.getValue().getArray().set(t.data());
+            }
         }
         for (Pair<String, Parameter> p : network.trainableParameters()) { // adapters: from a checkpoint that has them
             Tensor t = weights.get(p.getKey());

@@ -37,19 +37,25 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      *
      * @param dataset       an instruction set: "sft-demo" or "alpaca" (bundled), or a file of the datasets folder
      * @param template      how an example becomes text: plain, alpaca, chatml or llama2 (the Chat playground's templates)
-     * @param method        lora (adapters, base frozen) or full (every weight)
+     * @param method        lora (adapters, base frozen), qlora (adapters on a base held quantized) or full (every weight)
      * @param rank          LoRA's r, the rank of ΔW = (α/r)·B·A
      * @param alpha         LoRA's α
      * @param loraDropout   dropout on the adapters' input while training
      * @param targets       the layers adapted: qkv, q, k, v, o, up, gate, down
      * @param layers        the blocks adapted (empty: all)
      * @param trainOnPrompt learn the prompt tokens too (off: the loss is on the replies only)
+     * @param quantization  qlora's base: int8 (per channel) or q4_0 (groups of 32, 4 bits)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FineTune(String dataset, String template, String method, Integer rank, Double alpha, Double loraDropout,
-                           List<String> targets, List<Integer> layers, Boolean trainOnPrompt) {
+                           List<String> targets, List<Integer> layers, Boolean trainOnPrompt, String quantization) {
+        /** Adapters train (lora or qlora), the base is frozen. */
         public boolean lora() {
-            return "lora".equals(method);
+            return "lora".equals(method) || qlora();
+        }
+
+        public boolean qlora() {
+            return "qlora".equals(method);
         }
     }
 
@@ -300,7 +306,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         Sampling sampling2 = new Sampling(or(s.interval(), 500), or(s.prompt(), "\n"), or(s.temperature(), 0.8), or(s.length(), 200));
         FineTune f = finetune == null ? null : new FineTune(or(finetune.dataset(), "sft-demo"), or(finetune.template(), "plain"),
                 or(finetune.method(), "lora"), or(finetune.rank(), 8), or(finetune.alpha(), 16.0), or(finetune.loraDropout(), 0.0),
-                or(finetune.targets(), List.of("qkv", "o")), or(finetune.layers(), List.of()), or(finetune.trainOnPrompt(), false));
+                or(finetune.targets(), List.of("qkv", "o")), or(finetune.layers(), List.of()), or(finetune.trainOnPrompt(), false),
+                or(finetune.quantization(), "qlora".equals(finetune.method()) ? "q4_0" : null));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
                 model2, training2, sampling2, f);
@@ -380,8 +387,13 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         }
         if (finetune != null) {
             FineTune f = finetune;
-            if (!List.of("lora", "full").contains(f.method())) {
-                p.add("finetune.method must be lora or full (got '" + f.method() + "').");
+            if (!List.of("lora", "qlora", "full").contains(f.method())) {
+                p.add("finetune.method must be lora, qlora or full (got '" + f.method() + "').");
+            }
+            if (f.quantization() != null && !f.qlora()) {
+                p.add("finetune.quantization is for method qlora (the base held in fewer bits); this run's method is " + f.method() + ".");
+            } else if (f.qlora() && !List.of("int8", "q4_0").contains(f.quantization())) {
+                p.add("finetune.quantization must be int8 or q4_0 (got '" + f.quantization() + "').");
             }
             if (!List.of("plain", "alpaca", "chatml", "llama2").contains(f.template())) {
                 p.add("finetune.template must be plain, alpaca, chatml or llama2 (got '" + f.template() + "').");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.model.io.SafetensorsFile;
+import org.llmplayground.model.nn.Quantized;
 import org.llmplayground.support.TestApp;
 import org.llmplayground.training.Checkpoints;
 import org.llmplayground.training.TrainingChecks;
@@ -80,6 +81,33 @@ class FineTuneRunTest implements TestPropertyProvider {
         TrainingRun more = await(service.resumeFrom(run.id(), 10, 30).id(), r -> !r.state().isActive());
         assertThat(more.state()).as(more.message()).isEqualTo(TrainingRun.State.FINISHED);
         assertThat(more.step()).isEqualTo(30);
+    }
+
+    @Test
+    void aQloraRunTrainsOnABaseHeldAsQ4_0AndResumes() throws Exception {
+        String yaml = shortDemo(20).replace("method: lora", "method: qlora\n  quantization: q4_0");
+        TrainingRun run = await(service.start(checks.resolve(null, yaml, "qlora demo")).id(), r -> !r.state().isActive());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        List<Checkpoints.Saved> saved = queries.checkpoints(run.id());
+        var base = Checkpoints.readModel(Path.of("models/shakespeare-char")).get("layers.1.ffn.up.weight");
+        try (SafetensorsFile last = SafetensorsFile.open(Path.of(saved.get(saved.size() - 1).path()).resolve("model.safetensors"))) {
+            // the frozen base the run used is the bundled one through Q4_0: saved dequantized, code for code
+            int rows = (int) base.shape()[0];
+            int cols = (int) base.shape()[1];
+            float[] expected = Quantized.dequantize(Quantized.quantize(base.data(), rows, cols, Quantized.Scheme.Q4_0), rows, cols,
+                    Quantized.Scheme.Q4_0);
+            assertThat(last.tensor("layers.1.ffn.up.weight").data()).containsExactly(expected);
+            assertThat(last.has("layers.1.ffn.up.lora_B.weight")).isTrue();
+        }
+        Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
+        assertThat(Files.readString(adapter.resolve(FineTuneRuns.ABOUT))).contains("\"method\" : \"qlora\"", "\"quantization\" : \"q4_0\"");
+        TrainingRun more = await(service.resumeFrom(run.id(), 10, 25).id(), r -> !r.state().isActive());
+        assertThat(more.state()).as(more.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(more.step()).isEqualTo(25);
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: qlora\n  quantization: nf4"), "nf4")))
+                .hasMessageContaining("finetune.quantization must be int8 or q4_0 (got 'nf4').");
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: lora\n  quantization: int8"), "int8 lora")))
+                .hasMessageContaining("finetune.quantization is for method qlora (the base held in fewer bits); this run's method is lora.");
     }
 
     @Test

@@ -281,7 +281,7 @@ public class FineTuneView extends VerticalLayout {
             boolean lora = "LoRA".equals(method.getValue());
             TrainingConfig.FineTune chosen = new TrainingConfig.FineTune(dataset.getValue().id(), template.getValue(),
                     lora ? "lora" : "full", rank.getValue(), alpha.getValue(), f.loraDropout(), new ArrayList<>(new LinkedHashSet<>(
-                    List.of("qkv", "o", "up", "down").stream().filter(targets.getValue()::contains).toList())), f.layers(), f.trainOnPrompt());
+                    List.of("qkv", "o", "up", "down").stream().filter(targets.getValue()::contains).toList())), f.layers(), f.trainOnPrompt(), null);
             TrainingConfig.Training t = demo.training();
             int max = steps.getValue() == null ? 0 : steps.getValue();
             TrainingConfig config = new TrainingConfig("fine-tune " + dataset.getValue().id(), demo.description(), demo.seed(), demo.data(),

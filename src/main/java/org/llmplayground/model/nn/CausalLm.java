@@ -30,6 +30,11 @@ public interface CausalLm extends Block {
         return getParameters();
     }
 
+    /** A weight's values as they are saved (a quantized weight: dequantized). */
+    default float[] values(ai.djl.nn.Parameter p) {
+        return p.getArray().toFloatArray();
+    }
+
     /** Builds the network a config describes (not yet initialised). */
     static CausalLm of(ModelConfig config) {
         return switch (config.validate().architecture()) {

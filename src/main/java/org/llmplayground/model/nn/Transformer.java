@@ -51,6 +51,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     private final java.util.Map<Integer, NDArray[]> decodeQkv = new java.util.concurrent.ConcurrentHashMap<>();
     /** Low-rank adapters on some linear layers while fine-tuning (null: none); the base weights are then frozen. */
     private Lora lora;
+    /** Base weights held quantized (QLoRA), by parameter name; their float arrays are released. Empty: none. */
+    private final java.util.Map<String, Quantized> quantized = new java.util.HashMap<>();
 
     public Transformer(ModelConfig config) {
         this.config = config.validate();
@@ -248,6 +250,64 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     private void addTo(String weight, NDArray delta) {
         NDArray w = getParameters().get(weight).getArray();
         w.addi(delta);
+    }
+
+    /**
+     * Holds the frozen base's linear weights (q, k, v, o, up, gate, down of every block) quantized and releases their
+     * float arrays, as QLoRA does: each use dequantizes them on the fly. Embeddings, norms and biases stay float.
+     * Call it after the base weights are loaded and LoRA is attached. Returns {float bytes, quantized bytes} of the
+     * weights it converted.
+     */
+    public long[] quantizeBase(Quantized.Scheme scheme) {
+        if (!quantized.isEmpty()) {
+            throw new IllegalStateException("The base weights are already quantized.");
+        }
+        long before = 0;
+        long after = 0;
+        NDManager manager = tokEmb.getArray().getManager();
+        for (Layer layer : layers) {
+            for (Parameter p : layer.linearWeights()) {
+                if (config.ffnHiddenSize() % Quantized.GROUP != 0 && scheme == Quantized.Scheme.Q4_0
+                        || config.embeddingSize() % Quantized.GROUP != 0 && scheme == Quantized.Scheme.Q4_0) {
+                    throw new IllegalArgumentException(String.format("Q4_0 needs the layers' input sizes to be multiples of %d "
+                            + "(this model: %d and %d); use int8.", Quantized.GROUP, config.embeddingSize(), config.ffnHiddenSize()));
+                }
+                Quantized q = Quantized.of(p.getArray(), scheme, manager);
+                before += p.getShape().size() * 4;
+                after += q.bytes();
+                quantized.put(p.getName(), q);
+                p.freeze(true);
+                p.close(); // the float copy goes: the codes are the weight now
+            }
+        }
+        decodeQkv.clear();
+        return new long[]{before, after};
+    }
+
+    /** How the base is quantized, or null when it is not. */
+    public Quantized.Scheme quantization() {
+        return quantized.isEmpty() ? null : quantized.values().iterator().next().scheme();
+    }
+
+    /**
+     * The value of weight {@code p} for this pass: its array, or, for a quantized base weight, ŵ dequantized now into
+     * {@code x}'s manager (freed with the pass's other temporaries).
+     */
+    private NDArray weight(ParameterStore ps, Parameter p, NDArray x, boolean training) {
+        Quantized q = quantized.get(p.getName());
+        return q == null ? ps.getValue(p, x.getDevice(), training) : q.dequantize(x.getManager());
+    }
+
+    /** A weight's values to save: its array, or a quantized weight dequantized. */
+    @Override
+    public float[] values(Parameter p) {
+        Quantized q = quantized.get(p.getName());
+        if (q == null) {
+            return p.getArray().toFloatArray();
+        }
+        try (NDManager scope = tokEmb.getArray().getManager().newSubManager()) {
+            return q.dequantize(scope).toFloatArray();
+        }
     }
 
     /** With adapters: only A and B of each (the base is frozen); without: every weight. */
@@ -491,8 +551,8 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         /** [Wq/√hs; Wk; Wv] (d + 2·kv, d) and the matching bias (or null). */
         private NDArray[] fusedQkv(ParameterStore ps, NDArray x, boolean training) {
             double scale = 1 / Math.sqrt(config.headSize());
-            NDArray w = Scalars.times(ps.getValue(q, x.getDevice(), training), scale)
-                    .concat(ps.getValue(k, x.getDevice(), training)).concat(ps.getValue(v, x.getDevice(), training));
+            NDArray w = Scalars.times(weight(ps, q, x, training), scale)
+                    .concat(weight(ps, k, x, training)).concat(weight(ps, v, x, training));
             NDArray bias = qBias == null ? null : Scalars.times(ps.getValue(qBias, x.getDevice(), training), scale)
                     .concat(ps.getValue(kBias, x.getDevice(), training)).concat(ps.getValue(vBias, x.getDevice(), training));
             return new NDArray[]{w, bias};
@@ -509,8 +569,18 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             return Ops.dropout(linear(ps, hidden, down, downBias, training), config.dropout(), training);
         }
 
+        /** The linear layers' weights this block has (gate only in a SwiGLU feed-forward). */
+        List<Parameter> linearWeights() {
+            List<Parameter> out = new ArrayList<>(List.of(q, k, v, o, up));
+            if (gate != null) {
+                out.add(gate);
+            }
+            out.add(down);
+            return out;
+        }
+
         private NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter bias, boolean training) {
-            NDArray y = Ops.linear(x, ps.getValue(w, x.getDevice(), training),
+            NDArray y = Ops.linear(x, weight(ps, w, x, training),
                     bias == null ? null : ps.getValue(bias, x.getDevice(), training));
             if (lora != null) {
                 String name = w.getName();
