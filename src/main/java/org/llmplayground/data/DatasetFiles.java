@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,44 +187,8 @@ public class DatasetFiles {
     }
 
     private FileInfo store(String name, InputStream in) {
-        Path uploads = dir.resolve("uploads");
-        try (in) {
-            Files.createDirectories(uploads);
-            Path tmp = Files.createTempFile(uploads, ".upload", Workspace.UNFINISHED);
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    byte[] buf = new byte[1 << 16];
-                    long total = 0;
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        total += n;
-                        if (total > maxUploadBytes) {
-                            throw BadInputException.tooLarge(String.format("The file '%s' is larger than the upload limit of %s "
-                                    + "(playground.data.max-upload-bytes).", name, CorpusStore.humanBytes(maxUploadBytes)));
-                        }
-                        out.write(buf, 0, n);
-                    }
-                    if (total == 0) {
-                        throw new BadInputException("The file '" + name + "' is empty.");
-                    }
-                }
-                Path target = freeName(uploads, name);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                return info(target);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new BadInputException("The upload of '" + name + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static Path freeName(Path folder, String name) {
-        Path p = Workspace.resolveInside(folder, name);
-        int dot = name.indexOf('.') > 0 ? name.indexOf('.') : name.length();
-        for (int i = 1; Files.exists(p); i++) {
-            p = Workspace.resolveInside(folder, name.substring(0, dot) + "-" + i + name.substring(dot));
-        }
-        return p;
+        return info(org.llmplayground.core.Uploads.store(dir.resolve("uploads"), name, in, maxUploadBytes, String.format(
+                "The file '%s' is larger than the upload limit of %s (playground.data.max-upload-bytes).", name, CorpusStore.humanBytes(maxUploadBytes))));
     }
 
     /** Deletes a file of the datasets folder. */

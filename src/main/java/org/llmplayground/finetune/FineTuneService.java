@@ -75,6 +75,11 @@ public class FineTuneService {
                           List<Rendered> examples) {
     }
 
+    /** Stores an uploaded instruction set in the datasets folder (see {@link SftDatasets#upload}). */
+    public SftDatasets.Uploaded upload(String name, java.io.InputStream in) {
+        return datasets.upload(name, in);
+    }
+
     public List<SftDatasets.Info> datasets() {
         return datasets.list();
     }
@@ -177,9 +182,19 @@ public class FineTuneService {
      * answers of both, exact match, side by side. At most {@code limit} examples (all by default, up to 500).
      */
     public Comparison compare(String adapterId, @Nullable String split, @Nullable String dataset, @Nullable Integer limit) {
+        return compare(adapterId, split, dataset, limit, null);
+    }
+
+    /** As {@link #compare(String, String, String, Integer)}, refused when {@code onBase} is not the adapter's base. */
+    public Comparison compare(String adapterId, @Nullable String split, @Nullable String dataset, @Nullable Integer limit,
+                              @Nullable String onBase) {
         Adapter a = adapter(adapterId);
-        if (!"lora".equals(a.method())) {
-            throw new BadInputException("Comparing is offered for LoRA adapters; '" + a.name() + "' is " + a.method() + " fine-tuning.");
+        if ("full".equals(a.method())) {
+            throw new BadInputException("Comparing is offered for LoRA and QLoRA adapters; '" + a.name() + "' is full fine-tuning.");
+        }
+        if (onBase != null && !onBase.isBlank() && !onBase.equals(a.base())) {
+            throw new BadInputException(String.format("The adapter '%s' was trained on the base '%s'; it cannot be applied to '%s' "
+                    + "(an adapter is a change to one model's weights).", a.name(), a.base(), onBase));
         }
         if (!a.files()) {
             throw BadInputException.notFound("The adapter files of '" + a.name() + "' were deleted; resume the run to write them again.");
@@ -205,17 +220,34 @@ public class FineTuneService {
         SftEncoder enc = new SftEncoder(ChatTemplate.parse(a.template()), base.codec()::encode, null, c.training().blockSize(), false);
         ExactMatch.Result before;
         ExactMatch.Result after;
+        String quantization = c.finetune().quantization();
         synchronized (base.lock()) { // the adapters go on the shared base network for the tuned answers, then off again
             before = ExactMatch.evaluate(network, base.parameterStore(), base.manager(), enc, base.codec()::encode, base.codec()::decode,
                     examples, tasks, 32);
-            try {
-                PeftAdapters.load(adapterDir(adapterId), network);
-                after = ExactMatch.evaluate(network, base.parameterStore(), base.manager(), enc, base.codec()::encode, base.codec()::decode,
-                        examples, tasks, 32);
-            } catch (IOException e) {
-                throw new BadInputException("Cannot read the adapter of '" + a.name() + "': " + e.getMessage(), e);
-            } finally {
-                network.detachLora();
+            if (quantization == null) {
+                try {
+                    PeftAdapters.load(adapterDir(adapterId), network);
+                    after = ExactMatch.evaluate(network, base.parameterStore(), base.manager(), enc, base.codec()::encode, base.codec()::decode,
+                            examples, tasks, 32);
+                } catch (IOException e) {
+                    throw new BadInputException("Cannot read the adapter of '" + a.name() + "': " + e.getMessage(), e);
+                } finally {
+                    network.detachLora();
+                }
+            } else { // QLoRA: the adapters learned on the quantized base, so they are judged on a quantized copy of it
+                try (ai.djl.ndarray.NDManager manager = base.manager().newSubManager()) {
+                    Transformer copy = new Transformer(network.config());
+                    copy.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1));
+                    for (var p : copy.getParameters()) {
+                        p.getValue().getArray().set(network.getParameters().get(p.getKey()).getArray().toFloatArray());
+                    }
+                    PeftAdapters.load(adapterDir(adapterId), copy);
+                    copy.quantizeBase(org.llmplayground.model.nn.Quantized.Scheme.parse(quantization));
+                    after = ExactMatch.evaluate(copy, new ai.djl.training.ParameterStore(manager, false), manager, enc,
+                            base.codec()::encode, base.codec()::decode, examples, tasks, 32);
+                } catch (IOException e) {
+                    throw new BadInputException("Cannot read the adapter of '" + a.name() + "': " + e.getMessage(), e);
+                }
             }
         }
         List<Example> rows = new ArrayList<>();
@@ -233,7 +265,7 @@ public class FineTuneService {
      */
     public LoadedModel.ModelInfo merge(String adapterId, String name) {
         Adapter a = adapter(adapterId);
-        if (!"lora".equals(a.method())) {
+        if ("full".equals(a.method())) {
             throw new BadInputException("'" + a.name() + "' fine-tuned every weight: its checkpoints are already a whole model.");
         }
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,59}")) {

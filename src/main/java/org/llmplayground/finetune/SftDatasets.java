@@ -58,6 +58,61 @@ public class SftDatasets {
         return out;
     }
 
+    /** An uploaded set: where it is, how many examples it has, and the records skipped with why (the first few). */
+    @Serdeable
+    public record Uploaded(Info dataset, String layout, int examples, long skipped, List<String> problems) {
+    }
+
+    private final java.util.concurrent.Semaphore uploadSlots = new java.util.concurrent.Semaphore(2, true);
+
+    /**
+     * Stores an uploaded instruction set as {@code datasets/finetune/<name>} (.jsonl or .json, at most
+     * {@link SftFormats#MAX_BYTES}), streamed, and keeps it only if it has at least three usable examples; a set
+     * with none is refused with the first problems, by line and field, and not kept.
+     */
+    public Uploaded upload(String name, java.io.InputStream in) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.jsonl?")) {
+            closeQuietly(in);
+            throw new BadInputException("Name the instruction set with letters, digits, '.', '_' or '-', ending in .jsonl or .json "
+                    + "(got '" + (name == null ? "" : org.llmplayground.corpus.CorpusStore.displayName(name)) + "').");
+        }
+        if (!uploadSlots.tryAcquire()) {
+            closeQuietly(in);
+            throw new org.llmplayground.core.Admission.Overloaded("2 instruction-set uploads are already running; '" + name
+                    + "' was not stored. Try again when one has finished.", 10);
+        }
+        try {
+            Path file = org.llmplayground.core.Uploads.store(datasets.resolve("finetune"), name, in, SftFormats.MAX_BYTES,
+                    String.format("%s is larger than %,d MB; fine-tuning sets here are smaller.", name, SftFormats.MAX_BYTES >> 20));
+            SftFormats.Parsed parsed;
+            try {
+                parsed = SftFormats.parse(file.getFileName().toString(), Files.readString(file));
+                if (parsed.examples().size() < 3) {
+                    throw new BadInputException(String.format("%s has %d usable example%s; a fine-tuning set needs at least 3 "
+                            + "(train, validation and test)%s", name, parsed.examples().size(), parsed.examples().size() == 1 ? "" : "s",
+                            parsed.problems().isEmpty() ? "." : ". " + String.join("; ", parsed.problems())));
+                }
+            } catch (BadInputException | IOException e) {
+                Files.deleteIfExists(file);
+                throw e instanceof BadInputException b ? b : new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
+            }
+            String id = datasets.relativize(file).toString().replace('\\', '/');
+            return new Uploaded(new Info(id, id, false), parsed.layout(), parsed.examples().size(), parsed.skipped(), parsed.problems());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            uploadSlots.release();
+        }
+    }
+
+    private static void closeQuietly(java.io.InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the refusal is what the caller hears
+        }
+    }
+
     public Split load(String dataset, long seed) {
         if (dataset == null || dataset.isBlank()) {
             throw new BadInputException("Choose an instruction set: " + DEMO + ", " + ALPACA + " or a .jsonl/.json file of the datasets folder.");

@@ -39,6 +39,8 @@ class FineTuneRunTest implements TestPropertyProvider {
     TrainingQueries queries;
     @Inject
     Workspace workspace;
+    @Inject
+    FineTuneService finetune;
 
     @Override
     public Map<String, String> getProperties() {
@@ -101,6 +103,11 @@ class FineTuneRunTest implements TestPropertyProvider {
         }
         Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
         assertThat(Files.readString(adapter.resolve(FineTuneRuns.ABOUT))).contains("\"method\" : \"qlora\"", "\"quantization\" : \"q4_0\"");
+        // compared on a quantized copy of the base, as it trained; the shared base model stays float
+        FineTuneService.Comparison c = finetune.compare(run.id(), "test", null, 7);
+        assertThat(c.base().n()).isEqualTo(7);
+        assertThat(c.base().accuracy()).isZero();
+        assertThat(finetune.adapters()).anySatisfy(a -> assertThat(a.method()).isEqualTo("qlora"));
         TrainingRun more = await(service.resumeFrom(run.id(), 10, 25).id(), r -> !r.state().isActive());
         assertThat(more.state()).as(more.message()).isEqualTo(TrainingRun.State.FINISHED);
         assertThat(more.step()).isEqualTo(25);

@@ -30,13 +30,16 @@ import java.util.List;
 class FineTuneController {
     private final FineTuneService service;
     private final TrainingService training;
+    private final org.llmplayground.training.TrainingQueries queries;
     private final org.llmplayground.core.jobs.JobRunner jobs;
     private final java.time.Duration wait;
 
-    FineTuneController(FineTuneService service, TrainingService training, org.llmplayground.core.jobs.JobRunner jobs,
+    FineTuneController(FineTuneService service, TrainingService training, org.llmplayground.training.TrainingQueries queries,
+                       org.llmplayground.core.jobs.JobRunner jobs,
                        @io.micronaut.context.annotation.Value("${playground.jobs.request-wait:10s}") java.time.Duration wait) {
         this.service = service;
         this.training = training;
+        this.queries = queries;
         this.jobs = jobs;
         this.wait = wait;
     }
@@ -48,7 +51,8 @@ class FineTuneController {
 
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
-    record CompareRequest(String adapter, @Nullable String split, @Nullable String dataset, @Nullable Integer limit) {
+    record CompareRequest(String adapter, @Nullable String split, @Nullable String dataset, @Nullable Integer limit,
+                          @Nullable String base) {
     }
 
     @Operation(summary = "Instruction sets: the bundled demo and Alpaca sample, and .jsonl/.json files of the datasets folder")
@@ -62,6 +66,13 @@ class FineTuneController {
     @Get("/datasets/preview")
     FineTuneService.Preview preview(@QueryValue String dataset, @Nullable @QueryValue String template, @Nullable @QueryValue Integer count) {
         return service.preview(dataset, template, count == null ? 5 : count);
+    }
+
+    @Operation(summary = "Upload an instruction set (raw body, streamed): Alpaca, messages/conversations or prompt/completion, "
+            + ".jsonl or .json, up to 64 MB; stored as datasets/finetune/<name> when it has at least 3 usable examples; 201")
+    @Post(value = "/datasets", consumes = io.micronaut.http.MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<SftDatasets.Uploaded> upload(@QueryValue String name, jakarta.servlet.http.HttpServletRequest raw) throws java.io.IOException {
+        return HttpResponse.created(service.upload(name, raw.getInputStream()));
     }
 
     @Operation(summary = "Start a fine-tuning run (a training run with a finetune section): {\"config\": \"sft-demo\"} or "
@@ -81,6 +92,22 @@ class FineTuneController {
     @Get("/jobs/{id}/status")
     TrainingRun status(@PathVariable String id) {
         return run(id);
+    }
+
+    @Operation(summary = "Step metrics after a step (loss, lr, grad norm, tokens/s, step time, memory), for polling")
+    @Get("/jobs/{id}/metrics")
+    List<org.llmplayground.training.Trainer.StepMetrics> metrics(@PathVariable String id, @QueryValue(defaultValue = "0") int after,
+                                                                 @QueryValue(defaultValue = "1000") int limit) {
+        run(id);
+        return queries.metrics(id, after, limit);
+    }
+
+    @Operation(summary = "Server-sent events of a fine-tuning run: 'run', 'step', 'eval' (train and val loss), 'sample' "
+            + "(the validation prompts' generations), 'checkpoint', 'warning'")
+    @Get(value = "/jobs/{id}/events", produces = io.micronaut.http.MediaType.TEXT_EVENT_STREAM)
+    org.reactivestreams.Publisher<io.micronaut.http.sse.Event<Object>> events(@PathVariable String id) {
+        run(id);
+        return org.llmplayground.training.api.RunEvents.of(queries, training, id);
     }
 
     @Operation(summary = "Stop a fine-tuning run after a checkpoint")
@@ -109,7 +136,7 @@ class FineTuneController {
                 .orElseThrow(() -> org.llmplayground.core.BadInputException.notFound("No fine-tuning run '" + id + "'."));
     }
 
-    @Operation(summary = "Finished fine-tunings: id, base, dataset, method (lora | full), template")
+    @Operation(summary = "Finished fine-tunings: id, base, dataset, method (lora | qlora | full), template")
     @Get("/adapters")
     List<FineTuneService.Adapter> adapters() {
         return service.adapters();
@@ -143,8 +170,11 @@ class FineTuneController {
             throw new org.llmplayground.core.BadInputException("Give 'adapter': the id of a finished fine-tuning run (GET /api/v1/finetune/adapters).");
         }
         FineTuneService.Adapter adapter = service.adapter(req.adapter()); // 404 now, not in a job
+        if (req.base() != null && !req.base().equals(adapter.base())) { // refused now, not in a job
+            service.compare(req.adapter(), req.split(), req.dataset(), 1, req.base());
+        }
         return org.llmplayground.core.api.JobsController.respond(jobs.runOrDefer("finetune-compare", "Compare " + adapter.name()
-                        + " with its base", "finetune-compare", ctx -> service.compare(req.adapter(), req.split(), req.dataset(), req.limit()),
+                        + " with its base", "finetune-compare", ctx -> service.compare(req.adapter(), req.split(), req.dataset(), req.limit(), req.base()),
                 c -> String.format("base %.1f %%, tuned %.1f %% of %d", 100 * c.base().accuracy(), 100 * c.tuned().accuracy(), c.base().n()),
                 wait), io.micronaut.http.HttpStatus.OK);
     }

@@ -16,7 +16,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.llmplayground.core.BadInputException;
-import org.llmplayground.core.jobs.Subscription;
 import org.llmplayground.model.LoadedModel;
 import org.llmplayground.training.Checkpoints;
 import org.llmplayground.training.Trainer;
@@ -27,7 +26,6 @@ import org.llmplayground.training.TrainingChecks;
 import org.llmplayground.training.TrainingQueries;
 import org.llmplayground.training.TrainingService;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 
 import java.util.List;
 
@@ -203,26 +201,6 @@ class TrainingController {
     @Operation(summary = "Server-sent events of a run: 'run' (state), 'step', 'eval', 'sample', 'checkpoint', 'warning'")
     @Get(value = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<Object>> events(@PathVariable String id) {
-        TrainingRun run = queries.run(id); // 404 before the stream starts
-        if (!run.state().isActive()) {
-            return Flux.just(Event.<Object>of(run).name("run"));
-        }
-        return Flux.<Event<Object>>create(sink -> {
-            Subscription sub = service.subscribe(id, e -> {
-                Object payload = switch (e.type()) {
-                    case "step" -> e.step();
-                    case "eval" -> e.eval();
-                    case "sample" -> e.sample();
-                    case "checkpoint" -> e.checkpoint();
-                    case "warning" -> e.message();
-                    default -> e.run();
-                };
-                sink.next(Event.of(payload).name(e.type()));
-                if ("run".equals(e.type()) && e.run() != null && !e.run().state().isActive()) {
-                    sink.complete();
-                }
-            });
-            sink.onDispose(sub::close);
-        });
+        return RunEvents.of(queries, service, id);
     }
 }

@@ -42,6 +42,38 @@ class FineTuneApiTest implements TestPropertyProvider {
         return r.body().isEmpty() ? null : JSON.readTree(r.body());
     }
 
+    HttpResponse<String> upload(String name, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(jetty.baseUrl() + "/api/v1/finetune/datasets?name=" + name))
+                .header("Content-Type", "application/octet-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void instructionSetsAreUploadedCheckedAndListed() throws Exception {
+        String good = """
+                {"instruction": "Say hi", "input": "", "output": "hi"}
+                {"instruction": "Add", "input": "2 and 3", "output": "5"}
+                {"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris"}]}
+                {"prompt": "One, two,", "completion": " three"}
+                """;
+        HttpResponse<String> r = upload("mine.jsonl", good);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode up = JSON.readTree(r.body());
+        assertThat(up.at("/dataset/id").asText()).isEqualTo("finetune/mine.jsonl");
+        assertThat(up.get("examples").asInt()).isEqualTo(4);
+        assertThat(call("GET", "/datasets", null, 200).toString()).contains("\"id\":\"finetune/mine.jsonl\"");
+        assertThat(call("GET", "/datasets/preview?dataset=finetune/mine.jsonl&template=chatml&count=1", null, 200).get("train").asInt())
+                .isEqualTo(2);
+        // missing fields: refused with the line and the field, and not kept
+        HttpResponse<String> bad = upload("bad.jsonl", "{\"instruction\": \"Say hi\", \"input\": \"\"}\n{\"instruction\": \"x\", \"output\": \"\"}\n");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("message").asText()).startsWith("bad.jsonl has no usable example: line 1: no 'output' (and 1 more).");
+        assertThat(call("GET", "/datasets", null, 200).toString()).doesNotContain("bad.jsonl");
+        HttpResponse<String> name = upload("..%2Fescape.jsonl", good);
+        assertThat(name.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(name.body()).get("message").asText()).startsWith("Name the instruction set with letters");
+    }
+
     @Test
     void aShortLoraRunOnTheDemoIsComparedWithItsBase() throws Exception {
         JsonNode sets = call("GET", "/datasets", null, 200);
@@ -75,8 +107,8 @@ class FineTuneApiTest implements TestPropertyProvider {
         assertThat(c.at("/tuned/accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(c.get("examples")).hasSize(14);
         JsonNode first = c.get("examples").get(0);
-        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: says\nAssistant: ");
-        assertThat(first.get("expected").asText()).isEqualTo("syas");
+        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: duke\nAssistant: ");
+        assertThat(first.get("expected").asText()).isEqualTo("ekud");
         assertThat(first.has("base")).isTrue();
         assertThat(first.has("tuned")).isTrue();
 
@@ -97,6 +129,18 @@ class FineTuneApiTest implements TestPropertyProvider {
                 .isEqualTo("The imports folder has 'demo-merged' already; choose another name.");
         assertThat(call("POST", "/adapters/" + id + "/merge", Map.of("name", "../x"), 400).get("message").asText())
                 .startsWith("Name the merged model with 1 to 60 letters");
+
+        // the run's metrics and its event stream (finished: one 'run' event with the last state)
+        JsonNode metrics = call("GET", "/jobs/" + id + "/metrics?after=0&limit=5", null, 200);
+        assertThat(metrics).hasSize(5);
+        assertThat(metrics.get(0).get("step").asInt()).isEqualTo(1);
+        HttpResponse<String> events = TestApp.get(jetty.baseUrl() + "/api/v1/finetune/jobs/" + id + "/events");
+        assertThat(events.body()).startsWith("event: run").contains("\"state\":\"FINISHED\"");
+        assertThat(call("GET", "/jobs/nope/metrics", null, 404).get("message").asText()).isEqualTo("No fine-tuning run 'nope'.");
+        // an adapter is refused on a base it was not trained on, naming both
+        assertThat(call("POST", "/compare", Map.of("adapter", id, "base", "gpt-nano-sort"), 400).get("message").asText())
+                .isEqualTo("The adapter 'api demo' was trained on the base 'shakespeare-char'; it cannot be applied to 'gpt-nano-sort' "
+                        + "(an adapter is a change to one model's weights).");
 
         // bad input: named, nothing changed
         assertThat(call("POST", "/compare", Map.of("adapter", "nope"), 404).get("message").asText()).isEqualTo("No finished fine-tuning run 'nope'.");
