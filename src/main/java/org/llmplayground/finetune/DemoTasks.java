@@ -37,7 +37,7 @@ public final class DemoTasks {
     public static final int TRAIN = 3000;
     public static final int VAL = 200;
     public static final int TEST = 200;
-    /** Where the words come from: the 1,000 most frequent lower-case words of 3 to 7 letters in Tiny Shakespeare. */
+    /** Where the words come from: the 400 most frequent lower-case words of 3 to 7 letters in Tiny Shakespeare. */
     static final Path SHAKESPEARE = Path.of("data/tinyshakespeare/input.txt");
     static final String[] NUMBERS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
     static final String[] ORDINAL = {"", "one", "two", "three", "four", "five"};
@@ -122,7 +122,7 @@ public final class DemoTasks {
         return String.join(" ", out);
     }
 
-    /** The 1,000 most frequent words of 3 to 7 lower-case letters in {@code text} (ties: alphabetical). */
+    /** The 400 most frequent words of 3 to 7 lower-case letters in {@code text} (ties: alphabetical). */
     static String[] words(String text) {
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z]+").matcher(text);
@@ -134,7 +134,7 @@ public final class DemoTasks {
         }
         return counts.entrySet().stream()
                 .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
-                .limit(1000).map(java.util.Map.Entry::getKey).toArray(String[]::new);
+                .limit(400).map(java.util.Map.Entry::getKey).toArray(String[]::new);
     }
 
     /** The three splits: test first (so its prompts are fixed), then val and train without any prompt of those. */

@@ -56,7 +56,8 @@ public class FineTuneRuns implements RunPlugin {
         ctx.progress(0, "Reading the instruction set " + f.dataset());
         SftDatasets.Split split = datasets.load(f.dataset(), config.seed());
         int block = config.training().blockSize();
-        SftEncoder encoder = new SftEncoder(template, run.tokenizer()::encode, null, block, f.trainOnPrompt());
+        int eos = run.tokenizer().endOfText(); // replies end with it where the vocabulary has one, else with "\n"
+        SftEncoder encoder = new SftEncoder(template, run.tokenizer()::encode, eos < 0 ? null : eos, block, f.trainOnPrompt());
         Encoded train = encode(encoder, split.train(), "training", block);
         Encoded val = encode(encoder, split.val(), "validation", block);
         String what;

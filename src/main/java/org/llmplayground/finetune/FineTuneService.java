@@ -122,6 +122,77 @@ public class FineTuneService {
         return training.start(config.withName(checks.freeName(config.name())));
     }
 
+    /** A model the lab can fine-tune: a loaded transformer that reads text, read from files (bundled, trained, imported). */
+    @Serdeable
+    public record Base(String id, String name, long parameters, org.llmplayground.model.ModelConfig config) {
+    }
+
+    public List<Base> bases() {
+        return models.models().stream()
+                .filter(m -> m.readsText() && m.config().architecture() == org.llmplayground.model.Architecture.TRANSFORMER
+                        && models.weightsPath(m.id()).isPresent())
+                .map(m -> new Base(m.id(), m.name(), m.parameters(), m.config())).toList();
+    }
+
+    /**
+     * A fine-tuning config for the loaded model {@code baseId}: its own network and tokenizer (a checkpoint's data and
+     * model sections; an import's shape and tokenizer), {@code f}, and training settings for it: the demo's recipe on
+     * the bundled shakespeare-char, a gentler one (batch 8, lr 5e-4 for adapters, 5e-5 for all weights) elsewhere.
+     */
+    public TrainingConfig configFor(String baseId, TrainingConfig.FineTune f, int maxSteps) {
+        LoadedModel base = baseModel(baseId);
+        Path weights = models.weightsPath(baseId).orElseThrow(() -> new BadInputException("'" + base.info().name()
+                + "' was built at random in this session, not read from files: train it (or import it) to fine-tune it."));
+        TrainingConfig demo = demoConfig();
+        org.llmplayground.model.ModelConfig m = base.config();
+        if (m.architecture() != org.llmplayground.model.Architecture.TRANSFORMER || !base.info().readsText()) {
+            throw new BadInputException("'" + base.info().name() + "' reads " + base.info().input() + ": fine-tuning on instructions "
+                    + "needs a transformer that reads text through its tokenizer.");
+        }
+        TrainingConfig.Data data;
+        TrainingConfig.Model model;
+        if (Files.isRegularFile(weights.resolve("checkpoint.json"))) {
+            try {
+                TrainingConfig trained = TrainingConfigs.parse(org.llmplayground.training.Checkpoints.readMeta(weights).configYaml()).withDefaults();
+                data = trained.data();
+                model = trained.model();
+            } catch (IOException e) {
+                throw new BadInputException("Cannot read the checkpoint of '" + base.info().name() + "': " + e.getMessage(), e);
+            }
+        } else {
+            if (!(base.codec() instanceof org.llmplayground.model.TokenizerCodec tc)) {
+                throw new BadInputException("'" + base.info().name() + "' has no tokenizer here.");
+            }
+            data = new TrainingConfig.Data("tinyshakespeare", tc.tokenizer(), 0.1, null);
+            model = new TrainingConfig.Model(null, "transformer", m.layers(), m.embeddingSize(), m.heads(), m.kvHeads(), m.contextLength(),
+                    m.vocabSize(), (double) m.ffnHiddenSize() / m.embeddingSize(), lower(m.positionEncoding()), lower(m.activation()),
+                    lower(m.norm()), lower(m.normPlacement()), m.bias(), m.tiedEmbeddings(), 0.0);
+        }
+        boolean demoBase = ModelService.SHAKESPEARE_MODEL.equals(baseId);
+        TrainingConfig.Training t = demoBase ? demo.training() : TrainingConfig.Training.builder().batchSize(8)
+                .blockSize(Math.min(256, m.contextLength())).learningRate(f.lora() ? 5e-4 : 5e-5).minLearningRate(f.lora() ? 5e-5 : 5e-6)
+                .schedule("cosine").weightDecay(0.0).evalInterval(25).evalBatches(4).saveInterval(100).build();
+        int steps = Math.max(1, maxSteps);
+        t = t.toBuilder().initFrom(baseId).maxSteps(steps).warmupSteps(Math.min(demoBase ? t.warmupSteps() : 10, steps))
+                .learningRate(!demoBase || f.lora() ? t.learningRate() : 1e-3).build();
+        TrainingConfig.Sampling sampling = demoBase ? demo.sampling() : new TrainingConfig.Sampling(Math.max(25, steps / 4),
+                ChatTemplate.parse(f.template()).render(null, List.of(new org.llmplayground.generation.chat.ChatMessage("user",
+                        "Give three tips for staying healthy.")), ""), 0.1, 48);
+        TrainingConfig c = new TrainingConfig("fine-tune " + base.info().name() + " on " + f.dataset(), "Fine-tuning " + base.info().name()
+                + " (" + f.method() + ") on " + f.dataset() + ".", demo.seed(), data, model, t, sampling, f);
+        org.llmplayground.model.ModelConfig expressed = c.withDefaults().modelConfig(m.vocabSize());
+        if (!expressed.toBuilder().dropout(0).build().equals(m.toBuilder().dropout(0).build())) {
+            throw new BadInputException("'" + base.info().name() + "' has settings a training config cannot write yet (norm ε "
+                    + m.normEps() + ", RoPE θ " + m.ropeTheta() + ", scaled embeddings " + m.scaleEmbeddings()
+                    + "): fine-tuning it here would change its network.");
+        }
+        return c;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The bundled demo config, the lab's starting point. */
     public TrainingConfig demoConfig() {
         return checks.resolve("sft-demo", null, null);

@@ -12,6 +12,12 @@ import java.util.Map;
  * sequences: the model must learn spelling before words.
  */
 public final class CharVocabulary implements ModelTokenizer, TokenCodec {
+    /** Characters have no end-of-text token (a reply ends with "\n" instead). */
+    @Override
+    public int endOfText() {
+        return -1;
+    }
+
     private final int[] codePoints;
     private final Map<Integer, Integer> ids = new HashMap<>();
 

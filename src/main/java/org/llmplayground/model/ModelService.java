@@ -98,6 +98,18 @@ public class ModelService {
         return imports;
     }
 
+    /** Where each loaded model's weights came from (a checkpoint folder or an imports entry); absent: built here. */
+    private final Map<String, Path> sources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The weights a loaded model was read from: what a run names as {@code training.init_from} to start from it
+     * (fine-tuning a bundled, trained or imported model). Empty for models built at random or bundled in the jar only.
+     */
+    public synchronized java.util.Optional<Path> weightsPath(String id) {
+        loadBundled();
+        return java.util.Optional.ofNullable(sources.get(id));
+    }
+
     public synchronized List<LoadedModel.ModelInfo> models() {
         loadBundled();
         return models.values().stream().map(LoadedModel::info).toList();
@@ -166,6 +178,7 @@ public class ModelService {
     }
 
     private LoadedModel fromCheckpoint(Path dir, String id, String name, String description) {
+        sources.put(id, dir);
         try {
             ImportedWeights w = PlaygroundCheckpoint.read(dir);
             return ModelFactory.fromWeights(id, name, description, w, device(), codecFor(PlaygroundCheckpoint.tokenizer(dir)));
@@ -256,12 +269,16 @@ public class ModelService {
         String id = "import-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         TokenCodec codec;
         try {
-            codec = PlaygroundCheckpoint.looksLike(path) ? codecFor(PlaygroundCheckpoint.tokenizer(path)) : codecFor(w.config().vocabSize());
+            Path tokenizerJson = path.resolve("tokenizer.json");
+            codec = PlaygroundCheckpoint.looksLike(path) ? codecFor(PlaygroundCheckpoint.tokenizer(path))
+                    : Files.isDirectory(path) && Files.isRegularFile(tokenizerJson) ? folderTokenizer(name, tokenizerJson)
+                    : codecFor(w.config().vocabSize());
         } catch (IOException e) {
             throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
         }
         LoadedModel m = ModelFactory.fromWeights(id, name, "Imported from imports/" + name + " (" + w.format() + ").", w,
                 device(), codec);
+        sources.put(id, path);
         LoadedModel previous = models.put(id, m);
         if (previous != null) {
             previous.close();
@@ -270,6 +287,20 @@ public class ModelService {
             LOG.info("Import {}: ignored {} tensors that are not weights ({}…)", name, w.ignored().size(), w.ignored().get(0));
         }
         return m.info();
+    }
+
+    /**
+     * A Hugging Face folder's own tokenizer (its tokenizer.json), registered with the Tokenizer lab once as
+     * "model-&lt;name&gt;" and reused when the folder is imported again.
+     */
+    private TokenCodec folderTokenizer(String name, Path tokenizerJson) throws IOException {
+        String full = "model " + name.replaceAll("[^A-Za-z0-9 _-]+", "-");
+        String label = full.length() > 60 ? full.substring(0, 60) : full;
+        String id = label.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
+        if (tokenizers.tokenizers().stream().noneMatch(t -> t.id().equals(id))) {
+            tokenizers.importHuggingFace(label, Files.readAllBytes(tokenizerJson));
+        }
+        return new TokenizerCodec(tokenizers, id);
     }
 
     /** The entry {@code name} of the imports folder: 400 outside it, 404 when absent (checked before an import's job). */
@@ -286,6 +317,7 @@ public class ModelService {
             throw new BadInputException("'" + id + "' is bundled and stays loaded.");
         }
         LoadedModel m = models.remove(id);
+        sources.remove(id);
         if (m == null) {
             throw BadInputException.notFound("Unknown model '" + id + "'.");
         }

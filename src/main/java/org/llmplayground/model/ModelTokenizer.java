@@ -12,4 +12,9 @@ public interface ModelTokenizer {
     int[] encode(String text);
 
     String decode(int[] ids);
+
+    /** The end-of-text token (e.g. GPT-2's {@code <|endoftext|>}, 50256), or −1 when the vocabulary has none. */
+    default int endOfText() {
+        return -1;
+    }
 }

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Text through one of the Tokenizer lab's tokenizers (GPT-2 for models with GPT-2's vocabulary). */
-final class TokenizerCodec implements TokenCodec {
+public final class TokenizerCodec implements TokenCodec {
     private final TokenizerService tokenizers;
     private final String tokenizer;
     private final Map<Integer, String> labels = new ConcurrentHashMap<>();
 
-    TokenizerCodec(TokenizerService tokenizers, String tokenizer) {
+    public TokenizerCodec(TokenizerService tokenizers, String tokenizer) {
         this.tokenizers = tokenizers;
         this.tokenizer = tokenizer;
     }
@@ -63,6 +63,11 @@ final class TokenizerCodec implements TokenCodec {
     }
 
     private volatile Integer endOfText;
+
+    /** The Tokenizer lab id of the tokenizer, e.g. gpt2. */
+    public String tokenizer() {
+        return tokenizer;
+    }
 
     @Override
     public String label(int id) {

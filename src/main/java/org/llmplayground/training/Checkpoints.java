@@ -162,6 +162,17 @@ public class Checkpoints {
     }
 
     /** The parameters of a checkpoint, by name. */
+    /**
+     * The weights a run starts from (training.init_from): a checkpoint folder, or any format the model import reads
+     * (a Hugging Face folder, a llama2.c .bin, a minGPT .json), by our parameter names.
+     */
+    public static Map<String, Tensor> readWeights(Path source) throws IOException {
+        if (Files.isRegularFile(source.resolve("checkpoint.json"))) {
+            return readModel(source);
+        }
+        return org.llmplayground.model.io.WeightFormats.read(source).tensors();
+    }
+
     public static Map<String, Tensor> readModel(Path checkpoint) throws IOException {
         return readAll(checkpoint.resolve("model.safetensors"));
     }

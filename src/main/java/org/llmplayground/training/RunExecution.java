@@ -75,7 +75,7 @@ class RunExecution {
             RunPlugin.Session session = null;
             if (plugin != null) { // the base weights, then the plugin's changes, then the checkpoint on top of both
                 if (initWeights != null) {
-                    pr.load(Checkpoints.readModel(initWeights));
+                    pr.load(Checkpoints.readWeights(initWeights));
                 }
                 session = plugin.prepare(config, pr, ctx);
                 if (restoreFrom != null) {
@@ -84,7 +84,7 @@ class RunExecution {
             } else if (restoreFrom != null) {
                 pr.restore(restoreFrom);
             } else if (initWeights != null) {
-                pr.load(Checkpoints.readModel(initWeights));
+                pr.load(Checkpoints.readWeights(initWeights));
             }
             store.truncateAfter(run.id(), pr.startStep()); // a resumed run recomputes what came after its checkpoint
             l.step = pr.startStep();

@@ -186,7 +186,11 @@ public class TrainingChecks {
         if (parts.length == 2 && parts[1].matches("\\d{1,9}")) {
             return queries.checkpointDir(parts[0], Integer.parseInt(parts[1]));
         }
-        throw BadInputException.notFound("training.init_from '" + initFrom + "' is neither the bundled model shakespeare-char "
-                + "nor a checkpoint written as <run id>/<step>.");
+        java.util.Optional<Path> loaded = models.weightsPath(initFrom);
+        if (loaded.isPresent()) {
+            return loaded.get();
+        }
+        throw BadInputException.notFound("training.init_from '" + initFrom + "' is neither the bundled model shakespeare-char, "
+                + "a checkpoint written as <run id>/<step>, nor a loaded model read from files (an import or an opened checkpoint).");
     }
 }

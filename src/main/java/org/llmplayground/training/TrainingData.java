@@ -88,7 +88,13 @@ public class TrainingData implements org.llmplayground.corpus.TokenFiles {
             return new CharVocabulary(chars);
         }
         int vocab = tokenizers.tokenizer(id).vocabSize(); // unknown ids fail here with the list of known ones
+        org.llmplayground.model.TokenizerCodec codec = new org.llmplayground.model.TokenizerCodec(tokenizers, id);
         return new ModelTokenizer() {
+            @Override
+            public int endOfText() {
+                return codec.endOfText();
+            }
+
             @Override
             public TokenizerSpec spec() {
                 return TokenizerSpec.lab(id);

@@ -247,7 +247,9 @@ public class TrainingService {
 
     private TrainingRun submit(TrainingRun run, TrainingConfig config, @Nullable Path restoreFrom) {
         LiveRun l = live.open(run);
-        Path initWeights = restoreFrom == null && config.training().initFrom() != null ? checks.initWeights(config.training().initFrom()) : null;
+        // a fine-tuning run reads its base again when resumed: a QLoRA base is quantized from it, not from the checkpoint
+        Path initWeights = (restoreFrom == null || config.finetune() != null) && config.training().initFrom() != null
+                ? checks.initWeights(config.training().initFrom()) : null;
         synchronized (l) { // the job waits for this record before it writes its own
             JobRecord job = jobs.submit(JOB_KIND, "Training " + run.name(), LANE, ctx -> execution.execute(ctx, l, config, restoreFrom, initWeights));
             l.run = run.withJob(job.id());

@@ -11,6 +11,7 @@ import org.llmplayground.model.nn.Quantized;
 import org.llmplayground.support.TestApp;
 import org.llmplayground.training.Checkpoints;
 import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingConfig;
 import org.llmplayground.training.TrainingQueries;
 import org.llmplayground.training.TrainingRun;
 import org.llmplayground.training.TrainingService;
@@ -115,6 +116,38 @@ class FineTuneRunTest implements TestPropertyProvider {
                 .hasMessageContaining("finetune.quantization must be int8 or q4_0 (got 'nf4').");
         assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: lora\n  quantization: int8"), "int8 lora")))
                 .hasMessageContaining("finetune.quantization is for method qlora (the base held in fewer bits); this run's method is lora.");
+    }
+
+    @Inject
+    org.llmplayground.model.ModelService models;
+
+    /**
+     * Real instruction data on an imported Hugging Face GPT-2 folder (the golden gpt2-mini: GPT-2's architecture and
+     * its 50,257-token vocabulary): the base, its tokenizer and the Alpaca template come from the import; the
+     * validation loss falls.
+     */
+    @Test
+    void alpacaOnAnImportedGpt2FolderLowersTheValidationLoss() throws Exception {
+        Path folder = models.importsFolder().resolve("gpt2-mini");
+        Files.createDirectories(folder);
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), folder.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        models.importWeights("gpt2-mini");
+        assertThat(finetune.bases()).extracting(FineTuneService.Base::id).contains("shakespeare-char", "import-gpt2-mini");
+        TrainingConfig.FineTune f = new TrainingConfig.FineTune("alpaca", "alpaca", "lora", 8, 16.0, 0.0, List.of("qkv", "o"),
+                List.of(), false, null);
+        TrainingConfig c = finetune.configFor("import-gpt2-mini", f, 40);
+        assertThat(c.data().tokenizer()).isEqualTo("gpt2");
+        assertThat(c.training().initFrom()).isEqualTo("import-gpt2-mini");
+        c = c.with(c.training().toBuilder().batchSize(4).blockSize(128).evalInterval(10).learningRate(3e-3).build());
+        TrainingRun run = await(finetune.start(c).id(), r -> !r.state().isActive());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        var evals = queries.history(run.id(), 100).evals();
+        assertThat(evals).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(evals.get(evals.size() - 1).valLoss()).as("val loss at the end vs at step 10").isLessThan(evals.get(0).valLoss());
+        Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
+        assertThat(Files.readString(adapter.resolve(PeftAdapters.CONFIG))).contains("c_attn", "\"base_model_name_or_path\" : \"import-gpt2-mini\"");
     }
 
     @Test

@@ -107,8 +107,8 @@ class FineTuneApiTest implements TestPropertyProvider {
         assertThat(c.at("/tuned/accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(c.get("examples")).hasSize(14);
         JsonNode first = c.get("examples").get(0);
-        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: duke\nAssistant: ");
-        assertThat(first.get("expected").asText()).isEqualTo("ekud");
+        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: says\nAssistant: ");
+        assertThat(first.get("expected").asText()).isEqualTo("syas");
         assertThat(first.has("base")).isTrue();
         assertThat(first.has("tuned")).isTrue();
 
