@@ -63,17 +63,23 @@ public class FineTuneView extends VerticalLayout {
             (in 768, out 2,304) at r = 8 that is 8·768 + 2,304·8 = 24,576 trained numbers instead of 1,769,472 (1.4 %).
             <b>B starts at zero</b>, so step 0 is exactly the base model; A starts random so B's first gradient is not
             zero. After training, W + (α/r)·B·A can be <b>merged</b> into one standalone model.</p>
-            <p><b>QLoRA</b> keeps the frozen W in 8 or 4 bits and widens it on the fly: a quarter or an eighth of the
-            memory for the base, at some speed and a small rounding error (coming).</p>
+            <p><b>QLoRA</b> keeps the frozen W in fewer bits and widens it back to floats each time it is used:
+            <i>int8</i> stores each row as whole numbers from −127 to 127 times one scale (max|w|/127), a quarter of
+            the memory; <i>q4_0</i> (llama.cpp's format) stores 4-bit codes with one scale per 32 weights, about a
+            sixth. The adapters stay in full precision and learn around the rounding error. The trade: less memory
+            for the base, a little time spent dequantizing, and answers a little different from the float model.</p>
             <p>Try: the demo set with LoRA and the defaults, then <i>Compare</i>: the base model answers almost
             nothing right, the fine-tuned one most. Lower the rank to 2, or adapt only qkv: fewer parameters, slower
             learning.</p>
             """;
     static final String BASE = "shakespeare-char";
+    static final List<String> GPT_TARGETS = List.of("qkv", "o", "up", "down");
+    static final List<String> LLAMA_TARGETS = List.of("q", "k", "v", "o", "gate", "up", "down");
 
     private final FineTuneService service;
     private final JobRunner jobs;
     private final BackgroundExecutor executor;
+    private final ComboBox<FineTuneService.Base> base = new ComboBox<>("Base model");
     private final ComboBox<SftDatasets.Info> dataset = new ComboBox<>("Instruction set");
     private final Select<String> template = new Select<>();
     private final Grid<FineTuneService.Rendered> preview = new Grid<>();
@@ -81,14 +87,19 @@ public class FineTuneView extends VerticalLayout {
     private final RadioButtonGroup<String> method = new RadioButtonGroup<>("Method");
     private final IntegerField rank = new IntegerField("Rank r");
     private final NumberField alpha = new NumberField("α");
-    private final CheckboxGroup<String> targets = new CheckboxGroup<>("Adapted layers (every block)");
+    private final CheckboxGroup<String> targets = new CheckboxGroup<>("Adapted layers");
+    private final CheckboxGroup<Integer> layers = new CheckboxGroup<>("In blocks");
+    private final Select<String> quantization = new Select<>();
+    private final com.vaadin.flow.component.html.Div diagram = new com.vaadin.flow.component.html.Div();
+    private final Span memory = new Span();
     private final IntegerField steps = new IntegerField("Steps");
     private final Span trainable = new Span();
     private final Button start = new Button("Fine-tune");
     private final Span error = new Span();
     private final JobProgress progress;
     private final Chart loss = new Chart();
-    private final Span sample = new Span();
+    private final com.vaadin.flow.component.html.Div sample = new com.vaadin.flow.component.html.Div();
+    private final List<String> sampleLines = new ArrayList<>();
     private final Button compare = new Button("Compare base vs fine-tuned");
     private final Span accuracy = new Span();
     private final Grid<FineTuneService.Example> answers = new Grid<>();
@@ -109,7 +120,7 @@ public class FineTuneView extends VerticalLayout {
         error.addClassName("pg-error");
         add(new H1("6. Fine-tuning"), new Explainer("Teaching a model to follow instructions", EXPLANATION),
                 new H3("1. Instructions"), datasetRow(), previewInfo, preview,
-                new H3("2. Method"), methodRow(), trainable, start, error, progress, loss, sample,
+                new H3("2. Method"), methodRow(), diagram, trainable, memory, start, error, progress, loss, sample,
                 new H3("3. Base vs fine-tuned"), compare, accuracy, answers, new H3("4. Keep it"), mergeRow(), merged);
         configurePreview();
         configureAnswers();
@@ -122,6 +133,14 @@ public class FineTuneView extends VerticalLayout {
     }
 
     private HorizontalLayout datasetRow() {
+        base.setId("finetune-base");
+        List<FineTuneService.Base> bases = service.bases();
+        base.setItems(bases);
+        base.setItemLabelGenerator(b -> String.format("%s (%,d parameters)", b.name(), b.parameters()));
+        base.setWidth("24em");
+        base.setHelperText("bundled, trained here (opened from a run) or imported");
+        bases.stream().filter(b -> b.id().equals(BASE)).findFirst().ifPresent(base::setValue);
+        base.addValueChangeListener(e -> baseChanged());
         dataset.setId("finetune-dataset");
         dataset.setItems(service.datasets());
         dataset.setItemLabelGenerator(SftDatasets.Info::title);
@@ -134,14 +153,25 @@ public class FineTuneView extends VerticalLayout {
         template.setValue("plain");
         template.setHelperText("the demo's base knows no '#' or '<': plain");
         template.addValueChangeListener(e -> showPreview());
-        HorizontalLayout row = new HorizontalLayout(dataset, template);
+        HorizontalLayout row = new HorizontalLayout(base, dataset, template);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
+        row.getStyle().set("flex-wrap", "wrap");
         return row;
     }
 
     private HorizontalLayout methodRow() {
         method.setId("finetune-method");
-        method.setItems("LoRA", "Full");
+        method.setItems("LoRA", "QLoRA", "Full");
+        quantization.setId("finetune-quantization");
+        quantization.setLabel("Base held as");
+        quantization.setItems("q4_0", "int8");
+        quantization.setValue("q4_0");
+        quantization.setVisible(false);
+        quantization.addValueChangeListener(e -> countTrainable());
+        layers.setId("finetune-layers");
+        layers.addValueChangeListener(e -> countTrainable());
+        diagram.setId("finetune-diagram");
+        memory.setId("finetune-memory");
         method.setValue("LoRA");
         rank.setId("finetune-rank");
         rank.setValue(16);
@@ -150,8 +180,7 @@ public class FineTuneView extends VerticalLayout {
         alpha.setId("finetune-alpha");
         alpha.setValue(32.0);
         targets.setId("finetune-targets");
-        targets.setItems("qkv", "o", "up", "down");
-        targets.setValue(Set.of("qkv", "o", "up", "down"));
+        setTargetsAndLayers();
         steps.setId("finetune-steps");
         steps.setValue(2500);
         steps.setMin(1);
@@ -163,7 +192,7 @@ public class FineTuneView extends VerticalLayout {
         start.setId("finetune-start");
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         start.addClickListener(e -> start());
-        HorizontalLayout row = new HorizontalLayout(method, rank, alpha, targets, steps);
+        HorizontalLayout row = new HorizontalLayout(method, quantization, rank, alpha, targets, layers, steps);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.getStyle().set("flex-wrap", "wrap");
         return row;
@@ -181,9 +210,11 @@ public class FineTuneView extends VerticalLayout {
                 var info = service.merge(runId, mergeName.getValue().strip());
                 merged.removeAll();
                 merged.setText("");
+                com.vaadin.flow.component.html.Anchor open = new com.vaadin.flow.component.html.Anchor("chat?model=" + info.id()
+                        + "&template=" + template.getValue(), "Open it in Chat");
+                open.setId("finetune-open-chat");
                 merged.add(new Span("Saved and loaded as model '" + info.id() + "' (" + String.format("%,d", info.parameters())
-                        + " parameters, the adapters folded in). "), new com.vaadin.flow.component.html.Anchor("chat", "Open the Chat playground"),
-                        new Span(" and pick it, with the plain template."));
+                        + " parameters, the adapters folded in). "), open, new Span(" (with the " + template.getValue() + " template)."));
             } catch (BadInputException ex) {
                 merged.removeAll();
                 merged.setText(ex.getMessage());
@@ -249,48 +280,167 @@ public class FineTuneView extends VerticalLayout {
 
     private Lora.Spec spec() {
         return new Lora.Spec(rank.getValue() == null ? 0 : rank.getValue(), alpha.getValue() == null ? 0 : alpha.getValue(), 0,
-                new TreeSet<>(targets.getValue()), Set.of());
+                new TreeSet<>(targets.getValue()), chosenLayers());
     }
 
-    /** What will train, before starting: the LoRA count from the base's shapes, or every weight. */
+    /** The blocks chosen; all of them is written as none (every block). */
+    private Set<Integer> chosenLayers() {
+        ModelConfig c = baseConfig();
+        return c == null || layers.getValue().size() == c.layers() ? Set.of() : new TreeSet<>(layers.getValue());
+    }
+
+    private ModelConfig baseConfig() {
+        return base.getValue() == null ? null : base.getValue().config();
+    }
+
+    private List<String> targetChoices() {
+        ModelConfig c = baseConfig();
+        return c != null && c.activation() == org.llmplayground.model.FeedForwardActivation.SWIGLU ? LLAMA_TARGETS : GPT_TARGETS;
+    }
+
+    /** The target and block choices of the chosen base: a SwiGLU (Llama) block has q, k, v, o, gate, up, down. */
+    private void setTargetsAndLayers() {
+        List<String> choices = targetChoices();
+        targets.setItems(choices);
+        targets.setValue(new LinkedHashSet<>(choices.equals(GPT_TARGETS) ? GPT_TARGETS : List.of("q", "k", "v", "o")));
+        ModelConfig c = baseConfig();
+        List<Integer> blocks = new ArrayList<>();
+        for (int i = 0; c != null && i < c.layers(); i++) {
+            blocks.add(i);
+        }
+        layers.setItems(blocks);
+        layers.setValue(new LinkedHashSet<>(blocks));
+    }
+
+    private void baseChanged() {
+        setTargetsAndLayers();
+        boolean chars = base.getValue() != null && BASE.equals(base.getValue().id());
+        template.setValue(chars ? "plain" : "alpaca");
+        template.setHelperText(chars ? "the demo's base knows no '#' or '<': plain" : "");
+        steps.setValue(chars ? 2500 : 200);
+        steps.setHelperText(chars ? "2,500 ≈ 6 minutes here" : "");
+        countTrainable();
+    }
+
+    /**
+     * The block as boxes, one row per block, the adapted linear layers highlighted: what LoRA will touch. Norms and
+     * attention itself have no adapters (they are not the big matrices).
+     */
+    private void drawDiagram(boolean adapters) {
+        diagram.removeAll();
+        ModelConfig c = baseConfig();
+        if (c == null) {
+            return;
+        }
+        Set<Integer> chosen = chosenLayers();
+        List<String> parts = new ArrayList<>(List.of("norm", "qkv".equals(targetChoices().get(0)) ? "qkv" : "q k v", "attention", "o", "norm"));
+        parts.addAll(targetChoices().contains("gate") ? List.of("gate", "up", "SiLU·", "down") : List.of("up", "GELU", "down"));
+        int shown = Math.min(c.layers(), 12);
+        for (int i = 0; i < shown; i++) {
+            com.vaadin.flow.component.html.Div row = new com.vaadin.flow.component.html.Div();
+            row.getStyle().set("display", "flex").set("gap", "4px").set("margin", "2px 0").set("font-size", "var(--lumo-font-size-xs)");
+            Span label = new Span("block " + i);
+            label.getStyle().set("width", "5em");
+            row.add(label);
+            boolean inBlock = adapters && (chosen.isEmpty() || chosen.contains(i));
+            for (String part : parts) {
+                boolean on = inBlock && (part.equals("q k v") ? targets.getValue().stream().anyMatch(Set.of("q", "k", "v")::contains)
+                        : targets.getValue().contains(part));
+                Span box = new Span(part);
+                box.getStyle().set("padding", "1px 6px").set("border-radius", "4px").set("border", "1px solid var(--lumo-contrast-30pct)");
+                if (on) {
+                    box.addClassName("pg-adapted");
+                    box.getStyle().set("background", "var(--lumo-primary-color)").set("color", "var(--lumo-primary-contrast-color)");
+                } else if (!adapters && !part.equals("attention") && !part.startsWith("GELU") && !part.startsWith("SiLU")) {
+                    box.getStyle().set("background", "var(--lumo-primary-color-10pct)");
+                }
+                row.add(box);
+            }
+            diagram.add(row);
+        }
+        if (c.layers() > shown) {
+            diagram.add(new Span("… and " + (c.layers() - shown) + " more blocks alike"));
+        }
+    }
+
+    /**
+     * What will train, before starting: the LoRA count from the base's shapes, or every weight; and the memory the
+     * weights and the training state take (each trained number carries a gradient and two AdamW moments).
+     */
     private void countTrainable() {
-        ModelConfig base = service.baseConfig(BASE);
-        long total = ParameterCounter.count(base).total();
-        boolean lora = "LoRA".equals(method.getValue());
-        rank.setEnabled(lora);
-        alpha.setEnabled(lora);
-        targets.setEnabled(lora);
-        if (!lora) {
-            trainable.setText(String.format("Full fine-tuning trains all %,d parameters of %s (and keeps AdamW moments for each).", total, BASE));
+        ModelConfig c = baseConfig();
+        if (c == null) {
+            trainable.setText("Load a model that reads text (the Transformer lab imports them) to fine-tune it.");
             return;
         }
-        if (targets.getValue().isEmpty() || rank.getValue() == null || rank.getValue() < 1) {
-            trainable.setText("Choose a rank of at least 1 and at least one layer.");
+        String name = base.getValue().name();
+        long total = ParameterCounter.count(c).total();
+        boolean adapters = !"Full".equals(method.getValue());
+        boolean qlora = "QLoRA".equals(method.getValue());
+        rank.setEnabled(adapters);
+        alpha.setEnabled(adapters);
+        targets.setEnabled(adapters);
+        layers.setEnabled(adapters);
+        quantization.setVisible(qlora);
+        drawDiagram(adapters);
+        long linear = 0;
+        long quantized = 0;
+        org.llmplayground.model.nn.Quantized.Scheme scheme = org.llmplayground.model.nn.Quantized.Scheme.parse(quantization.getValue());
+        for (String t : targetChoices().equals(GPT_TARGETS) ? List.of("q", "k", "v", "o", "up", "down") : LLAMA_TARGETS) {
+            long[] io = Lora.shape(c, t);
+            linear += io[0] * io[1] * c.layers();
+            quantized += org.llmplayground.model.nn.Quantized.bytes(io[1], io[0], scheme) * c.layers();
+        }
+        long weightBytes = qlora ? (total - linear) * 4 + quantized : total * 4;
+        if (!adapters) {
+            trainable.setText(String.format("Full fine-tuning trains all %,d parameters of %s (and keeps AdamW moments for each).", total, name));
+            memory.setText(String.format("Memory: weights %s + gradients and AdamW moments %s.", mb(weightBytes), mb(total * 12)));
             return;
         }
-        long n = Lora.count(base, spec());
-        trainable.setText(String.format("LoRA trains %,d of %,d parameters (%.1f %%) of %s; the rest stay frozen.", n, total,
-                100.0 * n / total, BASE));
+        if (targets.getValue().isEmpty() || layers.getValue().isEmpty() || rank.getValue() == null || rank.getValue() < 1) {
+            trainable.setText("Choose a rank of at least 1, at least one layer and at least one block.");
+            memory.setText("");
+            return;
+        }
+        long n = Lora.count(c, spec());
+        trainable.setText(String.format("%s trains %,d of %,d parameters (%.1f %%) of %s; the rest stay frozen.", qlora ? "QLoRA" : "LoRA",
+                n, total, 100.0 * n / total, name));
+        memory.setText(String.format("Memory: weights %s%s + adapters' gradients and AdamW moments %s (full fine-tuning: %s + %s).",
+                mb(weightBytes), qlora ? String.format(" (the blocks' linear layers as %s: %s instead of %s)", scheme.id(), mb(quantized),
+                        mb(linear * 4)) : "", mb(n * 12), mb(total * 4), mb(total * 12)));
+    }
+
+    private static String mb(long bytes) {
+        return bytes >= 10_000_000 ? String.format("%,.0f MB", bytes / 1e6) : String.format("%,.2f MB", bytes / 1e6);
     }
 
     private void start() {
         error.setText("");
         try {
-            TrainingConfig demo = service.demoConfig();
-            TrainingConfig.FineTune f = demo.finetune();
-            boolean lora = "LoRA".equals(method.getValue());
-            TrainingConfig.FineTune chosen = new TrainingConfig.FineTune(dataset.getValue().id(), template.getValue(),
-                    lora ? "lora" : "full", rank.getValue(), alpha.getValue(), f.loraDropout(), new ArrayList<>(new LinkedHashSet<>(
-                    List.of("qkv", "o", "up", "down").stream().filter(targets.getValue()::contains).toList())), f.layers(), f.trainOnPrompt(), null);
-            TrainingConfig.Training t = demo.training();
+            if (base.getValue() == null) {
+                throw new BadInputException("Choose a base model.");
+            }
+            if (dataset.getValue() == null) {
+                throw new BadInputException("Choose an instruction set.");
+            }
+            String m = switch (method.getValue()) {
+                case "QLoRA" -> "qlora";
+                case "Full" -> "full";
+                default -> "lora";
+            };
+            TrainingConfig.FineTune chosen = new TrainingConfig.FineTune(dataset.getValue().id(), template.getValue(), m,
+                    rank.getValue(), alpha.getValue(), 0.0, targetChoices().stream().filter(targets.getValue()::contains).toList(),
+                    new ArrayList<>(chosenLayers()), false, "qlora".equals(m) ? quantization.getValue() : null);
             int max = steps.getValue() == null ? 0 : steps.getValue();
-            TrainingConfig config = new TrainingConfig("fine-tune " + dataset.getValue().id(), demo.description(), demo.seed(), demo.data(),
-                    demo.model(), t.toBuilder().maxSteps(max).warmupSteps(Math.min(t.warmupSteps(), Math.max(0, max))).learningRate(
-                    lora ? t.learningRate() : 1e-3).build(), demo.sampling(), chosen);
-            TrainingRun run = service.start(config);
+            if (max < 1) {
+                throw new BadInputException("Train for at least 1 step.");
+            }
+            TrainingRun run = service.start(service.configFor(base.getValue().id(), chosen, max));
             runId = run.id();
             stepList.clear();
             evalList.clear();
+            sampleLines.clear();
+            sample.removeAll();
             loss.setVisible(true);
             compare.setEnabled(false);
             start.setEnabled(false);
@@ -310,8 +460,10 @@ public class FineTuneView extends VerticalLayout {
         if (e.eval() != null) {
             evalList.add(e.eval());
         }
-        if (e.sample() != null) {
-            sample.setText("Sample at step " + e.sample().step() + ": " + e.sample().text().replace("\n", " ⏎ "));
+        if (e.sample() != null) { // newest first: how the answer to the fixed validation prompt evolves
+            sampleLines.add(0, "Sample at step " + e.sample().step() + ": " + e.sample().text().replace("\n", " ⏎ "));
+            sample.removeAll();
+            sampleLines.stream().limit(8).forEach(l -> sample.add(new com.vaadin.flow.component.html.Div(l)));
         }
         if (e.step() == null || e.step().step() % 10 == 0 || e.eval() != null) {
             loss.setOption(TrainingCharts.loss(stepList, evalList, List.of()));

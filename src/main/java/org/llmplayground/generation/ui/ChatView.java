@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Route(value = "chat", layout = MainLayout.class)
 @PageTitle("Chat · LLM Playground")
 @Prototype
-public class ChatView extends VerticalLayout {
+public class ChatView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     static final String EXPLANATION = "<p><b>A chat is one long prompt.</b> The model never sees \"messages\": each turn, the "
             + "system prompt and the conversation so far are written into a single text with a <i>chat template</i>, ending "
             + "with the opening of the assistant's turn, and the model continues it. The reply ends at the template's next "
@@ -411,5 +411,22 @@ public class ChatView extends VerticalLayout {
         } catch (RuntimeException e) {
             error.setText(Async.message(e));
         }
+    }
+
+    /** {@code chat?model=<id>&template=<name>}: opened from another lab (e.g. a merged fine-tuned model) with both chosen. */
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        var params = event.getLocation().getQueryParameters();
+        params.getSingleParameter("model").ifPresent(id -> {
+            controls.setModels(generation.models());
+            controls.selectModel(id);
+        });
+        params.getSingleParameter("template").ifPresent(t -> {
+            try {
+                template.setValue(ChatTemplate.parse(t));
+            } catch (RuntimeException e) {
+                error.setText(e.getMessage());
+            }
+        });
     }
 }

@@ -34,8 +34,22 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#finetune-preview-info").getText().equals("3,000 train / 200 validation / 200 test examples (alpaca layout)"));
         assertThat(browser.find("#finetune-preview").getText()).contains("User: ", "Assistant:");
         assertThat(browser.find("#finetune-trainable").getText()).startsWith("LoRA trains 131,072 of ").contains("parameters (");
+        assertThat(browser.find("#finetune-base input").getAttribute("value")).startsWith("Shakespeare (char GPT, trained here)");
+        // the block diagram: qkv, o, up and down highlighted in each of the 4 blocks; leave block 0 out: 12
+        assertThat(browser.driver().findElements(By.cssSelector("#finetune-diagram .pg-adapted"))).hasSize(16);
+        option("#finetune-layers vaadin-checkbox", "0");
+        browser.await(d -> d.findElements(By.cssSelector("#finetune-diagram .pg-adapted")).size() == 12);
+        browser.await(d -> browser.find("#finetune-trainable").getText().startsWith("LoRA trains 98,304 of "));
+        option("#finetune-layers vaadin-checkbox", "0");
+        // QLoRA: the base's block matrices as q4_0, and the memory that saves, before starting
+        option("#finetune-method vaadin-radio-button", "QLoRA");
+        browser.await(d -> browser.find("#finetune-memory").getText().contains("the blocks' linear layers as q4_0: 0.49 MB instead of 3.15 MB"));
+        assertThat(browser.find("#finetune-quantization").isDisplayed()).isTrue();
+        assertThat(browser.find("#finetune-trainable").getText()).startsWith("QLoRA trains 131,072 of ");
+        option("#finetune-method vaadin-radio-button", "LoRA");
         type("finetune-rank", "4");
         browser.await(d -> browser.find("#finetune-trainable").getText().startsWith("LoRA trains 32,768 of "));
+        assertThat(browser.find("#finetune-memory").getText()).startsWith("Memory: weights 3.27 MB + adapters' gradients and AdamW moments 0.39 MB");
         type("finetune-steps", "40");
         browser.screenshot("finetune-1-setup");
         browser.click("#finetune-start");
@@ -51,6 +65,16 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
         browser.screenshot("finetune-2-compare");
         browser.click("#finetune-merge");
         browser.await(d -> browser.find("#finetune-merged").getText().startsWith("Saved and loaded as model 'import-my-fine-tuned'"));
-        assertThat(browser.find("#finetune-merged a").getAttribute("href")).endsWith("/chat");
+        assertThat(browser.find("#finetune-open-chat").getAttribute("href")).endsWith("/chat?model=import-my-fine-tuned&template=plain");
+        browser.click("#finetune-open-chat");
+        browser.await(d -> d.findElements(By.id("chat-template")).size() == 1);
+        browser.await(d -> browser.find("#gen-model input").getAttribute("value").contains("my-fine-tuned"));
+        assertThat(browser.find("#chat-template").getText()).containsIgnoringCase("plain");
+    }
+
+    /** Clicks the radio button or checkbox of a group whose label is {@code label}. */
+    void option(String css, String label) {
+        browser.driver().findElements(By.cssSelector(css)).stream().filter(r -> r.getText().strip().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no option '" + label + "' in " + css)).click();
     }
 }
