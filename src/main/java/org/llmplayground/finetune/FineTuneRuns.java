@@ -79,7 +79,8 @@ public class FineTuneRuns implements RunPlugin {
         return new Session() {
             @Override
             public Trainer apply(Trainer trainer) {
-                return trainer.withBatches(trainBatches).withEvalBatches(trainBatches.forEvaluation(), valBatches.forEvaluation());
+                return trainer.withBatches(trainBatches).withEvalBatches(trainBatches.forEvaluation(), valBatches.forEvaluation())
+                        .withSampler(answers(encoder, run, split.val(), config.sampling().length()));
             }
 
             @Override
@@ -99,6 +100,34 @@ public class FineTuneRuns implements RunPlugin {
                 }
                 Files.writeString(dir.resolve(ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
             }
+        };
+    }
+
+    /** How many fixed validation instructions a run answers at each sampling step. */
+    static final int SAMPLE_PROMPTS = 3;
+
+    /**
+     * The run's progress as answers: the first {@link #SAMPLE_PROMPTS} validation instructions answered greedily (as
+     * Compare will), one line each, "instruction → answer", with ✓ where it is exactly the expected reply. The same
+     * prompts at every step, so the lines show an answer forming: "→ the shall" at step 0, "→ syas ✓" later.
+     */
+    static Trainer.Sampler answers(SftEncoder encoder, PreparedRun run, List<SftExample> val, int maxTokens) {
+        List<SftExample> fixed = val.subList(0, Math.min(SAMPLE_PROMPTS, val.size()));
+        return (network, ps, manager, step) -> {
+            StringBuilder out = new StringBuilder();
+            int context = network.config().contextLength();
+            for (SftExample e : fixed) {
+                int[] ids = run.tokenizer().encode(encoder.prompt(e) + encoder.template().replyStart());
+                if (ids.length >= context) {
+                    ids = java.util.Arrays.copyOfRange(ids, ids.length - context + 1, ids.length);
+                }
+                String answer = ExactMatch.greedy(network, ps, manager, ids, encoder, run.tokenizer()::decode,
+                        Math.min(maxTokens, context - ids.length)).strip();
+                String asked = e.instruction().strip().replace("\n", " ");
+                out.append(out.isEmpty() ? "" : "\n").append(asked.length() > 60 ? asked.substring(0, 59) + "…" : asked)
+                        .append(" → ").append(answer.replace("\n", " ⏎ ")).append(answer.equals(e.response().strip()) ? " ✓" : "");
+            }
+            return out.toString();
         };
     }
 

@@ -134,6 +134,7 @@ public final class Trainer {
     private final Control control;
     private final ParameterStore ps;
     private final List<Parameter> parameters = new ArrayList<>();
+    private Sampler sampler;
     private Batches batches;
     /** Evaluation batches of train and val (null: samples of the token file's split). */
     private Batches evalTrain;
@@ -181,6 +182,21 @@ public final class Trainer {
         this.evalTrain = train;
         this.evalVal = val;
         return this;
+    }
+
+    /**
+     * Replaces the sampled continuation of the config's prompt with another way of showing progress (fine-tuning
+     * answers a few fixed validation instructions greedily). Called without gradients, at each sampling interval.
+     */
+    public Trainer withSampler(Sampler sampler) {
+        this.sampler = sampler;
+        return this;
+    }
+
+    /** What a run shows of its model at a sampling step. */
+    @FunctionalInterface
+    public interface Sampler {
+        String sample(CausalLm network, ParameterStore ps, NDManager manager, int step);
     }
 
     /** Continues from {@code fromStep} (0 for a new run) to max_steps, or until stopped, early-stopped or NaN. */
@@ -409,7 +425,7 @@ public final class Trainer {
 
     /** Samples {@code length} tokens after the prompt: softmax(logits / temperature), drawn with a seeded random. */
     String sample(int step) {
-        return NoGrad.run(() -> sampleText(step));
+        return NoGrad.run(() -> sampler != null ? sampler.sample(network, ps, manager, step) : sampleText(step));
     }
 
     private String sampleText(int step) {

@@ -70,6 +70,11 @@ class FineTuneRunTest implements TestPropertyProvider {
         assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
         assertThat(run.configYaml()).contains("finetune:", "method: lora", "rank: 16");
         assertThat(run.bestValLoss()).isNotNull();
+        // the samples are the answers to three fixed validation instructions, one line each
+        List<org.llmplayground.training.Trainer.Sample> samples = queries.history(run.id(), 1000).samples();
+        assertThat(samples).extracting(org.llmplayground.training.Trainer.Sample::step).contains(10, 20);
+        assertThat(samples.get(0).text().split("\n")).hasSize(FineTuneRuns.SAMPLE_PROMPTS)
+                .allSatisfy(line -> assertThat(line).contains(" → "));
         List<Checkpoints.Saved> saved = queries.checkpoints(run.id());
         assertThat(saved).isNotEmpty();
         try (SafetensorsFile last = SafetensorsFile.open(Path.of(saved.get(saved.size() - 1).path()).resolve("model.safetensors"))) {

@@ -460,10 +460,15 @@ public class FineTuneView extends VerticalLayout {
         if (e.eval() != null) {
             evalList.add(e.eval());
         }
-        if (e.sample() != null) { // newest first: how the answer to the fixed validation prompt evolves
-            sampleLines.add(0, "Sample at step " + e.sample().step() + ": " + e.sample().text().replace("\n", " ⏎ "));
+        if (e.sample() != null) { // newest first: how the answers to the fixed validation instructions evolve
+            sampleLines.add(0, "Answers at step " + e.sample().step() + ":\n" + e.sample().text());
             sample.removeAll();
-            sampleLines.stream().limit(8).forEach(l -> sample.add(new com.vaadin.flow.component.html.Div(l)));
+            sampleLines.stream().limit(3).forEach(l -> {
+                com.vaadin.flow.component.html.Div block = new com.vaadin.flow.component.html.Div();
+                block.getStyle().set("white-space", "pre-wrap").set("margin-bottom", "var(--lumo-space-s)");
+                block.setText(l);
+                sample.add(block);
+            });
         }
         if (e.step() == null || e.step().step() % 10 == 0 || e.eval() != null) {
             loss.setOption(TrainingCharts.loss(stepList, evalList, List.of()));

@@ -55,7 +55,7 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
         browser.click("#finetune-start");
         browser.awaitJob(d -> "succeeded".equals(browser.find("#finetune-status").getAttribute("data-state")));
         assertThat(browser.find("#finetune-loss-chart").isDisplayed()).isTrue();
-        assertThat(browser.find("#finetune-sample").getText()).startsWith("Sample at step 40: ");
+        assertThat(browser.find("#finetune-sample").getText()).startsWith("Answers at step 40:\n").contains(" → ");
         browser.await(d -> !browser.disabled("#finetune-compare"));
         browser.click("#finetune-compare");
         browser.awaitJob(d -> browser.find("#finetune-accuracy").getText().startsWith("Exact match on 200 held-out test instructions: base 0.0 % → fine-tuned "));
