@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public final class DemoTasks {
     public static final long SEED = 20261202L;
-    public static final int TRAIN = 3000;
+    public static final int TRAIN = 6000;
     public static final int VAL = 200;
     public static final int TEST = 200;
     /** Where the words come from: the 400 most frequent lower-case words of 3 to 7 letters in Tiny Shakespeare. */
@@ -51,7 +51,7 @@ public final class DemoTasks {
     }
 
     /** {@code n} distinct examples, the tasks in turn, drawn from {@code random}; prompts in {@code seen} are skipped. */
-    static List<Item> draw(String[] words, Random random, int n, Set<String> seen) {
+    static List<Item> draw(String[][] words, Random random, int n, Set<String> seen) {
         List<Item> out = new ArrayList<>();
         for (int i = 0; out.size() < n; i++) {
             Item item = item(words, TASKS.get(i % TASKS.size()), random);
@@ -62,14 +62,16 @@ public final class DemoTasks {
         return out;
     }
 
-    static Item item(String[] words, String task, Random r) {
+    /** @param pools the common words (400) and the short words for reverse and sort (1,000) */
+    static Item item(String[][] pools, String task, Random r) {
+        String[] words = pools[0];
         return switch (task) {
             case "reverse" -> {
-                String w = shortWord(words, r);
+                String w = shortWord(pools[1], r);
                 yield new Item(task, "Reverse the word: " + w, new StringBuilder(w).reverse().toString());
             }
             case "sort" -> {
-                String w = shortWord(words, r);
+                String w = shortWord(pools[1], r);
                 char[] c = w.toCharArray();
                 java.util.Arrays.sort(c);
                 yield new Item(task, "Sort the letters: " + w, new String(c));
@@ -105,13 +107,13 @@ public final class DemoTasks {
         return words[r.nextInt(words.length)];
     }
 
-    /** A word of at most five letters: reversing and sorting are letter-by-letter work, hard for a tiny model. */
-    private static String shortWord(String[] words, Random r) {
-        String w;
-        do {
-            w = word(words, r);
-        } while (w.length() > 5);
-        return w;
+    /**
+     * A word for reversing and sorting: letter-by-letter work, hard for a tiny model, so at most five letters, and
+     * from a wider pool (the 1,000 most frequent of 3 to 5 letters) than the other tasks: with only the short words
+     * of the 400, there were about 200 distinct prompts per task and the model learned them rather than the rule.
+     */
+    private static String shortWord(String[] shortWords, Random r) {
+        return word(shortWords, r);
     }
 
     private static String phrase(String[] words, Random r, int n) {
@@ -124,22 +126,28 @@ public final class DemoTasks {
 
     /** The 400 most frequent words of 3 to 7 lower-case letters in {@code text} (ties: alphabetical). */
     static String[] words(String text) {
+        return words(text, 3, 7, 400);
+    }
+
+    /** The {@code limit} most frequent words of {@code min} to {@code max} lower-case letters (ties: alphabetical). */
+    static String[] words(String text, int min, int max, int limit) {
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z]+").matcher(text);
         while (m.find()) {
             String w = m.group();
-            if (w.length() >= 3 && w.length() <= 7 && w.equals(w.toLowerCase(Locale.ROOT))) {
+            if (w.length() >= min && w.length() <= max && w.equals(w.toLowerCase(Locale.ROOT))) {
                 counts.merge(w, 1, Integer::sum);
             }
         }
         return counts.entrySet().stream()
                 .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
-                .limit(400).map(java.util.Map.Entry::getKey).toArray(String[]::new);
+                .limit(limit).map(java.util.Map.Entry::getKey).toArray(String[]::new);
     }
 
     /** The three splits: test first (so its prompts are fixed), then val and train without any prompt of those. */
     public static List<List<Item>> splits() throws IOException {
-        String[] words = words(Files.readString(SHAKESPEARE));
+        String text = Files.readString(SHAKESPEARE);
+        String[][] words = {words(text), words(text, 3, 5, 1000)};
         Random random = new Random(SEED);
         Set<String> seen = new LinkedHashSet<>();
         List<Item> test = draw(words, random, TEST, seen);

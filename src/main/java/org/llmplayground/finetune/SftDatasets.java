@@ -44,7 +44,7 @@ public class SftDatasets {
     }
 
     public List<Info> list() {
-        List<Info> out = new ArrayList<>(List.of(new Info(DEMO, "Demo: seven checkable tasks (3,000 train / 200 val / 200 test)", true),
+        List<Info> out = new ArrayList<>(List.of(new Info(DEMO, "Demo: seven checkable tasks (6,000 train / 200 val / 200 test)", true),
                 new Info(ALPACA, "Alpaca sample: 999 instructions (LLaMA-Factory's alpaca_en_demo)", true)));
         if (Files.isDirectory(datasets)) {
             try (var walk = Files.walk(datasets, 3)) {

@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * plain template, LoRA (or full fine-tuning) with the training loop, then exact-match accuracy on the test split,
  * base vs tuned, per task.
  * <pre>./mvnw -q -Pbench test-compile exec:exec -Dbench=FineTuneDemoBench -Dbench.args="lora 600"</pre>
- * args: method (lora | full), steps, [rank], [learning rate], [targets comma-separated].
+ * args: method (lora | full), steps, [rank], [learning rate], [targets comma-separated]. With {@code -Dout=<folder>}
+ * (e.g. {@code -Dbench.jvm=-Dout=models/sft-demo-lora}) a LoRA run also writes what the shipped adapter holds: the
+ * adapter in PEFT's layout, training-log.csv (every evaluation), loss-curve.png and test-answers.tsv.
  */
 public final class FineTuneDemoBench {
     public static void main(String[] argv) throws Exception {
@@ -79,9 +81,16 @@ public final class FineTuneDemoBench {
             SftBatches valBatches = new SftBatches(encode(val, enc), 32, 1, config.seed(), false, 0);
             TestRuns.Recorder r = new TestRuns.Recorder();
             long start = System.nanoTime();
+            List<double[]> evals = new ArrayList<>();
             run.trainer(new Trainer.Events() {
                 @Override
+                public void stepped(Trainer.StepMetrics m) {
+                    r.stepped(m);
+                }
+
+                @Override
                 public void evaluated(Trainer.EvalMetrics e) {
+                    evals.add(new double[]{e.step(), e.trainLoss(), e.valLoss(), (System.nanoTime() - start) / 1e9});
                     System.out.printf("step %d: train %.4f val %.4f (%.0f s)%n", e.step(), e.trainLoss(), e.valLoss(), (System.nanoTime() - start) / 1e9);
                 }
             }, r).withBatches(batches).withEvalBatches(batches.forEvaluation(), valBatches.forEvaluation()).run(0, null);
@@ -98,7 +107,43 @@ public final class FineTuneDemoBench {
             perTask.forEach((k, v) -> System.out.printf("  %-8s %d / %d%n", k, v[0], v[1]));
             after.answers().stream().filter(a -> !a.correct()).limit(8)
                     .forEach(a -> System.out.printf("  wrong: %s → '%s' (expected '%s')%n", a.prompt().replace("\n", " | "), a.answer(), a.expected()));
+            String out = System.getProperty("out");
+            if (out != null && method.equals("lora")) {
+                write(Path.of(out), run, evals, r.steps, before, after);
+            }
         }
+    }
+
+    /** The shipped adapter's folder: PEFT files, the evaluations, the loss curve and every test answer, base and tuned. */
+    static void write(Path dir, PreparedRun run, List<double[]> evals, List<Trainer.StepMetrics> steps, ExactMatch.Result before,
+                      ExactMatch.Result after) throws Exception {
+        org.llmplayground.finetune.PeftAdapters.save((org.llmplayground.model.nn.Transformer) run.network(), "shakespeare-char", dir);
+        StringBuilder log = new StringBuilder("step,train_loss,val_loss,seconds\n");
+        evals.forEach(e -> log.append(String.format(java.util.Locale.ROOT, "%d,%.4f,%.4f,%.1f%n", (int) e[0], e[1], e[2], e[3])));
+        Files.writeString(dir.resolve("training-log.csv"), log);
+        StringBuilder answers = new StringBuilder("task\tinstruction\texpected\tbase\ttuned\n");
+        for (int i = 0; i < after.answers().size(); i++) {
+            ExactMatch.Answer a = after.answers().get(i);
+            String instruction = a.prompt().replace("User: ", "").replace("\nAssistant:", "").strip();
+            answers.append(String.join("\t", a.task(), instruction, a.expected(), before.answers().get(i).answer().replace("\n", " "),
+                    a.answer().replace("\n", " "))).append('\n');
+        }
+        Files.writeString(dir.resolve("test-answers.tsv"), answers);
+        int every = 50; // the per-step losses as means of 50 steps, as on the base model's card
+        List<Double> sx = new ArrayList<>();
+        List<Double> sy = new ArrayList<>();
+        for (int i = 0; i + every <= steps.size(); i += every) {
+            sx.add((double) steps.get(i + every - 1).step());
+            sy.add(steps.subList(i, i + every).stream().mapToDouble(Trainer.StepMetrics::loss).average().orElse(0));
+        }
+        double[] ex = evals.stream().mapToDouble(e -> e[0]).toArray();
+        LossCurvePng.write(dir.resolve("loss-curve.png"), "sft-demo LoRA on shakespeare-char: loss on the replies (" + steps.size() + " steps)",
+                List.of(new LossCurvePng.Series("train loss (mean of 50 steps)", new java.awt.Color(170, 190, 230),
+                                sx.stream().mapToDouble(Double::doubleValue).toArray(), sy.stream().mapToDouble(Double::doubleValue).toArray()),
+                        new LossCurvePng.Series("train loss (eval)", new java.awt.Color(40, 90, 200), ex, evals.stream().mapToDouble(e -> e[1]).toArray()),
+                        new LossCurvePng.Series("val loss (eval)", new java.awt.Color(220, 90, 30), ex, evals.stream().mapToDouble(e -> e[2]).toArray())),
+                0.0, 3.0, null);
+        System.out.println("wrote " + dir);
     }
 
     static List<SftExample> read(String split, SftEncoder enc) throws Exception {

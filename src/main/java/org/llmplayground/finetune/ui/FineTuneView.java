@@ -84,6 +84,7 @@ public class FineTuneView extends VerticalLayout {
     private final Select<String> template = new Select<>();
     private final Grid<FineTuneService.Rendered> preview = new Grid<>();
     private final Span previewInfo = new Span();
+    private final Span uploadStatus = new Span();
     private final RadioButtonGroup<String> method = new RadioButtonGroup<>("Method");
     private final IntegerField rank = new IntegerField("Rank r");
     private final NumberField alpha = new NumberField("α");
@@ -119,7 +120,7 @@ public class FineTuneView extends VerticalLayout {
         error.setId("finetune-error");
         error.addClassName("pg-error");
         add(new H1("6. Fine-tuning"), new Explainer("Teaching a model to follow instructions", EXPLANATION),
-                new H3("1. Instructions"), datasetRow(), previewInfo, preview,
+                new H3("1. Instructions"), datasetRow(), uploadBox(), previewInfo, preview,
                 new H3("2. Method"), methodRow(), diagram, trainable, memory, start, error, progress, loss, sample,
                 new H3("3. Base vs fine-tuned"), compare, accuracy, answers, new H3("4. Keep it"), mergeRow(), merged);
         configurePreview();
@@ -159,6 +160,48 @@ public class FineTuneView extends VerticalLayout {
         return row;
     }
 
+    /**
+     * An instruction set of one's own: streamed into the workspace's datasets/finetune folder, checked there (at least
+     * three usable examples, problems named by line and field) and selected; a file that fails is not kept.
+     */
+    private com.vaadin.flow.component.Component uploadBox() {
+        com.vaadin.flow.component.upload.Upload upload = new com.vaadin.flow.component.upload.Upload(event -> {
+            com.vaadin.flow.component.UI ui = event.getUI();
+            try {
+                SftDatasets.Uploaded u = service.upload(event.getFileName(), event.getInputStream());
+                ui.access(() -> {
+                    List<SftDatasets.Info> all = service.datasets();
+                    dataset.setItems(all);
+                    all.stream().filter(i -> i.id().equals(u.dataset().id())).findFirst().ifPresent(dataset::setValue);
+                    uploadStatus.removeClassName("pg-error");
+                    uploadStatus.setText(String.format("Uploaded %s: %,d examples (%s layout)%s", u.dataset().id(), u.examples(), u.layout(),
+                            u.skipped() == 0 ? "." : String.format("; %,d skipped: %s", u.skipped(), String.join("; ", u.problems()))));
+                });
+            } catch (RuntimeException e) { // a bad file (400), too large (413) or too many uploads at once (429): said, not kept
+                ui.access(() -> {
+                    uploadStatus.addClassName("pg-error");
+                    uploadStatus.setText(e.getMessage());
+                });
+            }
+        });
+        upload.setId("finetune-upload");
+        upload.setMaxFiles(1);
+        upload.setMaxFileSize((int) org.llmplayground.finetune.SftFormats.MAX_BYTES);
+        upload.setAcceptedFileTypes(".jsonl", ".json");
+        upload.setDropLabel(new Span("Upload your own set: .jsonl or .json in Alpaca (instruction, input, output), messages/ShareGPT "
+                + "or prompt/completion layout, up to " + (org.llmplayground.finetune.SftFormats.MAX_BYTES >> 20) + " MB"));
+        upload.addFileRejectedListener(e -> {
+            uploadStatus.addClassName("pg-error");
+            uploadStatus.setText("'" + e.getFileName() + "' was not uploaded: " + e.getErrorMessage());
+        });
+        upload.addAllFinishedListener(e -> upload.clearFileList());
+        uploadStatus.setId("finetune-upload-status");
+        com.vaadin.flow.component.orderedlayout.VerticalLayout box = new com.vaadin.flow.component.orderedlayout.VerticalLayout(upload, uploadStatus);
+        box.setPadding(false);
+        box.setSpacing(false);
+        return box;
+    }
+
     private HorizontalLayout methodRow() {
         method.setId("finetune-method");
         method.setItems("LoRA", "QLoRA", "Full");
@@ -182,9 +225,9 @@ public class FineTuneView extends VerticalLayout {
         targets.setId("finetune-targets");
         setTargetsAndLayers();
         steps.setId("finetune-steps");
-        steps.setValue(2500);
+        steps.setValue(4000);
         steps.setMin(1);
-        steps.setHelperText("2,500 ≈ 6 minutes here");
+        steps.setHelperText("4,000 ≈ 5 to 8 minutes on 2 cores");
         trainable.setId("finetune-trainable");
         method.addValueChangeListener(e -> countTrainable());
         targets.addValueChangeListener(e -> countTrainable());
@@ -317,8 +360,8 @@ public class FineTuneView extends VerticalLayout {
         boolean chars = base.getValue() != null && BASE.equals(base.getValue().id());
         template.setValue(chars ? "plain" : "alpaca");
         template.setHelperText(chars ? "the demo's base knows no '#' or '<': plain" : "");
-        steps.setValue(chars ? 2500 : 200);
-        steps.setHelperText(chars ? "2,500 ≈ 6 minutes here" : "");
+        steps.setValue(chars ? 4000 : 200);
+        steps.setHelperText(chars ? "4,000 ≈ 5 to 8 minutes on 2 cores" : "");
         countTrainable();
     }
 

@@ -79,7 +79,7 @@ class FineTuneApiTest implements TestPropertyProvider {
         JsonNode sets = call("GET", "/datasets", null, 200);
         assertThat(sets.toString()).contains("\"id\":\"sft-demo\"", "\"id\":\"alpaca\"");
         JsonNode preview = call("GET", "/datasets/preview?dataset=sft-demo&template=plain&count=2", null, 200);
-        assertThat(preview.get("train").asInt()).isEqualTo(3000);
+        assertThat(preview.get("train").asInt()).isEqualTo(6000);
         assertThat(preview.get("test").asInt()).isEqualTo(200);
         assertThat(preview.at("/examples/0/prompt").asText()).startsWith("User: ").endsWith("\nAssistant:");
         assertThat(preview.at("/examples/0/reply").asText()).startsWith(" ").endsWith("\n");
@@ -107,8 +107,8 @@ class FineTuneApiTest implements TestPropertyProvider {
         assertThat(c.at("/tuned/accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(c.get("examples")).hasSize(14);
         JsonNode first = c.get("examples").get(0);
-        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: says\nAssistant: ");
-        assertThat(first.get("expected").asText()).isEqualTo("syas");
+        assertThat(first.get("prompt").asText()).isEqualTo("User: Reverse the word: forth\nAssistant: ");
+        assertThat(first.get("expected").asText()).isEqualTo("htrof");
         assertThat(first.has("base")).isTrue();
         assertThat(first.has("tuned")).isTrue();
 

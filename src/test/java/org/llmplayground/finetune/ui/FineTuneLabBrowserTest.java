@@ -30,8 +30,9 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
 
     @Test
     void aShortLoraRunIsComparedWithItsBase() {
+        browser.open(jetty.baseUrl() + "/finetune", "finetune-start"); // a fresh page: the other test may have run first
         assertThat(browser.find("vaadin-details.pg-explainer").getText()).contains("Teaching a model to follow instructions");
-        browser.await(d -> browser.find("#finetune-preview-info").getText().equals("3,000 train / 200 validation / 200 test examples (alpaca layout)"));
+        browser.await(d -> browser.find("#finetune-preview-info").getText().equals("6,000 train / 200 validation / 200 test examples (alpaca layout)"));
         assertThat(browser.find("#finetune-preview").getText()).contains("User: ", "Assistant:");
         assertThat(browser.find("#finetune-trainable").getText()).startsWith("LoRA trains 131,072 of ").contains("parameters (");
         assertThat(browser.find("#finetune-base input").getAttribute("value")).startsWith("Shakespeare (char GPT, trained here)");
@@ -70,6 +71,34 @@ class FineTuneLabBrowserTest extends LabBrowserTest {
         browser.await(d -> d.findElements(By.id("chat-template")).size() == 1);
         browser.await(d -> browser.find("#gen-model input").getAttribute("value").contains("my-fine-tuned"));
         assertThat(browser.find("#chat-template").getText()).containsIgnoringCase("plain");
+    }
+
+    @Test
+    void anUploadedSetIsCheckedThenSelectedAndPreviewed() throws Exception {
+        browser.open(jetty.baseUrl() + "/finetune", "finetune-start");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sft-upload");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("two.jsonl"), """
+                {"instruction": "Say hi", "output": "hi"}
+                {"instruction": "Say no", "output": ""}
+                {"instruction": "Say yes", "output": "yes"}
+                """);
+        upload(bad);
+        browser.await(d -> browser.find("#finetune-upload-status").getText().startsWith(
+                "two.jsonl has 2 usable examples; a fine-tuning set needs at least 3 (train, validation and test). line 2:"));
+        StringBuilder good = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            good.append("{\"messages\": [{\"role\": \"user\", \"content\": \"Echo ").append(i)
+                    .append("\"}, {\"role\": \"assistant\", \"content\": \"").append(i).append("\"}]}\n");
+        }
+        upload(java.nio.file.Files.writeString(dir.resolve("echo.jsonl"), good));
+        browser.await(d -> browser.find("#finetune-upload-status").getText().equals("Uploaded finetune/echo.jsonl: 20 examples (messages layout)."));
+        assertThat(browser.find("#finetune-dataset input").getAttribute("value")).isEqualTo("finetune/echo.jsonl");
+        browser.await(d -> browser.find("#finetune-preview").getText().contains("User: Echo "));
+        browser.screenshot("finetune-3-upload");
+    }
+
+    void upload(java.nio.file.Path file) {
+        browser.find("#finetune-upload").getShadowRoot().findElement(By.cssSelector("input[type=file]")).sendKeys(file.toAbsolutePath().toString());
     }
 
     /** Clicks the radio button or checkbox of a group whose label is {@code label}. */
