@@ -147,9 +147,9 @@ public final class Quantized implements AutoCloseable {
         }
         NDArray b = codes.toType(DataType.FLOAT32, false);                               // (rows, cols/2)
         NDArray lo = b.mod(16);
-        NDArray hi = b.sub(lo).div(16);
+        NDArray hi = Scalars.over(b.sub(lo), 16);
         NDArray q = lo.expandDims(2).concat(hi.expandDims(2), 2).reshape(rows, cols / GROUP, GROUP); // (rows, groups, 32)
-        return q.sub(8).mul(scales).reshape(rows, cols);                                 // × (rows, groups, 1)
+        return Scalars.plus(q, -8).mul(scales).reshape(rows, cols);                                 // × (rows, groups, 1)
     }
 
     /**
