@@ -37,6 +37,42 @@ public final class SftFormats {
         if (text.length() > MAX_BYTES) {
             throw BadInputException.tooLarge(String.format("%s is larger than %,d MB; fine-tuning sets here are smaller.", name, MAX_BYTES >> 20));
         }
+        Records read = records(name, text);
+        List<JsonNode> records = read.nodes();
+        List<String> places = read.places();
+        List<String> problems = read.problems();
+        long[] skipped = {read.skipped()};
+        List<SftExample> out = new ArrayList<>();
+        java.util.Map<String, Integer> layouts = new java.util.TreeMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            String where = places.get(i);
+            try {
+                String[] layout = new String[1];
+                out.add(example(records.get(i), where, layout));
+                layouts.merge(layout[0], 1, Integer::sum);
+            } catch (IllegalArgumentException e) {
+                skip(problems, skipped, where + ": " + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException(name + " has no usable example" + (problems.isEmpty() ? "." : ": " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (skipped[0] - 1) + " more)" : "") + ". Alpaca records need "
+                    + "'instruction' and 'output'; conversations need 'messages' or 'conversations' ending with the assistant; "
+                    + "or give 'prompt' and 'completion'."));
+        }
+        String layout = String.join(" + ", layouts.keySet());
+        return new Parsed(out, skipped[0], problems, layout);
+    }
+
+    /** The JSON records of a file, where each came from ("line 3", "record 2"), and the lines that were not JSON. */
+    public record Records(List<JsonNode> nodes, List<String> places, List<String> problems, long skipped) {
+    }
+
+    /**
+     * The records of {@code text}: a JSON array, or one JSON object per line (blank lines ignored, a line that is not
+     * JSON skipped and named). Shared by every reader of jsonl/json training data (instructions, preferences).
+     */
+    public static Records records(String name, String text) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
             throw new BadInputException(name + " is empty.");
@@ -70,26 +106,7 @@ public final class SftFormats {
                 }
             }
         }
-        List<SftExample> out = new ArrayList<>();
-        java.util.Map<String, Integer> layouts = new java.util.TreeMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            String where = places.get(i);
-            try {
-                String[] layout = new String[1];
-                out.add(example(records.get(i), where, layout));
-                layouts.merge(layout[0], 1, Integer::sum);
-            } catch (IllegalArgumentException e) {
-                skip(problems, skipped, where + ": " + e.getMessage());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new BadInputException(name + " has no usable example" + (problems.isEmpty() ? "." : ": " + problems.get(0)
-                    + (problems.size() > 1 ? " (and " + (skipped[0] - 1) + " more)" : "") + ". Alpaca records need "
-                    + "'instruction' and 'output'; conversations need 'messages' or 'conversations' ending with the assistant; "
-                    + "or give 'prompt' and 'completion'."));
-        }
-        String layout = String.join(" + ", layouts.keySet());
-        return new Parsed(out, skipped[0], problems, layout);
+        return new Records(records, places, problems, skipped[0]);
     }
 
     private static void skip(List<String> problems, long[] skipped, String why) {
@@ -153,7 +170,8 @@ public final class SftFormats {
         return out;
     }
 
-    private static String role(String raw, int index) {
+    /** A turn's role as the chat templates name it: user, assistant or system (human, gpt, model, bot accepted). */
+    public static String role(String raw, int index) {
         return switch (raw.toLowerCase(Locale.ROOT)) {
             case "user", "human" -> ChatMessage.USER;
             case "assistant", "gpt", "model", "bot" -> ChatMessage.ASSISTANT;

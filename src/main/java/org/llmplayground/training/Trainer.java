@@ -75,6 +75,10 @@ public final class Trainer {
         default void warning(String message) {
         }
 
+        /** What an {@link Objective} measured at a step besides the loss (DPO's rewards/chosen, …), by name. */
+        default void measured(int step, java.util.Map<String, Double> metrics) {
+        }
+
         /** The checkpoint at {@code step} could not be written; training goes on. */
         default void checkpointFailed(int step, String message) {
             warning(message);
@@ -135,6 +139,7 @@ public final class Trainer {
     private final ParameterStore ps;
     private final List<Parameter> parameters = new ArrayList<>();
     private Sampler sampler;
+    private Objective objective;
     private Batches batches;
     /** Evaluation batches of train and val (null: samples of the token file's split). */
     private Batches evalTrain;
@@ -193,6 +198,33 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Replaces next-token cross-entropy with another loss on the same batches (DPO's preference loss). Called once
+     * per micro-batch inside the gradient collector; what it returns is back-propagated (after division by the
+     * number of micro-batches).
+     */
+    public Trainer withObjective(Objective objective) {
+        this.objective = objective;
+        return this;
+    }
+
+    /** A training loss other than next-token cross-entropy. */
+    public interface Objective {
+        /**
+         * The loss of one micro-batch.
+         *
+         * @param x       the token ids (B, T)
+         * @param y       the targets, B·T, −1 where none
+         * @param padding 1 for a real token, 0 for padding (B, T), or null
+         */
+        NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager);
+
+        /** What the micro-batches of the step just taken measured (means over the step), and forgets them. */
+        default java.util.Map<String, Double> takeMetrics() {
+            return java.util.Map.of();
+        }
+    }
+
     /** What a run shows of its model at a sampling step. */
     @FunctionalInterface
     public interface Sampler {
@@ -225,6 +257,12 @@ public final class Trainer {
                         bestVal, true);
             }
             events.stepped(m);
+            if (objective != null) {
+                java.util.Map<String, Double> measured = objective.takeMetrics();
+                if (!measured.isEmpty()) {
+                    events.measured(step, measured);
+                }
+            }
             boolean last = step == t.maxSteps();
             if (step % t.evalInterval() == 0 || last) {
                 evaluate(step);
@@ -289,9 +327,10 @@ public final class Trainer {
                 long[] x = new long[b * cols];
                 long[] y = new long[b * cols];
                 batches.fill(step, micro, x, y);
-                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice()),
-                        padding(batches.padding(), b, cols), true, null);
-                NDArray loss = crossEntropy(logits, y, manager);
+                NDArray ids = NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice());
+                NDArray mask = padding(batches.padding(), b, cols);
+                NDArray loss = objective != null ? objective.loss(network, ps, ids, y, mask, manager)
+                        : crossEntropy(network.logits(ps, ids, mask, true, null), y, manager);
                 gc.backward(k == 1 ? loss : Scalars.over(loss, k));
                 lossSum += loss.getFloat();
             }

@@ -50,6 +50,8 @@ public final class TestRuns {
         public final List<Trainer.Sample> samples = new ArrayList<>();
         public final List<Checkpoints.Saved> checkpoints = new ArrayList<>();
         public final List<String> warnings = new ArrayList<>();
+        /** What an objective measured besides the loss, one map per step. */
+        public final List<java.util.Map<String, Double>> measured = new ArrayList<>();
         public int stopAfter = Integer.MAX_VALUE;
         /** A checkpoint interval changed during the run (0: the config's). */
         public int saveInterval;
@@ -66,6 +68,11 @@ public final class TestRuns {
         @Override
         public void evaluated(Trainer.EvalMetrics e) {
             evals.add(e);
+        }
+
+        @Override
+        public void measured(int step, java.util.Map<String, Double> metrics) {
+            measured.add(metrics);
         }
 
         @Override

@@ -80,6 +80,21 @@ public final class Lora {
         return spec;
     }
 
+    /** Whether the forward pass adds the adapters (off: the base model exactly, e.g. DPO's reference). */
+    private volatile boolean enabled = true;
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * Switches the adapters off (the network computes its base, with no second copy of it in memory) or back on:
+     * DPO's reference model is the policy with its adapters off.
+     */
+    public void enable(boolean on) {
+        this.enabled = on;
+    }
+
     /** Adds the adapter for {@code name} (e.g. {@code layers.0.attn.qkv}): A kaiming-uniform from {@code random}, B zero. */
     Adapter add(String name, long in, long out, NDManager manager, Random random) {
         float bound = (float) (1 / Math.sqrt(in)); // kaiming_uniform_(a=√5) on (r, in): bound = √(6 / ((1 + 5)·in)) = 1/√in

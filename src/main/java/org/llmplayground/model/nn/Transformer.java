@@ -482,7 +482,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             NDArray[] wb = cache == null ? fusedQkv(ps, x, training) : decodeQkv.computeIfAbsent(index, i -> keep(fusedQkv(ps, x, false)));
             long d = config.embeddingSize();
             NDList qkv = Ops.linear(x, wb[0], wb[1]).split(new long[]{d, d + config.kvSize()}, 2);
-            if (lora != null) {
+            if (lora != null && lora.enabled()) {
                 qkv = adaptQkv(ps, x, qkv, training);
             }
             // One new token (decoding): (B, 1, n·hs) → (B, n, 1, hs) is a plain reshape, no transpose needed.
@@ -582,7 +582,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         private NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter bias, boolean training) {
             NDArray y = Ops.linear(x, weight(ps, w, x, training),
                     bias == null ? null : ps.getValue(bias, x.getDevice(), training));
-            if (lora != null) {
+            if (lora != null && lora.enabled()) {
                 String name = w.getName();
                 Lora.Adapter adapter = lora.get(name.substring(0, name.length() - ".weight".length()));
                 if (adapter != null) {
