@@ -41,11 +41,11 @@ public class FineTuneRuns implements RunPlugin {
 
     @Override
     public boolean handles(TrainingConfig config) {
-        return config.finetune() != null;
+        return config.finetune() != null && config.dpo() == null; // a dpo section: preference.DpoRuns
     }
 
     /** The LoRA settings of a config's finetune section. */
-    static Lora.Spec spec(TrainingConfig.FineTune f) {
+    public static Lora.Spec spec(TrainingConfig.FineTune f) {
         return new Lora.Spec(f.rank(), f.alpha(), f.loraDropout(), new TreeSet<>(f.targets()), new TreeSet<>(f.layers()));
     }
 
@@ -104,14 +104,14 @@ public class FineTuneRuns implements RunPlugin {
     }
 
     /** How many fixed validation instructions a run answers at each sampling step. */
-    static final int SAMPLE_PROMPTS = 3;
+    public static final int SAMPLE_PROMPTS = 3;
 
     /**
      * The run's progress as answers: the first {@link #SAMPLE_PROMPTS} validation instructions answered greedily (as
      * Compare will), one line each, "instruction → answer", with ✓ where it is exactly the expected reply. The same
      * prompts at every step, so the lines show an answer forming: "→ the shall" at step 0, "→ syas ✓" later.
      */
-    static Trainer.Sampler answers(SftEncoder encoder, PreparedRun run, List<SftExample> val, int maxTokens) {
+    public static Trainer.Sampler answers(SftEncoder encoder, PreparedRun run, List<SftExample> val, int maxTokens) {
         List<SftExample> fixed = val.subList(0, Math.min(SAMPLE_PROMPTS, val.size()));
         return (network, ps, manager, step) -> {
             StringBuilder out = new StringBuilder();

@@ -16,9 +16,14 @@ import java.util.Random;
  * A row of an example with n ids is x = ids[0..n−2], targets = ids[1..n−1] (−1 on the prompt unless trained on),
  * then padding: x = pad, target −1, padding mask 0. E.g. ids [5 6 7 8] with 2 prompt tokens, width 4:
  * x [5 6 7 pad], targets [−1 7 8 −1], mask [1 1 1 0].
+ * <p>
+ * Preference pairs ({@link #preferences}) batch the same way, a pair being one item of two rows: a micro-batch of n
+ * pairs is 2n rows, the n prompt + chosen rows first, then the n prompt + rejected rows in the same order (what
+ * {@link org.llmplayground.preference.DpoLoss} expects).
  */
 public final class SftBatches implements Trainer.Batches {
-    private final List<SftEncoder.Encoded> sorted;
+    private final List<List<SftEncoder.Encoded>> sorted; // items (an example, or a pair) by their longest row
+    private final int perItem;
     private final int batchSize;
     private final long seed;
     private final boolean trainOnPrompt;
@@ -32,17 +37,36 @@ public final class SftBatches implements Trainer.Batches {
      * @param pad          the id written on padding positions (never attended to, never learned)
      */
     public SftBatches(List<SftEncoder.Encoded> examples, int batchSize, int accumulation, long seed, boolean trainOnPrompt, int pad) {
-        if (examples.isEmpty()) {
+        this(examples.stream().map(List::of).toList(), 1, batchSize, accumulation, seed, trainOnPrompt, pad);
+    }
+
+    private SftBatches(List<List<SftEncoder.Encoded>> items, int perItem, int batchSize, int accumulation, long seed, boolean trainOnPrompt,
+                       int pad) {
+        if (items.isEmpty()) {
             throw new IllegalArgumentException("No examples to batch.");
         }
-        this.sorted = new ArrayList<>(examples);
-        this.sorted.sort(Comparator.comparingInt(e -> e.ids().length));
+        this.sorted = new ArrayList<>(items);
+        this.sorted.sort(Comparator.comparingInt(item -> item.stream().mapToInt(e -> e.ids().length).max().orElse(0)));
+        this.perItem = perItem;
         this.batchSize = batchSize;
         this.accumulation = accumulation;
         this.seed = seed;
         this.trainOnPrompt = trainOnPrompt;
         this.pad = pad;
         this.groups = (sorted.size() + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Batches of preference pairs, {@code pairsPerBatch} a micro-batch: each pair is {chosen, rejected}, both encoded
+     * from the same prompt; the loss is on the answers only.
+     */
+    public static SftBatches preferences(List<SftEncoder.Encoded[]> pairs, int pairsPerBatch, int accumulation, long seed, int pad) {
+        return new SftBatches(pairs.stream().map(List::of).toList(), 2, pairsPerBatch, accumulation, seed, false, pad);
+    }
+
+    @Override
+    public int rowsPerBatch(int batchSize) {
+        return batchSize * perItem;
     }
 
     /** How many micro-batches one pass over the examples takes. */
@@ -69,10 +93,13 @@ public final class SftBatches implements Trainer.Batches {
     }
 
     private List<SftEncoder.Encoded> rows(int group) {
-        // the last group may be short: it is filled up with the first examples, so every batch has batchSize rows
-        List<SftEncoder.Encoded> rows = new ArrayList<>(batchSize);
-        for (int i = 0; i < batchSize; i++) {
-            rows.add(sorted.get((group * batchSize + i) % sorted.size()));
+        // the last group may be short: it is filled up with the first items, so every batch has batchSize items;
+        // an item's rows go side by side: all first rows (an example, or a chosen answer), then all second rows
+        List<SftEncoder.Encoded> rows = new ArrayList<>(batchSize * perItem);
+        for (int side = 0; side < perItem; side++) {
+            for (int i = 0; i < batchSize; i++) {
+                rows.add(sorted.get((group * batchSize + i) % sorted.size()).get(side));
+            }
         }
         return rows;
     }
@@ -88,7 +115,7 @@ public final class SftBatches implements Trainer.Batches {
     }
 
     private void fillRows(List<SftEncoder.Encoded> rows, long[] x, long[] y) {
-        int width = x.length / batchSize;
+        int width = x.length / rows.size();
         padding = new float[x.length];
         for (int r = 0; r < rows.size(); r++) {
             SftEncoder.Encoded e = rows.get(r);
@@ -123,6 +150,11 @@ public final class SftBatches implements Trainer.Batches {
             @Override
             public void fill(int i, int micro, long[] x, long[] y) {
                 fillRows(rows(i % groups), x, y);
+            }
+
+            @Override
+            public int rowsPerBatch(int batchSize) {
+                return batchSize * perItem;
             }
 
             @Override

@@ -70,7 +70,7 @@ public final class DpoLoss implements Trainer.Objective {
     }
 
     @Override
-    public NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager) {
+    public NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager, boolean training) {
         long rows = x.getShape().get(0);
         if (rows % 2 != 0) {
             throw new IllegalArgumentException("A preference batch has a chosen and a rejected row per pair; got " + rows + " rows.");
@@ -87,7 +87,7 @@ public final class DpoLoss implements Trainer.Objective {
         }
         NDArray targets = NativeArrays.longs(manager, safe, new Shape(rows, cols, 1), manager.getDevice());
         NDArray weights = NativeArrays.floats(manager, mask, new Shape(rows, cols), manager.getDevice());
-        NDArray logp = logps(network.logits(ps, x, padding, true, null), targets, weights);       // (2n), with gradients
+        NDArray logp = logps(network.logits(ps, x, padding, training, null), targets, weights);   // (2n), with gradients
         NDArray ref;
         policy.enable(false);
         try {
@@ -158,6 +158,12 @@ public final class DpoLoss implements Trainer.Objective {
         out.put("logps/rejected", logpRejected / n);
         pairs.clear();
         return out;
+    }
+
+    /** An evaluation's accuracy: the share of held-out pairs whose chosen answer the policy rewards more. */
+    @Override
+    public double accuracy(Map<String, Double> metrics) {
+        return metrics.getOrDefault("rewards/accuracies", 0.0);
     }
 
     public Type type() {

@@ -118,6 +118,11 @@ public final class Trainer {
         default int width(int step, int micro) {
             return 0;
         }
+
+        /** Rows of a micro-batch of {@code batchSize}: the same, or two per preference pair (chosen and rejected). */
+        default int rowsPerBatch(int batchSize) {
+            return batchSize;
+        }
     }
 
     /** How a run ended: at which step, why, and whether it failed (NaN loss). */
@@ -216,8 +221,14 @@ public final class Trainer {
          * @param x       the token ids (B, T)
          * @param y       the targets, B·T, −1 where none
          * @param padding 1 for a real token, 0 for padding (B, T), or null
+         * @param training a training step (dropout on, gradients recorded) or an evaluation
          */
-        NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager);
+        NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager, boolean training);
+
+        /** What an evaluation reports as its accuracy, from the metrics of the batches just measured. */
+        default double accuracy(java.util.Map<String, Double> metrics) {
+            return 0;
+        }
 
         /** What the micro-batches of the step just taken measured (means over the step), and forgets them. */
         default java.util.Map<String, Double> takeMetrics() {
@@ -314,7 +325,7 @@ public final class Trainer {
      */
     double forwardBackward(int step) {
         TrainingConfig.Training t = config.training();
-        int b = t.batchSize();
+        int b = batches.rowsPerBatch(t.batchSize());
         int block = t.blockSize();
         int k = t.gradientAccumulation();
         Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
@@ -329,7 +340,7 @@ public final class Trainer {
                 batches.fill(step, micro, x, y);
                 NDArray ids = NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice());
                 NDArray mask = padding(batches.padding(), b, cols);
-                NDArray loss = objective != null ? objective.loss(network, ps, ids, y, mask, manager)
+                NDArray loss = objective != null ? objective.loss(network, ps, ids, y, mask, manager, true)
                         : crossEntropy(network.logits(ps, ids, mask, true, null), y, manager);
                 gc.backward(k == 1 ? loss : Scalars.over(loss, k));
                 lossSum += loss.getFloat();
@@ -421,11 +432,11 @@ public final class Trainer {
 
     private double[] measure(DataSplit.Part part) {
         TrainingConfig.Training t = config.training();
-        int b = t.batchSize();
+        Batches given = part == DataSplit.Part.TRAIN ? evalTrain : evalVal;
+        int b = given != null ? given.rowsPerBatch(t.batchSize()) : t.batchSize();
         int block = t.blockSize();
         double loss = 0;
         double correct = 0;
-        Batches given = part == DataSplit.Part.TRAIN ? evalTrain : evalVal;
         for (int i = 0; i < t.evalBatches(); i++) {
             int cols = given != null && given.width(i, 0) > 0 ? given.width(i, 0) : block;
             long[] x = new long[b * cols];
@@ -439,8 +450,13 @@ public final class Trainer {
             }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray logits = network.logits(ps, NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice()),
-                        padding(pad, b, cols), false, null);
+                NDArray ids = NativeArrays.longs(manager, x, new Shape(b, cols), manager.getDevice());
+                if (objective != null) { // e.g. DPO: its loss on held-out pairs, and the share ranked right
+                    loss += objective.loss(network, ps, ids, y, padding(pad, b, cols), manager, false).getFloat();
+                    correct += objective.accuracy(objective.takeMetrics());
+                    continue;
+                }
+                NDArray logits = network.logits(ps, ids, padding(pad, b, cols), false, null);
                 loss += crossEntropy(logits, y, manager).getFloat();
                 correct += accuracy(logits, y);
             }

@@ -23,11 +23,31 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training,
-                             Sampling sampling, FineTune finetune) {
+                             Sampling sampling, FineTune finetune, Dpo dpo) {
+
+    /** A config without a preference objective (pre-training, or supervised fine-tuning with a finetune section). */
+    public TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training, Sampling sampling,
+                          FineTune finetune) {
+        this(name, description, seed, data, model, training, sampling, finetune, null);
+    }
+
+    /**
+     * Preference tuning with Direct Preference Optimization: with it, the finetune section's dataset is a preference
+     * set (prompt, chosen, rejected) and its LoRA adapters are the policy; the reference is the same model with them
+     * switched off. training.batch_size counts pairs (each is two rows, chosen and rejected).
+     *
+     * @param beta how far the policy may move from the reference: the implicit reward is β·log π/π_ref (0.1 is usual)
+     * @param loss sigmoid (the DPO paper), hinge (SLiC) or ipo
+     * @param sftAdapter a LoRA adapter merged into the base first, so policy and reference start as the SFT model:
+     *                   "sft-demo-lora" (bundled) or the id of a fine-tuning run; none: the base as it is
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Dpo(Double beta, String loss, String sftAdapter) {
+    }
 
     /** A pre-training config (no fine-tuning section). */
     public TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training, Sampling sampling) {
-        this(name, description, seed, data, model, training, sampling, null);
+        this(name, description, seed, data, model, training, sampling, null, null);
     }
 
     /**
@@ -310,7 +330,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(finetune.quantization(), "qlora".equals(finetune.method()) ? "q4_0" : null));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
-                model2, training2, sampling2, f);
+                model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter()));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -414,6 +434,20 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 p.add("finetune needs training.init_from: the base model to fine-tune (e.g. shakespeare-char).");
             }
         }
+        if (dpo != null) {
+            if (finetune == null) {
+                p.add("dpo needs a finetune section: its dataset (a preference set), template and LoRA adapters (the policy).");
+            } else if (!"lora".equals(finetune.method())) {
+                p.add("dpo trains LoRA adapters: the reference is the same model with them switched off; set finetune.method to lora "
+                        + "(got " + finetune.method() + ").");
+            }
+            if (dpo.beta() == null || !(dpo.beta() > 0 && dpo.beta() <= 100)) {
+                p.add("dpo.beta must be above 0 and at most 100 (got " + dpo.beta() + "); 0.1 is usual.");
+            }
+            if (!java.util.List.of("sigmoid", "hinge", "ipo").contains(dpo.loss())) {
+                p.add("dpo.loss must be sigmoid, hinge or ipo (got '" + dpo.loss() + "').");
+            }
+        }
         try {
             modelConfig(Math.max(1, model.vocabSize() == null ? 1 : model.vocabSize())).problems().forEach(x -> p.add("model: " + x));
         } catch (IllegalArgumentException e) {
@@ -462,11 +496,11 @@ public record TrainingConfig(String name, String description, Long seed, Data da
 
     /** The same config with other training settings (for UI/API overrides). */
     public TrainingConfig with(Training t) {
-        return new TrainingConfig(name, description, seed, data, model, t, sampling, finetune);
+        return new TrainingConfig(name, description, seed, data, model, t, sampling, finetune, dpo);
     }
 
     /** The same config under another run name. */
     public TrainingConfig withName(String newName) {
-        return new TrainingConfig(newName, description, seed, data, model, training, sampling, finetune);
+        return new TrainingConfig(newName, description, seed, data, model, training, sampling, finetune, dpo);
     }
 }

@@ -45,7 +45,7 @@ class DpoGoldenTest {
             model: {num_layers: 2, hidden_size: 64, num_heads: 4, context_length: 1024, vocab_size: 50257, ffn_expansion: 4,
                     position_encoding: learned, activation: gelu_tanh, norm: layer_norm, norm_placement: pre, bias: true,
                     tie_embeddings: true, dropout: 0}
-            training: {batch_size: 2, block_size: 640, gradient_accumulation: 8, learning_rate: 1.0e-3, min_learning_rate: 1.0e-3,
+            training: {batch_size: 1, block_size: 640, gradient_accumulation: 8, learning_rate: 1.0e-3, min_learning_rate: 1.0e-3,
                        schedule: constant, warmup_steps: 0, max_steps: 3, weight_decay: 0, beta1: 0.9, beta2: 0.999, grad_clip: 0,
                        eval_interval: 1000, eval_batches: 1, save_interval: 1000}
             sampling: {interval: 1000, length: 1}
@@ -87,6 +87,11 @@ class DpoGoldenTest {
             @Override
             public int width(int step, int micro) {
                 return pairs.get(micro).width();
+            }
+
+            @Override
+            public int rowsPerBatch(int batchSize) {
+                return 2 * batchSize; // batch_size counts pairs
             }
 
             @Override
@@ -155,7 +160,7 @@ class DpoGoldenTest {
             }
             TestRuns.Recorder r = new TestRuns.Recorder();
             List<Map<String, Double>> measured = r.measured;
-            Trainer.Outcome outcome = run.trainer(r, r).withBatches(batches(pairs)).withObjective(new DpoLoss(DpoLoss.Type.SIGMOID, 0.1, lora))
+            Trainer.Outcome outcome = run.trainer(r, r).withBatches(batches(pairs)).withEvalBatches(batches(pairs), batches(pairs)).withObjective(new DpoLoss(DpoLoss.Type.SIGMOID, 0.1, lora))
                     .withSampler((n, ps, m, s) -> "").run(0, null);
             assertThat(outcome.failed()).as(outcome.reason()).isFalse();
             assertThat(measured).hasSize(3);

@@ -229,6 +229,14 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         if (lora == null) {
             throw new IllegalStateException("There are no LoRA adapters to merge.");
         }
+        // without autograd: B·A of adapters that require gradients would otherwise leave the weights with a graph
+        // (no longer leaves, which freezing them again refuses)
+        NoGrad.run(this::mergeAdapters);
+        decodeQkv.clear(); // the fused decoding weights were made from the unmerged ones
+        detachLora();
+    }
+
+    private void mergeAdapters() {
         long d = config.embeddingSize();
         long kv = config.kvSize();
         for (Lora.Adapter a : lora.adapters().values()) {
@@ -243,8 +251,6 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             }
             delta.close();
         }
-        decodeQkv.clear(); // the fused decoding weights were made from the unmerged ones
-        detachLora();
     }
 
     private void addTo(String weight, NDArray delta) {

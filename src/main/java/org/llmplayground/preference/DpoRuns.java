@@ -1,0 +1,166 @@
+package org.llmplayground.preference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Singleton;
+import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.jobs.JobContext;
+import org.llmplayground.finetune.FineTuneRuns;
+import org.llmplayground.finetune.PeftAdapters;
+import org.llmplayground.finetune.SftBatches;
+import org.llmplayground.finetune.SftEncoder;
+import org.llmplayground.finetune.SftExample;
+import org.llmplayground.generation.chat.ChatTemplate;
+import org.llmplayground.model.nn.Lora;
+import org.llmplayground.model.nn.Transformer;
+import org.llmplayground.training.PreparedRun;
+import org.llmplayground.training.RunPlugin;
+import org.llmplayground.training.Trainer;
+import org.llmplayground.training.TrainingConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DPO runs: the Training lab's runs whose config has a {@code dpo} section. Everything but the loss is a LoRA
+ * fine-tuning run's: the base loaded from training.init_from, LoRA adapters attached (the policy), the same loop,
+ * checkpoints, jobs and metrics. Each micro-batch holds batch_size pairs as 2·batch_size rows (chosen rows, then
+ * rejected rows, encoded through the template with the loss on the answers); {@link DpoLoss} is the objective, its
+ * reference the same network with the adapters off. Evaluations report the DPO loss and the share of held-out pairs
+ * ranked right; samples are the policy's answers to three fixed validation prompts. The adapters are saved in PEFT's
+ * layout when the run ends, as for supervised fine-tuning.
+ */
+@Singleton
+public class DpoRuns implements RunPlugin {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The bundled SFT adapter of the fine-tuning demo (models/sft-demo-lora), for shakespeare-char. */
+    public static final String BUNDLED_SFT = "sft-demo-lora";
+    private final PreferenceSets sets;
+    private final Path runs;
+
+    public DpoRuns(PreferenceSets sets, org.llmplayground.core.Workspace workspace) {
+        this.sets = sets;
+        this.runs = workspace.dir("runs");
+    }
+
+    /**
+     * Merges the SFT adapter into the base, so the policy starts as the SFT model and the reference is it: TRL's
+     * usual setup (π_ref = π_SFT). The bundled one is copied out of the jar; a run's is read from its folder.
+     */
+    void mergeSft(String adapter, Transformer network) throws java.io.IOException {
+        Path dir;
+        Path temp = null;
+        if (BUNDLED_SFT.equals(adapter)) {
+            temp = Files.createTempDirectory("sft-adapter");
+            for (String file : List.of(PeftAdapters.CONFIG, PeftAdapters.WEIGHTS)) {
+                Files.write(temp.resolve(file), org.llmplayground.core.Resources.bytes("bundled/models/" + BUNDLED_SFT + "/" + file));
+            }
+            dir = temp;
+        } else {
+            dir = org.llmplayground.core.Workspace.resolveInside(runs, adapter).resolve(FineTuneRuns.ADAPTER_DIR);
+            if (!Files.isRegularFile(dir.resolve(PeftAdapters.CONFIG))) {
+                throw new BadInputException("dpo.sft_adapter '" + adapter + "' is neither " + BUNDLED_SFT
+                        + " nor a finished fine-tuning run with LoRA adapters.");
+            }
+        }
+        try {
+            PeftAdapters.load(dir, network);
+            network.mergeLora();
+        } finally {
+            if (temp != null) {
+                for (String file : List.of(PeftAdapters.CONFIG, PeftAdapters.WEIGHTS)) {
+                    Files.deleteIfExists(temp.resolve(file));
+                }
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    @Override
+    public boolean handles(TrainingConfig config) {
+        return config.dpo() != null && config.finetune() != null;
+    }
+
+    /** The pairs that fit the block (the answer of each side with at least one prompt token), and how many did not. */
+    record Encoded(List<SftEncoder.Encoded[]> pairs, int leftOut, int cut) {
+    }
+
+    static Encoded encode(SftEncoder encoder, List<PreferencePair> pairs, String part) {
+        List<SftEncoder.Encoded[]> out = new ArrayList<>();
+        int leftOut = 0;
+        int cut = 0;
+        for (PreferencePair p : pairs) {
+            SftEncoder.Encoded chosen = encoder.encode(example(p, p.chosen()));
+            SftEncoder.Encoded rejected = encoder.encode(example(p, p.rejected()));
+            if (chosen == null || rejected == null) {
+                leftOut++;
+            } else {
+                out.add(new SftEncoder.Encoded[]{chosen, rejected});
+                cut += chosen.cut() > 0 || rejected.cut() > 0 ? 1 : 0;
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException("No " + part + " pair fits the block: every answer alone is longer than training.block_size.");
+        }
+        return new Encoded(out, leftOut, cut);
+    }
+
+    /** A pair's side as an instruction example: the prompt's turns, and that answer to learn or unlearn. */
+    static SftExample example(PreferencePair p, String answer) {
+        return new SftExample(p.system(), p.turns(), "", answer, p.where());
+    }
+
+    @Override
+    public Session prepare(TrainingConfig config, PreparedRun run, JobContext ctx) throws java.io.IOException {
+        TrainingConfig.FineTune f = config.finetune();
+        TrainingConfig.Dpo d = config.dpo();
+        ChatTemplate template = ChatTemplate.parse(f.template());
+        ctx.progress(0, "Reading the preference set " + f.dataset());
+        PreferenceSets.Split split = sets.load(f.dataset(), config.seed());
+        int eos = run.tokenizer().endOfText();
+        SftEncoder encoder = new SftEncoder(template, run.tokenizer()::encode, eos < 0 ? null : eos, config.training().blockSize(), false);
+        Encoded train = encode(encoder, split.train(), "training");
+        Encoded val = encode(encoder, split.val(), "validation");
+        if (d.sftAdapter() != null) {
+            ctx.progress(0, "Merging the SFT adapter " + d.sftAdapter() + " into " + config.training().initFrom());
+            mergeSft(d.sftAdapter(), (Transformer) run.network());
+        }
+        Lora lora = run.attachLora(FineTuneRuns.spec(f));
+        DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora);
+        ctx.progress(0, String.format("DPO (%s, β = %s) on %,d pairs of %s%s, LoRA r=%d: %,d trainable parameters; the reference is the model "
+                        + "with the adapters off", d.loss(), d.beta(), train.pairs().size(), split.name(),
+                train.leftOut() + train.cut() == 0 ? "" : String.format(" (%,d left out: an answer longer than the block; %,d prompts cut from their start)",
+                        train.leftOut(), train.cut()), f.rank(), lora.trainableParameters()));
+        int batch = config.training().batchSize();
+        SftBatches trainBatches = SftBatches.preferences(train.pairs(), batch, config.training().gradientAccumulation(), config.seed(), 0);
+        SftBatches valBatches = SftBatches.preferences(val.pairs(), batch, 1, config.seed(), 0);
+        List<SftExample> shown = split.val().stream().map(p -> example(p, p.chosen())).toList();
+        return new Session() {
+            @Override
+            public Trainer apply(Trainer trainer) {
+                return trainer.withBatches(trainBatches).withEvalBatches(trainBatches.forEvaluation(), valBatches.forEvaluation())
+                        .withObjective(loss).withSampler(FineTuneRuns.answers(encoder, run, shown, config.sampling().length()));
+            }
+
+            @Override
+            public void ended(PreparedRun prepared, Path runDir) throws Exception {
+                Path dir = runDir.resolve(FineTuneRuns.ADAPTER_DIR);
+                PeftAdapters.save((Transformer) prepared.network(), config.training().initFrom(), dir);
+                ObjectNode about = JSON.createObjectNode();
+                about.put("base", config.training().initFrom());
+                about.put("dataset", f.dataset());
+                about.put("method", f.method());
+                about.put("template", f.template());
+                about.put("objective", "dpo");
+                about.put("beta", d.beta());
+                about.put("loss", d.loss());
+                if (d.sftAdapter() != null) {
+                    about.put("sft_adapter", d.sftAdapter());
+                }
+                Files.writeString(dir.resolve(FineTuneRuns.ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
+            }
+        };
+    }
+}

@@ -1,0 +1,96 @@
+package org.llmplayground.preference;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.llmplayground.core.Workspace;
+import org.llmplayground.finetune.FineTuneRuns;
+import org.llmplayground.finetune.PeftAdapters;
+import org.llmplayground.support.TestApp;
+import org.llmplayground.training.Trainer;
+import org.llmplayground.training.TrainingChecks;
+import org.llmplayground.training.TrainingQueries;
+import org.llmplayground.training.TrainingRun;
+import org.llmplayground.training.TrainingService;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A DPO run is a training run like the others: configs/dpo-demo.yaml (the SFT demo model, the preference demo) runs
+ * as a job, evaluates its DPO loss and the share of held-out pairs ranked right, samples answers, checkpoints, resumes,
+ * and leaves its adapters in PEFT's layout; bad settings are refused before it starts.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DpoRunTest implements TestPropertyProvider {
+    @Inject
+    TrainingService service;
+    @Inject
+    TrainingChecks checks;
+    @Inject
+    TrainingQueries queries;
+    @Inject
+    Workspace workspace;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("dpo-runs");
+    }
+
+    static String shortDemo(int steps) throws Exception {
+        return Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 400", "max_steps: " + steps)
+                .replace("eval_interval: 50", "eval_interval: 10").replace("save_interval: 100", "save_interval: 10")
+                .replace("interval: 100", "interval: 10").replace("warmup_steps: 20", "warmup_steps: 2");
+    }
+
+    TrainingRun await(String id, Predicate<TrainingRun> done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        TrainingRun r = queries.run(id);
+        while (!done.test(r) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            r = queries.run(id);
+        }
+        return r;
+    }
+
+    @Test
+    void aDpoRunOnTheSftDemoModelTrainsEvaluatesAndResumes() throws Exception {
+        TrainingRun run = await(service.start(checks.resolve(null, shortDemo(20), "dpo demo")).id(), r -> !r.state().isActive());
+        assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
+        var history = queries.history(run.id(), 1000);
+        assertThat(history.evals()).extracting(Trainer.EvalMetrics::step).contains(10, 20);
+        // at step 0 policy = reference: every reward is 0 and the DPO loss is log 2; after 20 steps it is below
+        assertThat(history.evals().get(history.evals().size() - 1).valLoss()).isLessThan(Math.log(2));
+        assertThat(history.samples().get(0).text().split("\n")).hasSize(FineTuneRuns.SAMPLE_PROMPTS);
+        Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
+        assertThat(Files.readString(adapter.resolve(PeftAdapters.CONFIG))).contains("\"r\" : 8");
+        assertThat(Files.readString(adapter.resolve(FineTuneRuns.ABOUT))).contains("\"objective\" : \"dpo\"", "\"sft_adapter\" : \"sft-demo-lora\"");
+        TrainingRun more = await(service.resumeFrom(run.id(), 10, 30).id(), r -> !r.state().isActive());
+        assertThat(more.state()).as(more.message()).isEqualTo(TrainingRun.State.FINISHED);
+        assertThat(more.step()).isEqualTo(30);
+    }
+
+    @Test
+    void badDpoSettingsAreRefusedBeforeTheRunStarts() throws Exception {
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("beta: 0.1", "beta: 0"), "beta 0")))
+                .hasMessageContaining("dpo.beta must be above 0 and at most 100 (got 0.0); 0.1 is usual.");
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("loss: sigmoid", "loss: kto"), "kto")))
+                .hasMessageContaining("dpo.loss must be sigmoid, hinge or ipo (got 'kto').");
+        assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: full"), "full")))
+                .hasMessageContaining("dpo trains LoRA adapters: the reference is the same model with them switched off; "
+                        + "set finetune.method to lora (got full).");
+        TrainingRun missing = await(service.start(checks.resolve(null, shortDemo(5).replace("dataset: preference-demo", "dataset: nope.jsonl"),
+                "missing")).id(), r -> !r.state().isActive());
+        assertThat(missing.state()).isEqualTo(TrainingRun.State.FAILED);
+        assertThat(missing.message()).isEqualTo("No preference set 'nope.jsonl': use preference-demo, dpo_en_demo or a file of the datasets folder.");
+    }
+}
