@@ -49,7 +49,7 @@ public class DpoRuns implements RunPlugin {
      * Merges the SFT adapter into the base, so the policy starts as the SFT model and the reference is it: TRL's
      * usual setup (π_ref = π_SFT). The bundled one is copied out of the jar; a run's is read from its folder.
      */
-    void mergeSft(String adapter, Transformer network) throws java.io.IOException {
+    public void mergeSft(String adapter, Transformer network) throws java.io.IOException {
         Path dir;
         Path temp = null;
         if (BUNDLED_SFT.equals(adapter)) {
@@ -84,10 +84,10 @@ public class DpoRuns implements RunPlugin {
     }
 
     /** The pairs that fit the block (the answer of each side with at least one prompt token), and how many did not. */
-    record Encoded(List<SftEncoder.Encoded[]> pairs, int leftOut, int cut) {
+    public record Encoded(List<SftEncoder.Encoded[]> pairs, int leftOut, int cut) {
     }
 
-    static Encoded encode(SftEncoder encoder, List<PreferencePair> pairs, String part) {
+    public static Encoded encode(SftEncoder encoder, List<PreferencePair> pairs, String part) {
         List<SftEncoder.Encoded[]> out = new ArrayList<>();
         int leftOut = 0;
         int cut = 0;
@@ -108,7 +108,7 @@ public class DpoRuns implements RunPlugin {
     }
 
     /** A pair's side as an instruction example: the prompt's turns, and that answer to learn or unlearn. */
-    static SftExample example(PreferencePair p, String answer) {
+    public static SftExample example(PreferencePair p, String answer) {
         return new SftExample(p.system(), p.turns(), "", answer, p.where());
     }
 
