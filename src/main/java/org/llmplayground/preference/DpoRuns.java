@@ -83,6 +83,17 @@ public class DpoRuns implements RunPlugin {
         return config.dpo() != null && config.finetune() != null;
     }
 
+    /** How many validation prompts the KL estimate samples an answer for, at each sampling step. */
+    static final int KL_PROMPTS = 16;
+    /** Past this many nats per answer the policy has left its reference far behind: the run says so. */
+    static final double KL_WARNING = 5;
+
+    /** "KL(π ‖ π_ref) ≈ 0.12 nats per answer", with a warning when it runs away. */
+    static String klLine(double kl) {
+        return String.format("KL(π ‖ π_ref) ≈ %.3f nats per answer%s", kl, kl > KL_WARNING
+                ? String.format(" ⚠ above %.0f: the policy is running away from its reference; lower the learning rate or raise β", KL_WARNING) : "");
+    }
+
     /** The pairs that fit the block (the answer of each side with at least one prompt token), and how many did not. */
     public record Encoded(List<SftEncoder.Encoded[]> pairs, int leftOut, int cut) {
     }
@@ -137,11 +148,20 @@ public class DpoRuns implements RunPlugin {
         SftBatches trainBatches = SftBatches.preferences(train.pairs(), batch, config.training().gradientAccumulation(), config.seed(), 0);
         SftBatches valBatches = SftBatches.preferences(val.pairs(), batch, 1, config.seed(), 0);
         List<SftExample> shown = split.val().stream().map(p -> example(p, p.chosen())).toList();
+        Trainer.Sampler answers = FineTuneRuns.answers(encoder, run, shown, config.sampling().length());
+        List<int[]> klPrompts = shown.stream().limit(KL_PROMPTS)
+                .map(e -> run.tokenizer().encode(encoder.prompt(e) + encoder.template().replyStart())).toList();
+        int stop = eos >= 0 ? eos : run.tokenizer().encode("\n")[0];
+        // each sampling step: the answers to three fixed validation prompts, then KL(π ‖ π_ref) on answers sampled from π
+        Trainer.Sampler sampler = (network, ps, manager, step) -> {
+            double kl = PreferenceEval.kl(network, lora, ps, manager, klPrompts, config.sampling().length(), stop, config.seed() + step);
+            return answers.sample(network, ps, manager, step) + "\n" + klLine(kl);
+        };
         return new Session() {
             @Override
             public Trainer apply(Trainer trainer) {
                 return trainer.withBatches(trainBatches).withEvalBatches(trainBatches.forEvaluation(), valBatches.forEvaluation())
-                        .withObjective(loss).withSampler(FineTuneRuns.answers(encoder, run, shown, config.sampling().length()));
+                        .withObjective(loss).withSampler(sampler);
             }
 
             @Override

@@ -70,7 +70,11 @@ class DpoRunTest implements TestPropertyProvider {
         assertThat(history.evals()).extracting(Trainer.EvalMetrics::step).contains(10, 20);
         // at step 0 policy = reference: every reward is 0 and the DPO loss is log 2; after 20 steps it is below
         assertThat(history.evals().get(history.evals().size() - 1).valLoss()).isLessThan(Math.log(2));
-        assertThat(history.samples().get(0).text().split("\n")).hasSize(FineTuneRuns.SAMPLE_PROMPTS);
+        String[] sample = history.samples().get(0).text().split("\n");
+        assertThat(sample).hasSize(FineTuneRuns.SAMPLE_PROMPTS + 1); // the answers, then the KL estimate
+        assertThat(sample[FineTuneRuns.SAMPLE_PROMPTS]).matches("KL\\(π ‖ π_ref\\) ≈ [0-9.]+ nats per answer.*");
+        assertThat(DpoRuns.klLine(33.46)).isEqualTo("KL(π ‖ π_ref) ≈ 33.460 nats per answer ⚠ above 5: the policy is running away "
+                + "from its reference; lower the learning rate or raise β");
         Path adapter = workspace.dir("runs").resolve(run.id()).resolve(FineTuneRuns.ADAPTER_DIR);
         assertThat(Files.readString(adapter.resolve(PeftAdapters.CONFIG))).contains("\"r\" : 8");
         assertThat(Files.readString(adapter.resolve(FineTuneRuns.ABOUT))).contains("\"objective\" : \"dpo\"", "\"sft_adapter\" : \"sft-demo-lora\"");
