@@ -174,11 +174,16 @@ public final class DemoTasks {
     /** Writes train.jsonl, val.jsonl and test.jsonl into the folder given (default data/sft-demo). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "data/sft-demo");
-        Files.createDirectories(dir);
         List<List<Item>> s = splits();
+        writeSplits(dir, s.stream().map(DemoTasks::jsonl).toList());
+    }
+
+    /** Writes three JSON-lines texts as train.jsonl, val.jsonl and test.jsonl into {@code dir} (created). */
+    public static void writeSplits(Path dir, List<String> trainValTest) throws IOException {
+        Files.createDirectories(dir);
         String[] names = {"train", "val", "test"};
         for (int i = 0; i < 3; i++) {
-            Files.writeString(dir.resolve(names[i] + ".jsonl"), jsonl(s.get(i)));
+            Files.writeString(dir.resolve(names[i] + ".jsonl"), trainValTest.get(i));
         }
     }
 }

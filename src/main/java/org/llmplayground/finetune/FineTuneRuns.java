@@ -88,19 +88,31 @@ public class FineTuneRuns implements RunPlugin {
                 if (!f.lora()) {
                     return; // full fine-tuning: the checkpoints are the model
                 }
-                Path dir = runDir.resolve(ADAPTER_DIR);
-                PeftAdapters.save((Transformer) prepared.network(), config.training().initFrom(), dir);
-                ObjectNode about = JSON.createObjectNode();
-                about.put("base", config.training().initFrom());
-                about.put("dataset", f.dataset());
-                about.put("method", f.method());
-                about.put("template", f.template());
-                if (f.qlora()) {
-                    about.put("quantization", f.quantization());
-                }
-                Files.writeString(dir.resolve(ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
+                saveAdapter(prepared, config, runDir, about -> {
+                    if (f.qlora()) {
+                        about.put("quantization", f.quantization());
+                    }
+                });
             }
         };
+    }
+
+    /**
+     * Writes a run's adapters into {@code <run>/adapter/} in PEFT's layout, with playground.json beside them (base,
+     * dataset, method, template, and what {@code more} adds).
+     */
+    public static void saveAdapter(PreparedRun prepared, TrainingConfig config, Path runDir, java.util.function.Consumer<ObjectNode> more)
+            throws java.io.IOException {
+        TrainingConfig.FineTune f = config.finetune();
+        Path dir = runDir.resolve(ADAPTER_DIR);
+        PeftAdapters.save((Transformer) prepared.network(), config.training().initFrom(), dir);
+        ObjectNode about = JSON.createObjectNode();
+        about.put("base", config.training().initFrom());
+        about.put("dataset", f.dataset());
+        about.put("method", f.method());
+        about.put("template", f.template());
+        more.accept(about);
+        Files.writeString(dir.resolve(ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
     }
 
     /** How many fixed validation instructions a run answers at each sampling step. */

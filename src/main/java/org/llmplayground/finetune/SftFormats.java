@@ -180,8 +180,8 @@ public final class SftFormats {
         };
     }
 
-    /** A field that must be present and not empty. */
-    private static String text(JsonNode r, String field) {
+    /** A field that must be present, text and not empty (else the reason, for the record's skip message). */
+    public static String text(JsonNode r, String field) {
         JsonNode v = r.get(field);
         if (v == null || v.isNull()) {
             throw new IllegalArgumentException("no '" + field + "'");

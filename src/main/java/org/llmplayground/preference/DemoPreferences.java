@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.llmplayground.finetune.DemoTasks;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,11 +105,6 @@ public final class DemoPreferences {
     /** Writes train.jsonl, val.jsonl and test.jsonl into the folder given (default data/preference-demo). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "data/preference-demo");
-        Files.createDirectories(dir);
-        List<List<Pair>> s = splits();
-        String[] names = {"train", "val", "test"};
-        for (int i = 0; i < 3; i++) {
-            Files.writeString(dir.resolve(names[i] + ".jsonl"), jsonl(s.get(i)));
-        }
+        DemoTasks.writeSplits(dir, splits().stream().map(DemoPreferences::jsonl).toList());
     }
 }

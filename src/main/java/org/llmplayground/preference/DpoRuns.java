@@ -1,7 +1,5 @@
 package org.llmplayground.preference;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.jobs.JobContext;
@@ -34,7 +32,6 @@ import java.util.List;
  */
 @Singleton
 public class DpoRuns implements RunPlugin {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The bundled SFT adapter of the fine-tuning demo (models/sft-demo-lora), for shakespeare-char. */
     public static final String BUNDLED_SFT = "sft-demo-lora";
     private final PreferenceSets sets;
@@ -166,20 +163,14 @@ public class DpoRuns implements RunPlugin {
 
             @Override
             public void ended(PreparedRun prepared, Path runDir) throws Exception {
-                Path dir = runDir.resolve(FineTuneRuns.ADAPTER_DIR);
-                PeftAdapters.save((Transformer) prepared.network(), config.training().initFrom(), dir);
-                ObjectNode about = JSON.createObjectNode();
-                about.put("base", config.training().initFrom());
-                about.put("dataset", f.dataset());
-                about.put("method", f.method());
-                about.put("template", f.template());
-                about.put("objective", "dpo");
-                about.put("beta", d.beta());
-                about.put("loss", d.loss());
-                if (d.sftAdapter() != null) {
-                    about.put("sft_adapter", d.sftAdapter());
-                }
-                Files.writeString(dir.resolve(FineTuneRuns.ABOUT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(about));
+                FineTuneRuns.saveAdapter(prepared, config, runDir, about -> {
+                    about.put("objective", "dpo");
+                    about.put("beta", d.beta());
+                    about.put("loss", d.loss());
+                    if (d.sftAdapter() != null) {
+                        about.put("sft_adapter", d.sftAdapter());
+                    }
+                });
             }
         };
     }

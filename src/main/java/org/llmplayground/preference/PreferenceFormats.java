@@ -94,7 +94,7 @@ public final class PreferenceFormats {
                 }
             }
         } else {
-            turns.add(ChatMessage.user(text(r, "prompt")));
+            turns.add(ChatMessage.user(SftFormats.text(r, "prompt")));
         }
         if (turns.isEmpty()) {
             throw new IllegalArgumentException("'prompt' has no user turn");
@@ -112,7 +112,7 @@ public final class PreferenceFormats {
             }
             return content;
         }
-        return text(r, field);
+        return SftFormats.text(r, field);
     }
 
     static PreferencePair sharegpt(JsonNode r, String where) {
@@ -156,8 +156,8 @@ public final class PreferenceFormats {
      * "Hello!" and "Go away.".
      */
     static PreferencePair hh(JsonNode r, String where) {
-        String chosen = text(r, "chosen");
-        String rejected = text(r, "rejected");
+        String chosen = SftFormats.text(r, "chosen");
+        String rejected = SftFormats.text(r, "rejected");
         int common = 0;
         while (common < chosen.length() && common < rejected.length() && chosen.charAt(common) == rejected.charAt(common)) {
             common++;
@@ -201,20 +201,6 @@ public final class PreferenceFormats {
         int a = s.indexOf(ASSISTANT, from);
         int next = h < 0 ? a : a < 0 ? h : Math.min(h, a);
         return next < 0 ? s.length() : next;
-    }
-
-    private static String text(JsonNode r, String field) {
-        JsonNode v = r.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("no '" + field + "'");
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("'" + field + "' is not text");
-        }
-        if (v.asText().isBlank()) {
-            throw new IllegalArgumentException("'" + field + "' is empty");
-        }
-        return v.asText();
     }
 
 }

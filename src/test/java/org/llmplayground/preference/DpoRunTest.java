@@ -53,13 +53,7 @@ class DpoRunTest implements TestPropertyProvider {
     }
 
     TrainingRun await(String id, Predicate<TrainingRun> done) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
-        TrainingRun r = queries.run(id);
-        while (!done.test(r) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            r = queries.run(id);
-        }
-        return r;
+        return org.llmplayground.training.TestRuns.await(queries, id, done);
     }
 
     @Test

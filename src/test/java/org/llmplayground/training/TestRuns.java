@@ -43,6 +43,17 @@ public final class TestRuns {
         return PreparedRun.create(config, vocab, tokens, "test", "test-run", dir, Device.cpu());
     }
 
+    /** Polls a run of the service until {@code done} holds (3 minutes at most) and returns it as it is then. */
+    public static TrainingRun await(TrainingQueries queries, String id, java.util.function.Predicate<TrainingRun> done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        TrainingRun r = queries.run(id);
+        while (!done.test(r) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            r = queries.run(id);
+        }
+        return r;
+    }
+
     /** Records what a trainer reports. */
     public static final class Recorder implements Trainer.Events, Trainer.Control {
         public final List<Trainer.StepMetrics> steps = new ArrayList<>();
