@@ -33,6 +33,7 @@ public final class PreparedRun implements AutoCloseable {
     private final NDManager manager;
     private final CausalLm network;
     private AdamW optimizer;
+    private ai.djl.util.PairList<String, ai.djl.nn.Parameter> extra = new ai.djl.util.PairList<>();
     private Checkpoints checkpoints;
     private final Checkpoints.Meta meta;
     private int startStep;
@@ -148,8 +149,23 @@ public final class PreparedRun implements AutoCloseable {
         return lora;
     }
 
+    /**
+     * Trains {@code extra} as well as the network's trainable weights (e.g. a reward model's scalar head): AdamW is
+     * rebuilt over both. Call it before {@link #trainer}; the trainer then clips and updates them too.
+     */
+    public void trainAlso(ai.djl.util.PairList<String, ai.djl.nn.Parameter> extra) {
+        ai.djl.util.PairList<String, ai.djl.nn.Parameter> all = new ai.djl.util.PairList<>();
+        network.trainableParameters().forEach(p -> all.add(p.getKey(), p.getValue()));
+        extra.forEach(p -> all.add(p.getKey(), p.getValue()));
+        TrainingConfig.Training t = config.training();
+        optimizer = new AdamW(all, manager, t.beta1(), t.beta2(), 1e-8, t.weightDecay());
+        this.extra = extra;
+    }
+
     public Trainer trainer(Trainer.Events events, Trainer.Control control) {
-        return new Trainer(config, network, manager, data, split, tokenizer, checkpoints, meta, optimizer, events, control);
+        Trainer trainer = new Trainer(config, network, manager, data, split, tokenizer, checkpoints, meta, optimizer, events, control);
+        extra.forEach(p -> trainer.alsoTrain(p.getValue()));
+        return trainer;
     }
 
     public TrainingConfig config() {

@@ -178,6 +178,11 @@ public final class Trainer {
         this.batches = (step, micro, x, y) -> split.sample(data, DataSplit.Part.TRAIN, new Random(seedFor(step, micro + 1)), b, x, y);
     }
 
+    /** Clips and (through the run's AdamW) updates {@code p} too: a weight outside the network, e.g. a reward head. */
+    void alsoTrain(Parameter p) {
+        parameters.add(p);
+    }
+
     /** Replaces the random training batches (tests use it to feed known rows; fine-tuning feeds its examples). */
     public Trainer withBatches(Batches source) {
         this.batches = source;

@@ -134,7 +134,7 @@ public final class DpoDemoBench {
         }
     }
 
-    static List<PreferencePair> read(String split) throws Exception {
+    public static List<PreferencePair> read(String split) throws Exception {
         return PreferenceFormats.parse(split, Files.readString(Path.of("data/preference-demo/" + split + ".jsonl")), "trl").pairs();
     }
 }

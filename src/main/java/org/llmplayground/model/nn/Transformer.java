@@ -104,6 +104,14 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     }
 
     /**
+     * The last layer's output after the final norm, (B, T, d): what the output head reads, and what a reward model's
+     * scalar head reads at each row's last token.
+     */
+    public NDArray hiddenStates(ParameterStore ps, NDArray ids, NDArray padding, boolean training) {
+        return hidden(ps, ids, padding, training, null, null);
+    }
+
+    /**
      * Incremental decoding with a {@link KvCache}: the n new tokens of each row (ids row-major, B × n) are placed
      * after the cached positions; only they go through the layers, attending to the cached keys and values. Returns
      * the logits after each row's last token, (B × V) row-major, and the cache grows by n. The first call (empty
