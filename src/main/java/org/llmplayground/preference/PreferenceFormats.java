@@ -28,6 +28,7 @@ public final class PreferenceFormats {
     static final String ASSISTANT = "\n\nAssistant:";
 
     /** One skipped record: where, and why. */
+    @io.micronaut.serde.annotation.Serdeable
     public record Skipped(String line, String reason) {
     }
 

@@ -30,13 +30,97 @@ public final class PreferenceSets {
                         List<String> testTasks, List<PreferenceFormats.Skipped> skipped) {
     }
 
+    /** What an import kept: the set's id, how many pairs, and every record skipped (line, reason). */
+    @io.micronaut.serde.annotation.Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) // "skipped": [] too
+    public record Imported(String id, int pairs, List<PreferenceFormats.Skipped> skipped) {
+    }
+
+    /** One pair as the API lists it. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record PairView(String prompt, String chosen, String rejected) {
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Path datasets;
 
     public PreferenceSets(Workspace workspace) {
         this.datasets = workspace.dir("datasets");
     }
 
+    /**
+     * Imports a preference file (.jsonl or .json, either gzipped: read through, at most 64 MB once decompressed) in
+     * the given layout and stores its usable pairs as datasets/preference/&lt;name&gt;.jsonl in TRL's layout (the prompt
+     * as a list of messages, so conversations keep their turns); the set's id is {@code name}. A file without one
+     * usable pair is refused and nothing is stored.
+     */
+    public Imported importSet(String name, String format, java.io.InputStream in) throws IOException {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+            in.close();
+            throw new BadInputException("Name the preference set with letters, digits, '_' or '-' (at most 64; got '"
+                    + (name == null ? "" : name.length() > 80 ? name.substring(0, 80) + "…" : name) + "').");
+        }
+        if (format == null || !PreferenceFormats.FORMATS.contains(format)) {
+            in.close();
+            throw new BadInputException("format must be trl, sharegpt or hh-rlhf (got '" + format + "').");
+        }
+        String text = readBounded(in, name);
+        PreferenceFormats.Parsed parsed = PreferenceFormats.parse(name, text, format);
+        StringBuilder out = new StringBuilder();
+        for (PreferencePair p : parsed.pairs()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode prompt = o.putArray("prompt");
+            if (p.system() != null) {
+                prompt.addObject().put("role", "system").put("content", p.system());
+            }
+            p.turns().forEach(m -> prompt.addObject().put("role", m.role()).put("content", m.content()));
+            o.put("chosen", p.chosen());
+            o.put("rejected", p.rejected());
+            out.append(o).append('\n');
+        }
+        Path dir = Files.createDirectories(datasets.resolve("preference"));
+        Path tmp = Files.createTempFile(dir, ".import-", ".part");
+        Files.writeString(tmp, out);
+        Files.move(tmp, dir.resolve(name + ".jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return new Imported(name, parsed.pairs().size(), parsed.skipped());
+    }
+
+    /** The whole stream as UTF-8, gunzipped when it starts with gzip's magic bytes; refused past 64 MB of text. */
+    static String readBounded(java.io.InputStream raw, String name) throws IOException {
+        try (java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw)) {
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            in.reset();
+            java.io.InputStream body = b0 == 0x1f && b1 == 0x8b ? new java.util.zip.GZIPInputStream(in) : in;
+            byte[] bytes = body.readNBytes(SftFormats.MAX_BYTES + 1);
+            if (bytes.length > SftFormats.MAX_BYTES) {
+                throw BadInputException.tooLarge(String.format("%s is larger than %,d MB%s; preference sets here are smaller.", name,
+                        SftFormats.MAX_BYTES >> 20, body != in ? " once decompressed" : ""));
+            }
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.util.zip.ZipException e) {
+            throw new BadInputException(name + " starts like gzip but cannot be decompressed: " + e.getMessage() + ".");
+        }
+    }
+
+    /** Pairs {@code offset} to offset + limit of a set, in file order (the demo: train, then val, then test). */
+    public List<PairView> pairs(String id, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw new BadInputException("offset must be at least 0 and limit between 1 and 1,000 (got offset " + offset + ", limit " + limit + ").");
+        }
+        Split s = load(id, 0, false);
+        List<PreferencePair> all = new ArrayList<>(s.train());
+        all.addAll(s.val());
+        all.addAll(s.test());
+        return all.stream().skip(offset).limit(limit).map(p -> new PairView(p.prompt(), p.chosen(), p.rejected())).toList();
+    }
+
     public Split load(String id, long seed) {
+        return load(id, seed, true);
+    }
+
+    private Split load(String id, long seed, boolean shuffle) {
         if (DEMO.equals(id)) {
             List<List<PreferencePair>> parts = new ArrayList<>();
             List<PreferenceFormats.Skipped> skipped = new ArrayList<>();
@@ -60,7 +144,8 @@ public final class PreferenceSets {
             if (id == null || id.isBlank()) {
                 throw new BadInputException("Choose a preference set: " + DEMO + ", " + DPO_EN_DEMO + " or a file of datasets/preference.");
             }
-            Path file = Workspace.resolveInside(datasets, id);
+            Path file = id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}") ? datasets.resolve("preference").resolve(id + ".jsonl")
+                    : Workspace.resolveInside(datasets, id);
             if (!Files.isRegularFile(file)) {
                 throw BadInputException.notFound("No preference set '" + id + "': use " + DEMO + ", " + DPO_EN_DEMO
                         + " or a file of the datasets folder.");
@@ -78,6 +163,9 @@ public final class PreferenceSets {
         PreferenceFormats.Parsed all = PreferenceFormats.parse(name, text, detect(name, text));
         List<PreferencePair> shuffled = new ArrayList<>(all.pairs());
         int n = shuffled.size();
+        if (!shuffle) { // listing: the pairs as they are in the file
+            return new Split(id, shuffled, List.of(), List.of(), null, all.skipped());
+        }
         if (n < 3) {
             throw new BadInputException(name + " has " + n + " usable pair" + (n == 1 ? "" : "s") + "; a preference set needs at least 3 "
                     + "(train, validation and test).");
@@ -91,7 +179,7 @@ public final class PreferenceSets {
     static String detect(String name, String text) {
         List<JsonNode> nodes = SftFormats.records(name, text).nodes();
         JsonNode first = nodes.isEmpty() ? null : nodes.get(0);
-        if (first != null && first.has("conversations")) {
+        if (first != null && first.has("conversations") && !first.has("prompt")) {
             return "sharegpt";
         }
         if (first != null && !first.has("prompt") && first.path("chosen").asText("").contains(PreferenceFormats.HUMAN)) {
