@@ -55,27 +55,34 @@ public final class DpoLoss implements Trainer.Objective {
     private final Type type;
     private final double beta;
     private final Lora policy;
+    private final double rpoAlpha;
     private final List<double[]> pairs = new ArrayList<>(); // {π(y_w), π(y_l), π_ref(y_w), π_ref(y_l)} of this step
 
     /**
      * @param policy the adapters that make the policy; switched off, the network is the reference
      */
     public DpoLoss(Type type, double beta, Lora policy) {
+        this(type, beta, policy, 0);
+    }
+
+    /**
+     * @param rpoAlpha weight of the NLL of the chosen answers added to the loss (TRL's rpo_alpha): −Σ log π(chosen
+     *                 tokens) / their count. 0: plain DPO
+     */
+    public DpoLoss(Type type, double beta, Lora policy, double rpoAlpha) {
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("dpo.beta must be above 0 (got " + beta + "): it scales the implicit reward; 0.1 is usual.");
         }
         this.type = type;
         this.beta = beta;
         this.policy = policy;
+        this.rpoAlpha = rpoAlpha;
     }
 
     @Override
     public NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager, boolean training) {
         long rows = x.getShape().get(0);
-        if (rows % 2 != 0) {
-            throw new IllegalArgumentException("A preference batch has a chosen and a rejected row per pair; got " + rows + " rows.");
-        }
-        int n = (int) (rows / 2);
+        int n = pairsOf(x);
         long cols = x.getShape().get(1);
         float[] mask = new float[y.length];
         long[] safe = new long[y.length];
@@ -100,6 +107,7 @@ public final class DpoLoss implements Trainer.Objective {
         for (int i = 0; i < n; i++) {
             pairs.add(new double[]{p[i], p[n + i], r[i], r[n + i]});
         }
+        NDArray chosenLogp = logp.get("0:" + n);                                               // summed per answer, for RPO
         if (type == Type.IPO) { // IPO compares mean log-probabilities per answer token
             NDArray tokens = NativeArrays.floats(manager, count, new Shape(rows), manager.getDevice());
             logp = logp.div(tokens);
@@ -115,7 +123,25 @@ public final class DpoLoss implements Trainer.Objective {
                 yield d.mul(d);                                                                     // (z − 1/(2β))²
             }
         };
-        return losses.mean();
+        NDArray loss = losses.mean();
+        if (rpoAlpha > 0) { // RPO: + α · NLL of the chosen answers, per token
+            float tokens = 0;
+            for (int i = 0; i < n; i++) {
+                tokens += count[i];
+            }
+            NDArray nll = Scalars.times(chosenLogp.sum(), -1.0 / Math.max(1, tokens));
+            loss = loss.add(Scalars.times(nll, rpoAlpha));
+        }
+        return loss;
+    }
+
+    /** The pairs of a preference batch x (2n, T): its chosen rows, then its rejected rows. */
+    static int pairsOf(NDArray x) {
+        long rows = x.getShape().get(0);
+        if (rows % 2 != 0) {
+            throw new IllegalArgumentException("A preference batch has a chosen and a rejected row per pair; got " + rows + " rows.");
+        }
+        return (int) (rows / 2);
     }
 
     /** Σ over answer tokens of log softmax(logits)[target]: logits (R, T, V), targets (R, T, 1), weights (R, T) → (R). */

@@ -136,7 +136,7 @@ public class DpoRuns implements RunPlugin {
             mergeSft(d.sftAdapter(), (Transformer) run.network());
         }
         Lora lora = run.attachLora(FineTuneRuns.spec(f));
-        DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora);
+        DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora, d.rpoAlpha());
         ctx.progress(0, String.format("DPO (%s, β = %s) on %,d pairs of %s%s, LoRA r=%d: %,d trainable parameters; the reference is the model "
                         + "with the adapters off", d.loss(), d.beta(), train.pairs().size(), split.name(),
                 train.leftOut() + train.cut() == 0 ? "" : String.format(" (%,d left out: an answer longer than the block; %,d prompts cut from their start)",

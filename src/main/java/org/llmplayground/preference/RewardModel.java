@@ -91,10 +91,7 @@ public final class RewardModel implements Trainer.Objective {
     @Override
     public NDArray loss(CausalLm network, ParameterStore ps, NDArray x, long[] y, NDArray padding, NDManager manager, boolean training) {
         long rows = x.getShape().get(0);
-        if (rows % 2 != 0) {
-            throw new IllegalArgumentException("A preference batch has a chosen and a rejected row per pair; got " + rows + " rows.");
-        }
-        int n = (int) (rows / 2);
+        int n = DpoLoss.pairsOf(x);
         int width = (int) x.getShape().get(1);
         int[] lengths = new int[(int) rows];
         float[] pad = padding == null ? null : padding.toFloatArray();

@@ -40,9 +40,11 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      * @param loss sigmoid (the DPO paper), hinge (SLiC) or ipo
      * @param sftAdapter a LoRA adapter merged into the base first, so policy and reference start as the SFT model:
      *                   "sft-demo-lora" (bundled) or the id of a fine-tuning run; none: the base as it is
+     * @param rpoAlpha   weight of an added NLL loss on the chosen answers (TRL's rpo_alpha; 0: plain DPO): keeps the
+     *                   chosen answers likely while the margin grows
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Dpo(Double beta, String loss, String sftAdapter) {
+    public record Dpo(Double beta, String loss, String sftAdapter, Double rpoAlpha) {
     }
 
     /** A pre-training config (no fine-tuning section). */
@@ -330,7 +332,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(finetune.quantization(), "qlora".equals(finetune.method()) ? "q4_0" : null));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
-                model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter()));
+                model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter(),
+                or(dpo.rpoAlpha(), 0.0)));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -443,6 +446,9 @@ public record TrainingConfig(String name, String description, Long seed, Data da
             }
             if (dpo.beta() == null || !(dpo.beta() > 0 && dpo.beta() <= 100)) {
                 p.add("dpo.beta must be above 0 and at most 100 (got " + dpo.beta() + "); 0.1 is usual.");
+            }
+            if (dpo.rpoAlpha() == null || !(dpo.rpoAlpha() >= 0 && dpo.rpoAlpha() <= 100)) {
+                p.add("dpo.rpo_alpha must be between 0 and 100 (got " + dpo.rpoAlpha() + "); 0 is plain DPO.");
             }
             if (!java.util.List.of("sigmoid", "hinge", "ipo").contains(dpo.loss())) {
                 p.add("dpo.loss must be sigmoid, hinge or ipo (got '" + dpo.loss() + "').");

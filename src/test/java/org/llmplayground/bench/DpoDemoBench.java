@@ -35,6 +35,7 @@ import java.util.TreeMap;
  * the 200 held-out test pairs: the policy's preference accuracy (log π(chosen) > log π(rejected)) and its exact-match
  * accuracy on the test instructions, SFT vs DPO, and KL(π ‖ π_SFT) on answers sampled from the policy.
  * <pre>./mvnw -q -Pbench test-compile exec:exec -Dbench=DpoDemoBench -Dbench.args="400 0.1 sigmoid"</pre>
+ * -Drpo=α (via -Dbench.jvm) adds α · NLL of the chosen answers (RPO).
  * args: steps, β, loss (sigmoid | hinge | ipo), [peak learning rate], [onpolicy]. With onpolicy, a training pair's
  * rejected answer is the SFT model's own greedy answer wherever that is wrong (its real mistakes), else the set's.
  */
@@ -111,7 +112,7 @@ public final class DpoDemoBench {
                             (System.nanoTime() - start) / 1e9);
                 }
             }, r).withBatches(batches).withEvalBatches(batches.forEvaluation(), valBatches.forEvaluation())
-                    .withObjective(new DpoLoss(DpoLoss.Type.parse(lossType), beta, lora)).withSampler((n, p, m, s) -> "").run(0, null);
+                    .withObjective(new DpoLoss(DpoLoss.Type.parse(lossType), beta, lora, Double.parseDouble(System.getProperty("rpo", "0")))).withSampler((n, p, m, s) -> "").run(0, null);
             if (outcome.failed()) {
                 throw new IllegalStateException(outcome.reason());
             }
