@@ -132,20 +132,9 @@ public class SftDatasets {
             text = Resources.text("bundled/data/alpaca/alpaca_en_demo.json");
         } else {
             Path file = Workspace.resolveInside(datasets, dataset);
-            if (!Files.isRegularFile(file)) {
-                throw BadInputException.notFound("No instruction set '" + dataset + "': use " + DEMO + ", " + ALPACA
-                        + " or a file of the datasets folder.");
-            }
             name = file.getFileName().toString();
-            try {
-                if (Files.size(file) > SftFormats.MAX_BYTES) {
-                    throw BadInputException.tooLarge(String.format("%s is larger than %,d MB; fine-tuning sets here are smaller.",
-                            name, SftFormats.MAX_BYTES >> 20));
-                }
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
-            }
+            text = SftFormats.readFile(file, "No instruction set '" + dataset + "': use " + DEMO + ", " + ALPACA
+                    + " or a file of the datasets folder.");
         }
         SftFormats.Parsed all = SftFormats.parse(name, text);
         List<SftExample> shuffled = new ArrayList<>(all.examples());

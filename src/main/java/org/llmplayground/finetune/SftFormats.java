@@ -64,6 +64,25 @@ public final class SftFormats {
         return new Parsed(out, skipped[0], problems, layout);
     }
 
+    /**
+     * A training-data file of the datasets folder as text, refused past {@link #MAX_BYTES} (413) or when absent (404,
+     * with {@code notFound}). Shared by the instruction and preference sets.
+     */
+    public static String readFile(java.nio.file.Path file, String notFound) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw BadInputException.notFound(notFound);
+        }
+        String name = file.getFileName().toString();
+        try {
+            if (java.nio.file.Files.size(file) > MAX_BYTES) {
+                throw BadInputException.tooLarge(String.format("%s is larger than %,d MB; training sets here are smaller.", name, MAX_BYTES >> 20));
+            }
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The JSON records of a file, where each came from ("line 3", "record 2"), and the lines that were not JSON. */
     public record Records(List<JsonNode> nodes, List<String> places, List<String> problems, long skipped) {
     }

@@ -146,19 +146,9 @@ public final class PreferenceSets {
             }
             Path file = id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}") ? datasets.resolve("preference").resolve(id + ".jsonl")
                     : Workspace.resolveInside(datasets, id);
-            if (!Files.isRegularFile(file)) {
-                throw BadInputException.notFound("No preference set '" + id + "': use " + DEMO + ", " + DPO_EN_DEMO
-                        + " or a file of the datasets folder.");
-            }
             name = file.getFileName().toString();
-            try {
-                if (Files.size(file) > SftFormats.MAX_BYTES) {
-                    throw BadInputException.tooLarge(String.format("%s is larger than %,d MB.", name, SftFormats.MAX_BYTES >> 20));
-                }
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
-            }
+            text = SftFormats.readFile(file, "No preference set '" + id + "': use " + DEMO + ", " + DPO_EN_DEMO
+                    + " or a file of the datasets folder.");
         }
         PreferenceFormats.Parsed all = PreferenceFormats.parse(name, text, detect(name, text));
         List<PreferencePair> shuffled = new ArrayList<>(all.pairs());
