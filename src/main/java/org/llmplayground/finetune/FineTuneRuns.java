@@ -41,7 +41,7 @@ public class FineTuneRuns implements RunPlugin {
 
     @Override
     public boolean handles(TrainingConfig config) {
-        return config.finetune() != null && config.dpo() == null; // a dpo section: preference.DpoRuns
+        return config.finetune() != null && config.dpo() == null && config.reward() == null; // preference.DpoRuns, RewardRuns
     }
 
     /** The LoRA settings of a config's finetune section. */

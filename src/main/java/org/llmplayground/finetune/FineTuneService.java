@@ -99,19 +99,29 @@ public class FineTuneService {
      * {@code config} (e.g. sft-demo); {@code maxSteps} overrides training.max_steps.
      */
     public TrainingRun start(@Nullable String config, @Nullable String yaml, @Nullable String name, @Nullable Integer maxSteps) {
+        TrainingConfig c = resolve(config, yaml, name, maxSteps, "sft-demo");
+        if (c.finetune() == null) {
+            throw new BadInputException("The config has no finetune section: it would pre-train, not fine-tune. Add one, e.g. "
+                    + "finetune: {dataset: sft-demo, method: lora, rank: 8}.");
+        }
+        return training.start(c);
+    }
+
+    /**
+     * The config a start request names: {@code yaml} if given, else the saved config {@code config}; {@code maxSteps}
+     * overrides training.max_steps (warm-up shortened to fit). {@code example} names a config for the message.
+     */
+    public TrainingConfig resolve(@Nullable String config, @Nullable String yaml, @Nullable String name, @Nullable Integer maxSteps,
+                                  String example) {
         if ((yaml == null || yaml.isBlank()) && (config == null || config.isBlank())) {
-            throw new BadInputException("Give 'config' (a saved config with a finetune section, e.g. sft-demo) or 'yaml' (a whole config).");
+            throw new BadInputException("Give 'config' (a saved config, e.g. " + example + ") or 'yaml' (a whole config).");
         }
         TrainingConfig c = checks.resolve(yaml == null || yaml.isBlank() ? config : null, yaml, name);
         if (maxSteps != null) {
             TrainingConfig.Training t = c.withDefaults().training();
             c = c.with(t.toBuilder().maxSteps(maxSteps).warmupSteps(Math.min(t.warmupSteps(), maxSteps)).build());
         }
-        if (c.finetune() == null) {
-            throw new BadInputException("The config has no finetune section: it would pre-train, not fine-tune. Add one, e.g. "
-                    + "finetune: {dataset: sft-demo, method: lora, rank: 8}.");
-        }
-        return training.start(c);
+        return c;
     }
 
     /** Starts a fine-tuning run from a config the lab built (with a finetune section). */
@@ -353,35 +363,30 @@ public class FineTuneService {
         Path last = Path.of(saved.get(saved.size() - 1).path());
         TrainingConfig c = TrainingConfigs.parse(queries.run(adapterId).configYaml()).withDefaults();
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            var meta = org.llmplayground.training.Checkpoints.readMeta(last);
-            var weights = org.llmplayground.training.Checkpoints.readModel(last);
-            Transformer network = new Transformer(meta.model());
-            network.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1));
-            for (var p : network.getParameters()) {
-                p.getValue().getArray().set(weights.get(p.getKey()).data());
-            }
-            var lora = network.attachLora(FineTuneRuns.spec(c.finetune()), 0);
-            for (var p : lora.parameters()) {
-                var t = weights.get(p.getKey());
-                if (t == null) {
-                    throw new BadInputException("The checkpoint of '" + a.name() + "' has no '" + p.getKey() + "': it was not written by this run.");
-                }
-                p.getValue().getArray().set(t.data());
-            }
+            Transformer network = AdapterCheckpoint.read(last, c, manager, a.name()).network();
             network.mergeLora();
-            java.util.Map<String, org.llmplayground.model.io.Tensor> merged = new java.util.LinkedHashMap<>();
-            for (var p : network.getParameters()) {
-                merged.put(p.getKey(), new org.llmplayground.model.io.Tensor(p.getValue().getArray().toFloatArray(),
-                        p.getValue().getArray().getShape().getShape(), p.getKey()));
-            }
-            Path tmp = Files.createDirectories(target.resolveSibling(name + Workspace.UNFINISHED));
-            Files.copy(last.resolve("checkpoint.json"), tmp.resolve("checkpoint.json"));
-            org.llmplayground.model.io.SafetensorsWriter.write(merged, tmp.resolve("model.safetensors"));
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeModel(network, last, target);
         } catch (IOException e) {
             throw new BadInputException("Cannot write the merged model: " + e.getMessage(), e);
         }
         return models.importWeights(name);
+    }
+
+    /**
+     * Writes a network as a model folder of the imports folder ({@code target}): its weights as model.safetensors and
+     * the checkpoint.json of {@code checkpoint} (the network's config and tokenizer), all at once (a crash leaves an
+     * .unfinished folder, never half a model).
+     */
+    public static void writeModel(Transformer network, Path checkpoint, Path target) throws IOException {
+        java.util.Map<String, org.llmplayground.model.io.Tensor> weights = new java.util.LinkedHashMap<>();
+        for (var p : network.getParameters()) {
+            weights.put(p.getKey(), new org.llmplayground.model.io.Tensor(p.getValue().getArray().toFloatArray(),
+                    p.getValue().getArray().getShape().getShape(), p.getKey()));
+        }
+        Path tmp = Files.createDirectories(target.resolveSibling(target.getFileName() + Workspace.UNFINISHED));
+        Files.copy(checkpoint.resolve("checkpoint.json"), tmp.resolve("checkpoint.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.llmplayground.model.io.SafetensorsWriter.write(weights, tmp.resolve("model.safetensors"));
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The base model of an adapter: a model the app has loaded (bundled ones), refused with the reason otherwise. */

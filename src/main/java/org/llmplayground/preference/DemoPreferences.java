@@ -102,9 +102,36 @@ public final class DemoPreferences {
         return b.toString();
     }
 
-    /** Writes train.jsonl, val.jsonl and test.jsonl into the folder given (default data/preference-demo). */
+    /** Prompts per task in the prompt set for hand-labelling. */
+    static final int PROMPTS_PER_TASK = 3;
+
+    /**
+     * The short prompt set for hand-labelling in the A/B interface: the first three validation instructions of each
+     * task (21), in task order; never a test prompt, so labelling them leaks nothing into the held-out numbers.
+     */
+    public static String prompts(List<Pair> val) {
+        ObjectMapper json = new ObjectMapper();
+        StringBuilder b = new StringBuilder();
+        java.util.Map<String, List<Pair>> byTask = new java.util.LinkedHashMap<>();
+        for (Pair p : val) {
+            byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p);
+        }
+        for (List<Pair> task : byTask.values()) {
+            for (Pair p : task.subList(0, Math.min(PROMPTS_PER_TASK, task.size()))) {
+                ObjectNode o = json.createObjectNode();
+                o.put("task", p.task());
+                o.put("prompt", p.prompt());
+                b.append(o).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Writes train.jsonl, val.jsonl, test.jsonl and prompts.jsonl into the folder given (default data/preference-demo). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "data/preference-demo");
-        DemoTasks.writeSplits(dir, splits().stream().map(DemoPreferences::jsonl).toList());
+        List<List<Pair>> s = splits();
+        DemoTasks.writeSplits(dir, s.stream().map(DemoPreferences::jsonl).toList());
+        java.nio.file.Files.writeString(dir.resolve("prompts.jsonl"), prompts(s.get(1)));
     }
 }

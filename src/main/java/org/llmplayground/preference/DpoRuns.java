@@ -115,6 +115,12 @@ public class DpoRuns implements RunPlugin {
         return new Encoded(out, leftOut, cut);
     }
 
+    /** " (3 left out: …; 5 prompts cut from their start)", or nothing when every pair fits the block whole. */
+    static String leftOut(Encoded e) {
+        return e.leftOut() + e.cut() == 0 ? "" : String.format(" (%,d left out: an answer longer than the block; %,d prompts cut from "
+                + "their start to fit prompt + answer in the block)", e.leftOut(), e.cut());
+    }
+
     /** A pair's side as an instruction example: the prompt's turns, and that answer to learn or unlearn. */
     public static SftExample example(PreferencePair p, String answer) {
         return new SftExample(p.system(), p.turns(), "", answer, p.where());
@@ -138,9 +144,8 @@ public class DpoRuns implements RunPlugin {
         Lora lora = run.attachLora(FineTuneRuns.spec(f));
         DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora, d.rpoAlpha());
         ctx.progress(0, String.format("DPO (%s, β = %s) on %,d pairs of %s%s, LoRA r=%d: %,d trainable parameters; the reference is the model "
-                        + "with the adapters off", d.loss(), d.beta(), train.pairs().size(), split.name(),
-                train.leftOut() + train.cut() == 0 ? "" : String.format(" (%,d left out: an answer longer than the block; %,d prompts cut from their start)",
-                        train.leftOut(), train.cut()), f.rank(), lora.trainableParameters()));
+                        + "with the adapters off", d.loss(), d.beta(), train.pairs().size(), split.name(), leftOut(train), f.rank(),
+                lora.trainableParameters()));
         int batch = config.training().batchSize();
         SftBatches trainBatches = SftBatches.preferences(train.pairs(), batch, config.training().gradientAccumulation(), config.seed(), 0);
         SftBatches valBatches = SftBatches.preferences(val.pairs(), batch, 1, config.seed(), 0);

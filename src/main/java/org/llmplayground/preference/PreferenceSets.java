@@ -104,6 +104,27 @@ public final class PreferenceSets {
         }
     }
 
+    /** Whether {@code id} names a set: a bundled one, or an imported one in datasets/preference. */
+    public boolean exists(String id) {
+        return DEMO.equals(id) || DPO_EN_DEMO.equals(id) || (id != null && id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+                && Files.isRegularFile(datasets.resolve("preference").resolve(id + ".jsonl")));
+    }
+
+    /** The sets to train on: the two bundled ones, then the imported ones by name. */
+    public List<String> list() {
+        List<String> out = new ArrayList<>(List.of(DEMO, DPO_EN_DEMO));
+        Path dir = datasets.resolve("preference");
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".jsonl")).sorted()
+                        .forEach(f -> out.add(f.substring(0, f.length() - ".jsonl".length())));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     /** Pairs {@code offset} to offset + limit of a set, in file order (the demo: train, then val, then test). */
     public List<PairView> pairs(String id, int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > 1000) {

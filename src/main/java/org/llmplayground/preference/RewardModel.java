@@ -83,6 +83,45 @@ public final class RewardModel implements Trainer.Objective {
         return last.matMul(weight.getArray().transpose()).reshape(rows).add(bias.getArray()); // (R)
     }
 
+    /**
+     * The rewards of whole texts (token ids of prompt + answer, each at most the context long), in batches of 16 rows
+     * padded on the right: scoring on demand, ranking pairs, finding the pairs the model gets wrong.
+     */
+    public float[] score(CausalLm network, ParameterStore ps, NDManager manager, List<int[]> texts) {
+        float[] out = new float[texts.size()];
+        org.llmplayground.model.nn.NoGrad.run(() -> {
+            for (int from = 0; from < texts.size(); from += 16) {
+                List<int[]> rows = texts.subList(from, Math.min(texts.size(), from + 16));
+                int width = rows.stream().mapToInt(r -> r.length).max().orElse(1);
+                long[] ids = new long[rows.size() * width];
+                float[] pad = new float[rows.size() * width];
+                int[] lengths = new int[rows.size()];
+                for (int r = 0; r < rows.size(); r++) {
+                    int[] row = rows.get(r);
+                    for (int t = 0; t < row.length; t++) {
+                        ids[r * width + t] = row[t];
+                        pad[r * width + t] = 1;
+                    }
+                    lengths[r] = row.length;
+                }
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray x = NativeArrays.longs(manager, ids, new Shape(rows.size(), width), manager.getDevice());
+                    NDArray padding = NativeArrays.floats(manager, pad, new Shape(rows.size(), width), manager.getDevice());
+                    float[] r = rewards(network, ps, x, padding, lengths, false).toFloatArray();
+                    System.arraycopy(r, 0, out, from, r.length);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Sets the head from saved weights (a reward run's checkpoint). */
+    public void load(float[] w, float b) {
+        weight.getArray().set(w);
+        bias.getArray().set(new float[]{b});
+    }
+
     /** −log σ(r_c − r_r − m), averaged over the pairs: softplus(−(r_c − r_r − m)). */
     static NDArray bradleyTerry(NDArray chosen, NDArray rejected, double margin) {
         return Activation.softPlus(Scalars.plus(chosen.sub(rejected), -margin).neg()).mean();

@@ -77,12 +77,17 @@ public class Checkpoints {
     }
 
     public Saved save(Meta meta, CausalLm network, AdamW optimizer) throws IOException {
+        return save(meta, network, optimizer, new ai.djl.util.PairList<>());
+    }
+
+    /** As above, with {@code extra} weights trained outside the network (a reward head) saved next to its own. */
+    public Saved save(Meta meta, CausalLm network, AdamW optimizer, ai.djl.util.PairList<String, Parameter> extra) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(String.format("step-%07d", meta.step()));
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectory(tmp);
-            writeFiles(tmp, meta, network, optimizer);
+            writeFiles(tmp, meta, network, optimizer, extra);
             if (Files.exists(target)) { // a re-run of the same step (resume): replace it as a whole
                 deleteTree(target);
             }
@@ -95,12 +100,16 @@ public class Checkpoints {
     }
 
     /** Writes the three files into {@code tmp}; overridden in tests to simulate a full disk. */
-    protected void writeFiles(Path tmp, Meta meta, CausalLm network, AdamW optimizer) throws IOException {
+    protected void writeFiles(Path tmp, Meta meta, CausalLm network, AdamW optimizer, ai.djl.util.PairList<String, Parameter> extra)
+            throws IOException {
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : network.getParameters()) { // a quantized (QLoRA) base weight: dequantized
             params.put(p.getKey(), new Tensor(network.values(p.getValue()), p.getValue().getShape().getShape(), p.getKey()));
         }
         for (Pair<String, Parameter> p : network.trainableParameters()) { // LoRA adapters, next to the (frozen) base
+            params.putIfAbsent(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));
+        }
+        for (Pair<String, Parameter> p : extra) {
             params.putIfAbsent(p.getKey(), new Tensor(p.getValue().getArray().toFloatArray(), p.getValue().getArray().getShape().getShape(), p.getKey()));
         }
         SafetensorsWriter.write(params, tmp.resolve("model.safetensors"));

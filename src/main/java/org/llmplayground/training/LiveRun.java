@@ -38,6 +38,7 @@ final class LiveRun implements Trainer.Events, Trainer.Control {
     /** The step whose checkpoint could not be written, until one is written again (0: none failed). */
     private volatile int failedCheckpoint;
     private final List<Trainer.StepMetrics> buffer = new ArrayList<>();
+    private final List<Trainer.Measured> measures = new ArrayList<>();
     private final Eta eta = new Eta();
     private long lastFlush = System.currentTimeMillis();
     private long lastSave = System.currentTimeMillis();
@@ -137,6 +138,15 @@ final class LiveRun implements Trainer.Events, Trainer.Control {
     }
 
     @Override
+    public void measured(int step, java.util.Map<String, Double> values) {
+        Trainer.Measured m = new Trainer.Measured(step, java.util.Map.copyOf(new java.util.TreeMap<>(values)));
+        synchronized (buffer) {
+            measures.add(m);
+        }
+        publish(TrainingEvent.measure(runId, m));
+    }
+
+    @Override
     public void evaluated(Trainer.EvalMetrics e) {
         flush();
         store.addEval(runId, e);
@@ -211,11 +221,15 @@ final class LiveRun implements Trainer.Events, Trainer.Control {
     /** Writes the buffered step metrics to H2 in one batch. */
     void flush() {
         List<Trainer.StepMetrics> batch;
+        List<Trainer.Measured> measured;
         synchronized (buffer) {
             batch = List.copyOf(buffer);
             buffer.clear();
+            measured = List.copyOf(measures);
+            measures.clear();
         }
         lastFlush = System.currentTimeMillis();
         store.addMetrics(runId, batch);
+        store.addMeasures(runId, measured);
     }
 }

@@ -122,7 +122,10 @@ public final class PreparedRun implements AutoCloseable {
                 p.getValue().getArray().set(t.data());
             }
         }
-        for (Pair<String, Parameter> p : network.trainableParameters()) { // adapters: from a checkpoint that has them
+        java.util.List<Pair<String, Parameter>> trainable = new java.util.ArrayList<>();
+        network.trainableParameters().forEach(trainable::add);
+        extra.forEach(trainable::add);
+        for (Pair<String, Parameter> p : trainable) { // adapters, a reward head: from a checkpoint that has them
             Tensor t = weights.get(p.getKey());
             if (t != null && Arrays.equals(p.getValue().getArray().getShape().getShape(), t.shape())) {
                 p.getValue().getArray().set(t.data());
@@ -164,7 +167,7 @@ public final class PreparedRun implements AutoCloseable {
 
     public Trainer trainer(Trainer.Events events, Trainer.Control control) {
         Trainer trainer = new Trainer(config, network, manager, data, split, tokenizer, checkpoints, meta, optimizer, events, control);
-        extra.forEach(p -> trainer.alsoTrain(p.getValue()));
+        extra.forEach(p -> trainer.alsoTrain(p.getKey(), p.getValue()));
         return trainer;
     }
 

@@ -54,6 +54,11 @@ public final class Trainer {
     public record EvalMetrics(int step, double trainLoss, double valLoss, double valPerplexity, double valAccuracy) {
     }
 
+    /** What an {@link Objective} measured at one step besides the loss, by name (TRL's names for DPO: rewards/chosen, …). */
+    @Serdeable
+    public record Measured(int step, java.util.Map<String, Double> values) {
+    }
+
     @Serdeable
     public record Sample(int step, String text) {
     }
@@ -179,9 +184,13 @@ public final class Trainer {
     }
 
     /** Clips and (through the run's AdamW) updates {@code p} too: a weight outside the network, e.g. a reward head. */
-    void alsoTrain(Parameter p) {
+    void alsoTrain(String name, Parameter p) {
         parameters.add(p);
+        extra.add(name, p);
     }
+
+    /** Weights trained outside the network (a reward head): saved in each checkpoint next to the network's. */
+    private final ai.djl.util.PairList<String, Parameter> extra = new ai.djl.util.PairList<>();
 
     /** Replaces the random training batches (tests use it to feed known rows; fine-tuning feeds its examples). */
     public Trainer withBatches(Batches source) {
@@ -525,7 +534,7 @@ public final class Trainer {
     private void checkpoint(int step) {
         Checkpoints.Meta meta = metaTemplate.at(step, optimizer.step(), lastVal, lastTrain);
         try {
-            Checkpoints.Saved saved = checkpoints.save(meta, network, optimizer);
+            Checkpoints.Saved saved = checkpoints.save(meta, network, optimizer, extra);
             checkpoints.prune(config.training().keepBest());
             events.checkpointed(saved);
         } catch (IOException e) {

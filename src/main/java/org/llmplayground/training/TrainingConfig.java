@@ -23,12 +23,30 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training,
-                             Sampling sampling, FineTune finetune, Dpo dpo) {
+                             Sampling sampling, FineTune finetune, Dpo dpo, Reward reward) {
 
     /** A config without a preference objective (pre-training, or supervised fine-tuning with a finetune section). */
     public TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training, Sampling sampling,
                           FineTune finetune) {
-        this(name, description, seed, data, model, training, sampling, finetune, null);
+        this(name, description, seed, data, model, training, sampling, finetune, null, null);
+    }
+
+    /** A config without a reward-model section. */
+    public TrainingConfig(String name, String description, Long seed, Data data, Model model, Training training, Sampling sampling,
+                          FineTune finetune, Dpo dpo) {
+        this(name, description, seed, data, model, training, sampling, finetune, dpo, null);
+    }
+
+    /**
+     * A reward model instead of a language model: with it, the finetune section's dataset is a preference set, the
+     * network (with its LoRA adapters, or all its weights) reads prompt + answer and a scalar head on the last real
+     * token gives the reward, trained with the Bradley–Terry loss −log σ(r_chosen − r_rejected − margin).
+     *
+     * @param margin     a margin the chosen reward must clear (0: plain Bradley–Terry)
+     * @param sftAdapter a LoRA adapter merged into the base first (as for dpo): "sft-demo-lora" or a fine-tuning run id
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reward(Double margin, String sftAdapter) {
     }
 
     /**
@@ -333,7 +351,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
                 model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter(),
-                or(dpo.rpoAlpha(), 0.0)));
+                or(dpo.rpoAlpha(), 0.0)), reward == null ? null : new Reward(or(reward.margin(), 0.0), reward.sftAdapter()));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -454,6 +472,19 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 p.add("dpo.loss must be sigmoid, hinge or ipo (got '" + dpo.loss() + "').");
             }
         }
+        if (reward != null) {
+            if (finetune == null) {
+                p.add("reward needs a finetune section: its dataset (a preference set), template and method (lora: adapters and the head train).");
+            } else if ("qlora".equals(finetune.method())) {
+                p.add("reward trains the head with LoRA adapters or all weights; set finetune.method to lora or full (got qlora).");
+            }
+            if (dpo != null) {
+                p.add("A config trains either a reward model (reward) or a policy (dpo), not both: remove one section.");
+            }
+            if (reward.margin() == null || !(reward.margin() >= 0 && reward.margin() <= 100)) {
+                p.add("reward.margin must be between 0 and 100 (got " + reward.margin() + "); 0 is plain Bradley–Terry.");
+            }
+        }
         try {
             modelConfig(Math.max(1, model.vocabSize() == null ? 1 : model.vocabSize())).problems().forEach(x -> p.add("model: " + x));
         } catch (IllegalArgumentException e) {
@@ -502,11 +533,11 @@ public record TrainingConfig(String name, String description, Long seed, Data da
 
     /** The same config with other training settings (for UI/API overrides). */
     public TrainingConfig with(Training t) {
-        return new TrainingConfig(name, description, seed, data, model, t, sampling, finetune, dpo);
+        return new TrainingConfig(name, description, seed, data, model, t, sampling, finetune, dpo, reward);
     }
 
     /** The same config under another run name. */
     public TrainingConfig withName(String newName) {
-        return new TrainingConfig(newName, description, seed, data, model, training, sampling, finetune, dpo);
+        return new TrainingConfig(newName, description, seed, data, model, training, sampling, finetune, dpo, reward);
     }
 }

@@ -65,6 +65,13 @@ public class TrainingQueries {
         return store.metrics(runId, afterStep, Math.max(1, Math.min(limit, 10_000)));
     }
 
+    /** What the run's objective measured besides the loss (DPO's rewards/…, a reward model's accuracy), after {@code afterStep}. */
+    public List<Trainer.Measured> measures(String runId, int afterStep, int limit) {
+        run(runId);
+        live.get(runId).ifPresent(LiveRun::flush);
+        return store.measures(runId, afterStep, Math.max(1, Math.min(limit, 10_000)));
+    }
+
     /** All a run recorded; step metrics thinned to at most {@code maxPoints} by taking every n-th (the last always). */
     public History history(String runId, int maxPoints) {
         TrainingRun run = run(runId);

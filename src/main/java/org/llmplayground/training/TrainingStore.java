@@ -73,7 +73,7 @@ public class TrainingStore {
     }
 
     public void delete(String id) {
-        for (String table : List.of("training_metric", "training_eval", "training_sample")) {
+        for (String table : List.of("training_metric", "training_measure", "training_eval", "training_sample")) {
             update("delete from " + table + " where run_id=?", ps -> ps.setString(1, id));
         }
         update("delete from training_run where id=?", ps -> ps.setString(1, id));
@@ -81,7 +81,7 @@ public class TrainingStore {
 
     /** Forgets what a run recorded after {@code step} (before it continues from the checkpoint at that step). */
     public void truncateAfter(String runId, int step) {
-        for (String table : List.of("training_metric", "training_eval", "training_sample")) {
+        for (String table : List.of("training_metric", "training_measure", "training_eval", "training_sample")) {
             update("delete from " + table + " where run_id=? and step>?", ps -> {
                 ps.setString(1, runId);
                 ps.setInt(2, step);
@@ -105,6 +105,39 @@ public class TrainingStore {
             ps.setDouble(8, m.heapMb());
             ps.setDouble(9, m.memoryMb());
         });
+    }
+
+    /** What an objective measured besides the loss, one row per (step, name). */
+    public void addMeasures(String runId, List<Trainer.Measured> measures) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Trainer.Measured m : measures) {
+            m.values().forEach((name, value) -> rows.add(new Object[]{m.step(), name, value}));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.batch("merge into training_measure (run_id, step, name, val) key (run_id, step, name) values (?,?,?,?)", rows, (ps, r) -> {
+            ps.setString(1, runId);
+            ps.setInt(2, (Integer) r[0]);
+            ps.setString(3, (String) r[1]);
+            ps.setDouble(4, Double.isFinite((Double) r[2]) ? (Double) r[2] : 0.0);
+        });
+    }
+
+    /** The measures after {@code afterStep}, by step (at most {@code limit} steps), names in insertion order. */
+    public List<Trainer.Measured> measures(String runId, int afterStep, int limit) {
+        java.util.TreeMap<Integer, java.util.Map<String, Double>> byStep = new java.util.TreeMap<>();
+        query("select step, name, val from training_measure where run_id=? and step>? and step in (select distinct step from "
+                + "training_measure where run_id=? and step>? order by step limit ?) order by step, name", ps -> {
+            ps.setString(1, runId);
+            ps.setInt(2, afterStep);
+            ps.setString(3, runId);
+            ps.setInt(4, afterStep);
+            ps.setInt(5, limit);
+        }, rs -> byStep.computeIfAbsent(rs.getInt(1), k -> new java.util.LinkedHashMap<>()).put(rs.getString(2), rs.getDouble(3)));
+        List<Trainer.Measured> out = new ArrayList<>();
+        byStep.forEach((step, values) -> out.add(new Trainer.Measured(step, values)));
+        return out;
     }
 
     public void addEval(String runId, Trainer.EvalMetrics e) {

@@ -18,6 +18,10 @@ class DemoPreferencesTest {
             assertThat(Files.readString(Path.of("data/preference-demo/" + names[i] + ".jsonl"))).as(names[i]).isEqualTo(DemoPreferences.jsonl(s.get(i)));
             assertThat(s.get(i)).allSatisfy(p -> assertThat(p.rejected()).isNotEqualTo(p.chosen()));
         }
+        String prompts = Files.readString(Path.of("data/preference-demo/prompts.jsonl"));
+        assertThat(prompts).isEqualTo(DemoPreferences.prompts(s.get(1)));
+        assertThat(prompts.lines()).hasSize(21);
+        assertThat(s.get(2)).noneSatisfy(p -> assertThat(prompts).contains("\"" + p.prompt() + "\"")); // no test prompt
         assertThat(s.get(2).get(0)).isEqualTo(new DemoPreferences.Pair("reverse", "Reverse the word: forth", "htrof", "forth"));
         assertThat(DemoPreferences.swapTwo("aab", new java.util.Random(1))).isEqualTo("aba");
         assertThat(DemoPreferences.swapTwo("a", new java.util.Random(1))).isEqualTo("aa");

@@ -273,13 +273,14 @@ class TrainerTest {
             Path store = run.checkpoints().dir();
             run.useCheckpoints(new Checkpoints(store) {
                 @Override
-                protected void writeFiles(Path tmp, Checkpoints.Meta meta, org.llmplayground.model.nn.CausalLm network, AdamW optimizer)
+                protected void writeFiles(Path tmp, Checkpoints.Meta meta, org.llmplayground.model.nn.CausalLm network, AdamW optimizer,
+                                          ai.djl.util.PairList<String, ai.djl.nn.Parameter> extra)
                         throws IOException {
                     if (meta.step() == 40) { // half a file, then the disk is full
                         Files.write(tmp.resolve("model.safetensors"), new byte[1000]);
                         throw new IOException("No space left on device");
                     }
-                    super.writeFiles(tmp, meta, network, optimizer);
+                    super.writeFiles(tmp, meta, network, optimizer, extra);
                 }
             });
             TestRuns.Recorder r = new TestRuns.Recorder();

@@ -22,7 +22,7 @@ class TrainingConfigsTest {
     void everyBundledConfigIsValidAndTheDefaultIsTheBabyGpt() {
         TrainingConfigs c = configs();
         assertThat(c.list()).extracting(TrainingConfigs.ConfigFile::name)
-                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo");
+                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo", "reward-demo");
         c.list().forEach(f -> assertThat(c.load(f.name())).as(f.name()).isNotNull());
         TrainingConfig d = c.load("shakespeare-char");
         assertThat(d.model().numLayers()).isEqualTo(4);
@@ -42,7 +42,7 @@ class TrainingConfigsTest {
                 .hasMessageStartingWith("Unknown key 'learning_rat' in training. Known keys: batch_size, beta1, beta2, block_size,")
                 .hasMessageContaining("learning_rate");
         assertThatThrownBy(() -> TrainingConfigs.parse("optimizer: adam\n"))
-                .hasMessage("Unknown key 'optimizer'. Known keys: data, description, dpo, finetune, model, name, sampling, seed, training.");
+                .hasMessage("Unknown key 'optimizer'. Known keys: data, description, dpo, finetune, model, name, reward, sampling, seed, training.");
     }
 
     @Test

@@ -10,7 +10,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * A run's server-sent events, for every API that shows runs (pre-training and fine-tuning): 'run' (state), 'step',
- * 'eval', 'sample', 'checkpoint', 'warning'; the stream ends with the run's last state.
+ * 'measure' (what the objective measured besides the loss, e.g. DPO's rewards/margins), 'eval', 'sample', 'checkpoint', 'warning'; the stream ends with the run's last state.
  */
 public final class RunEvents {
     private RunEvents() {
@@ -25,6 +25,7 @@ public final class RunEvents {
             Subscription sub = service.subscribe(id, e -> {
                 Object payload = switch (e.type()) {
                     case "step" -> e.step();
+                    case "measure" -> e.measure();
                     case "eval" -> e.eval();
                     case "sample" -> e.sample();
                     case "checkpoint" -> e.checkpoint();
