@@ -155,9 +155,23 @@ public class DpoRuns implements RunPlugin {
                 .map(e -> run.tokenizer().encode(encoder.prompt(e) + encoder.template().replyStart())).toList();
         int stop = eos >= 0 ? eos : run.tokenizer().encode("\n")[0];
         // each sampling step: the answers to three fixed validation prompts, then KL(π ‖ π_ref) on answers sampled from π
-        Trainer.Sampler sampler = (network, ps, manager, step) -> {
-            double kl = PreferenceEval.kl(network, lora, ps, manager, klPrompts, config.sampling().length(), stop, config.seed() + step);
-            return answers.sample(network, ps, manager, step) + "\n" + klLine(kl);
+        // (the KL is also a measure, "kl", for the lab's chart)
+        Trainer.Sampler sampler = new Trainer.Sampler() {
+            private Double kl;
+
+            @Override
+            public String sample(org.llmplayground.model.nn.CausalLm network, ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDManager manager,
+                                 int step) {
+                kl = PreferenceEval.kl(network, lora, ps, manager, klPrompts, config.sampling().length(), stop, config.seed() + step);
+                return answers.sample(network, ps, manager, step) + "\n" + klLine(kl);
+            }
+
+            @Override
+            public java.util.Map<String, Double> takeMeasures() {
+                java.util.Map<String, Double> out = kl == null ? java.util.Map.of() : java.util.Map.of("kl", kl);
+                kl = null;
+                return out;
+            }
         };
         return new Session() {
             @Override

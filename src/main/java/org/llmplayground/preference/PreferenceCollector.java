@@ -156,15 +156,25 @@ public class PreferenceCollector {
         if (pool.isEmpty()) {
             Set<String> done = new HashSet<>();
             store.pairs(set).forEach(p -> done.add(p.prompt()));
-            List<String> fresh = prompts(set).stream().filter(p -> !done.contains(p)).limit(r.rewardRun() == null ? 1 : ACTIVE_POOL).toList();
+            Set<String> agreed = skipped.getOrDefault(skipKey(set, r), Set.of());
+            List<String> fresh = prompts(set).stream().filter(p -> !done.contains(p) && !agreed.contains(p))
+                    .limit(r.rewardRun() == null ? 1 : ACTIVE_POOL).toList();
             if (fresh.isEmpty()) {
                 Progress progress = progress(set, annotator);
-                throw BadInputException.conflict(progress.pairs() == 0 ? "The prompt set '" + set + "' has no prompts: type one."
-                        : String.format("'%s' has judged all %d pairs of '%s'. Type a prompt, choose another set, or export the "
-                        + "judgments.", annotator, progress.pairs(), set));
+                throw BadInputException.conflict(progress.pairs() == 0 && agreed.isEmpty() ? "The prompt set '" + set + "' has no prompts: type one."
+                        : String.format("'%s' has judged all %d pairs of '%s'%s. Type a prompt, choose another set, or export the "
+                        + "judgments.", annotator, progress.pairs(), set, agreed.isEmpty() ? "" : String.format(" (%d prompts left out: "
+                        + "both sides wrote the same answer)", agreed.size())));
             }
             for (String prompt : fresh) {
-                pool.add(write(set, prompt, r));
+                try {
+                    pool.add(write(set, prompt, r));
+                } catch (IdenticalAnswers e) { // a set's prompt the two sides agree on: nothing to judge, the next one
+                    skipped.computeIfAbsent(skipKey(set, r), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(prompt);
+                }
+            }
+            if (pool.isEmpty()) {
+                return next(r);
             }
         }
         if (r.rewardRun() == null || r.rewardRun().isBlank()) {
@@ -174,6 +184,20 @@ public class PreferenceCollector {
         PreferenceStore.Pair least = pool.stream().map(p -> store.pair(p.id()).orElseThrow())
                 .min(Comparator.comparingDouble(PreferenceStore.Pair::certainty)).orElseThrow();
         return offer(least, annotator, least.certainty());
+    }
+
+    /** Both sides wrote the same answer, draw after draw. */
+    static final class IdenticalAnswers extends BadInputException {
+        IdenticalAnswers(String message) {
+            super(message);
+        }
+    }
+
+    /** The set's prompts both sides agreed on, by set and sides: left out of that set's next pairs (until restart). */
+    private final Map<String, Set<String>> skipped = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String skipKey(String set, Request r) {
+        return set + "\u0000" + r.a() + "\u0000" + r.b() + "\u0000" + r.template();
     }
 
     /** Rewards of the pairs' answers by {@code rewardRun} (none: nothing). */
@@ -323,7 +347,7 @@ public class PreferenceCollector {
                 return p;
             }
         }
-        throw new BadInputException(String.format("The two answers to '%s' were identical ('%s') in %d draws: nothing to compare. "
+        throw new IdenticalAnswers(String.format("The two answers to '%s' were identical ('%s') in %d draws: nothing to compare. "
                 + "Choose different models, a temperature above 0 for at least one side, or other seeds.", prompt, a, DRAWS));
     }
 

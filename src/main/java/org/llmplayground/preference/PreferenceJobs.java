@@ -73,6 +73,40 @@ public class PreferenceJobs {
         return fineTune.start(c);
     }
 
+    /**
+     * The lab's config for a reward run: reward-demo with another preference set, number of steps and margin (the
+     * demo's model, LoRA and schedule). The run's name is free (a number is added when taken).
+     */
+    public TrainingConfig rewardConfig(String dataset, int steps, double margin) {
+        TrainingConfig demo = fineTune.resolve(Kind.REWARD.example, null, null, steps, Kind.REWARD.example).withDefaults();
+        return withSet(demo, dataset, "reward model on " + dataset, null, new TrainingConfig.Reward(margin, demo.reward().sftAdapter()), null);
+    }
+
+    /** The lab's config for a DPO run: dpo-demo with another set, steps, β, loss, RPO α and peak learning rate. */
+    public TrainingConfig dpoConfig(String dataset, int steps, double beta, String loss, double rpoAlpha, double learningRate) {
+        TrainingConfig demo = fineTune.resolve(Kind.DPO.example, null, null, steps, Kind.DPO.example).withDefaults();
+        return withSet(demo, dataset, "DPO on " + dataset, new TrainingConfig.Dpo(beta, loss, demo.dpo().sftAdapter(), rpoAlpha), null,
+                learningRate);
+    }
+
+    private static TrainingConfig withSet(TrainingConfig c, String dataset, String name, TrainingConfig.Dpo d, TrainingConfig.Reward r,
+                                          Double learningRate) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new BadInputException("Choose a preference set.");
+        }
+        TrainingConfig.FineTune f = c.finetune();
+        TrainingConfig.FineTune set = new TrainingConfig.FineTune(dataset, f.template(), f.method(), f.rank(), f.alpha(), f.loraDropout(),
+                f.targets(), f.layers(), f.trainOnPrompt(), f.quantization());
+        TrainingConfig.Training t = learningRate == null ? c.training()
+                : c.training().toBuilder().learningRate(learningRate).minLearningRate(learningRate / 10).build();
+        return new TrainingConfig(name, c.description(), c.seed(), c.data(), c.model(), t, c.sampling(), set, d, r);
+    }
+
+    /** Starts a run the lab built ({@link #rewardConfig}, {@link #dpoConfig}). */
+    public TrainingRun start(TrainingConfig c) {
+        return fineTune.start(c);
+    }
+
     /** Runs of {@code kind}, newest first. */
     public List<TrainingRun> runs(Kind kind) {
         return queries.runs().stream().filter(r -> kind.of(TrainingConfigs.parse(r.configYaml()))).toList();

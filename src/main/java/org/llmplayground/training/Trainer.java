@@ -254,6 +254,11 @@ public final class Trainer {
     @FunctionalInterface
     public interface Sampler {
         String sample(CausalLm network, ParameterStore ps, NDManager manager, int step);
+
+        /** Numbers the last sample measured (DPO's KL estimate), recorded at its step with the objective's; then forgotten. */
+        default java.util.Map<String, Double> takeMeasures() {
+            return java.util.Map.of();
+        }
     }
 
     /** Continues from {@code fromStep} (0 for a new run) to max_steps, or until stopped, early-stopped or NaN. */
@@ -300,6 +305,10 @@ public final class Trainer {
             }
             if (step % config.sampling().interval() == 0 || last) {
                 events.sampled(new Sample(step, sample(step)));
+                java.util.Map<String, Double> sampledMeasures = sampler == null ? java.util.Map.of() : sampler.takeMeasures();
+                if (!sampledMeasures.isEmpty()) {
+                    events.measured(step, sampledMeasures);
+                }
             }
             if (step % control.saveInterval(t.saveInterval()) == 0 || last) {
                 checkpoint(step);

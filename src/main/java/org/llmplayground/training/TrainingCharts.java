@@ -46,6 +46,30 @@ public final class TrainingCharts {
         return option;
     }
 
+    /**
+     * What an objective measured, one line per name (e.g. DPO's rewards/chosen, rewards/rejected, rewards/margins):
+     * {@code names} maps each measure to its colour; steps without it are skipped.
+     */
+    public static Map<String, Object> measured(String yName, List<Trainer.Measured> measures, Map<String, String> names) {
+        List<Map<String, Object>> series = new ArrayList<>();
+        names.forEach((name, colour) -> {
+            List<Trainer.Measured> with = measures.stream().filter(m -> m.values().containsKey(name)).toList();
+            series.add(line(name, points(with, Trainer.Measured::step, m -> m.values().get(name)), colour, 1.5, with.size() < 30));
+        });
+        Map<String, Object> option = base(yName);
+        option.put("legend", Map.of("top", 0, "type", "scroll"));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 56, "bottom", 36, "containLabel", true));
+        option.put("series", series);
+        return option;
+    }
+
+    /** The share of held-out items an evaluation got right (a reward model's pairs ranked right, DPO's preference accuracy). */
+    public static Map<String, Object> evalAccuracy(String name, List<Trainer.EvalMetrics> evals, String colour) {
+        Map<String, Object> option = base(name);
+        option.put("series", List.of(line(name, evalPoints(evals, Trainer.EvalMetrics::valAccuracy), colour, 2, true)));
+        return option;
+    }
+
     private static Map<String, Object> base(String yName) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));

@@ -39,7 +39,10 @@ public final class Labs {
                     DataView.class, VaadinIcon.FILTER),
             new Lab(6, "Fine-tuning", "Teach a pre-trained model to follow instructions: supervised fine-tuning with the loss on the "
                     + "answers only, LoRA's low-rank adapters or every weight, live loss, then base vs fine-tuned on held-out questions.",
-                    org.llmplayground.finetune.ui.FineTuneView.class, VaadinIcon.SLIDERS));
+                    org.llmplayground.finetune.ui.FineTuneView.class, VaadinIcon.SLIDERS),
+            new Lab(7, "Preferences", "Judge pairs of answers, train a reward model on the judgments, then align the fine-tuned model "
+                    + "with DPO while its rewards separate and its KL to the reference stays small.",
+                    org.llmplayground.preference.ui.PreferencesView.class, VaadinIcon.SCALE));
 
     /** A page beside the labs (the chat playground): in the navigation's tools section. */
     public record Tool(String title, String id, Class<? extends Component> view, VaadinIcon icon) {
@@ -68,9 +71,9 @@ public final class Labs {
                     + "talk to it with a chat template.", List.of(GenerationView.class, ChatView.class), null),
             new Step("Prepare data", "Clean, filter and deduplicate a corpus, because the model learns whatever is in it.",
                     List.of(DataView.class), null),
-            new Step("Fine-tune", "Supervised fine-tuning with LoRA: the model learns to answer instructions, measured on held-out "
-                    + "ones. QLoRA and preferences (a reward model and DPO) are coming.",
-                    List.of(org.llmplayground.finetune.ui.FineTuneView.class), null),
+            new Step("Fine-tune", "Supervised fine-tuning with LoRA or QLoRA: the model learns to answer instructions, measured on "
+                    + "held-out ones; then preferences: judge answers, train a reward model, align with DPO.",
+                    List.of(org.llmplayground.finetune.ui.FineTuneView.class, org.llmplayground.preference.ui.PreferencesView.class), null),
             new Step("Evaluate", "Metrics and benchmarks that match the reference implementations, human evaluation and "
                     + "LLM-as-judge.", List.of(), "Lab 7, coming"),
             new Step("Track models and experiments", "A model registry, quantization, and experiment tracking with H2 and "

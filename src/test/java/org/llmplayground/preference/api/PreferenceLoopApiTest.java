@@ -169,8 +169,10 @@ class PreferenceLoopApiTest implements TestPropertyProvider {
         assertThat(awaitRun("dpo", did).get("state").asText()).isEqualTo("FINISHED");
         JsonNode m = call("GET", "/dpo/jobs/" + did + "/measures?after=19", null, 200);
         assertThat(m).hasSize(1);
-        assertThat(m.get(0).get("values").fieldNames()).toIterable().containsExactly("logps/chosen", "logps/rejected", "rewards/accuracies",
+        // TRL's names, and the KL estimate of the sample at the last step
+        assertThat(m.get(0).get("values").fieldNames()).toIterable().containsExactly("kl", "logps/chosen", "logps/rejected", "rewards/accuracies",
                 "rewards/chosen", "rewards/margins", "rewards/rejected");
+        assertThat(m.get(0).get("values").get("kl").asDouble()).isBetween(-1.0, 5.0); // a Monte-Carlo estimate: near 0 after 20 steps
         JsonNode compare = call("GET", "/dpo/jobs/" + did + "/compare?limit=10", null, 200);
         assertThat(compare.get("n").asInt()).isEqualTo(10);
         assertThat(compare.get("answers").get(0).get("expected").asText()).isNotEmpty();
