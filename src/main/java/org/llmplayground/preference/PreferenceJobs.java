@@ -125,9 +125,13 @@ public class PreferenceJobs {
     public record Answers(String prompt, String expected, String sft, String dpo, boolean sftRight, boolean dpoRight) {
     }
 
-    /** SFT vs DPO on the test pairs of the run's set: exact match against the chosen answers, and the answers. */
+    /**
+     * SFT vs DPO on the test pairs of the run's set: exact match against the chosen answers, preference accuracy (the
+     * share of pairs with log π(chosen) > log π(rejected)), and the answers.
+     */
     @Serdeable
-    public record Comparison(String run, int step, String dataset, int n, double sftExactMatch, double dpoExactMatch, List<Answers> answers) {
+    public record Comparison(String run, int step, String dataset, int n, double sftExactMatch, double dpoExactMatch,
+                             double sftPreferenceAccuracy, double dpoPreferenceAccuracy, List<Answers> answers) {
     }
 
     /**
@@ -156,19 +160,24 @@ public class PreferenceJobs {
             SftEncoder encoder = new SftEncoder(ChatTemplate.parse(c.finetune().template()), tokenizer::encode, eos < 0 ? null : eos,
                     read.meta().model().contextLength(), false);
             ParameterStore ps = new ParameterStore(manager, false);
+            org.llmplayground.finetune.SftBatches pairs = org.llmplayground.finetune.SftBatches.preferences(
+                    DpoRuns.encode(encoder, test, "test").pairs(), 8, 1, c.seed(), 0);
             read.lora().enable(false);
             ExactMatch.Result sft = ExactMatch.evaluate(read.network(), ps, manager, encoder, tokenizer::encode, tokenizer::decode,
                     examples, null, 48);
+            double sftPreference = PreferenceEval.logpAccuracy(read.network(), ps, manager, pairs.forEvaluation(), 8, pairs.groups());
             read.lora().enable(true);
             ExactMatch.Result dpo = ExactMatch.evaluate(read.network(), ps, manager, encoder, tokenizer::encode, tokenizer::decode,
                     examples, null, 48);
+            double dpoPreference = PreferenceEval.logpAccuracy(read.network(), ps, manager, pairs.forEvaluation(), 8, pairs.groups());
             List<Answers> rows = new ArrayList<>();
             for (int i = 0; i < examples.size(); i++) {
                 ExactMatch.Answer s = sft.answers().get(i);
                 ExactMatch.Answer d = dpo.answers().get(i);
                 rows.add(new Answers(test.get(i).prompt(), test.get(i).chosen(), s.answer(), d.answer(), s.correct(), d.correct()));
             }
-            return new Comparison(runId, last.step(), c.finetune().dataset(), examples.size(), sft.accuracy(), dpo.accuracy(), rows);
+            return new Comparison(runId, last.step(), c.finetune().dataset(), examples.size(), sft.accuracy(), dpo.accuracy(), sftPreference,
+                    dpoPreference, rows);
         } catch (IOException e) {
             throw new BadInputException("Cannot read the checkpoint of '" + run.name() + "': " + e.getMessage(), e);
         }

@@ -24,6 +24,8 @@ import java.util.Random;
 public final class PreferenceSets {
     public static final String DEMO = "preference-demo";
     public static final String DPO_EN_DEMO = "dpo_en_demo";
+    /** The demo with the SFT model's own mistakes as the rejected training answers (see {@link OnPolicyPairs}); same val and test. */
+    public static final String DEMO_ON_POLICY = "preference-demo-onpolicy";
 
     /** The pairs of a set in train / val / test, and the tasks of the test pairs (the demo's; else null). */
     public record Split(String name, List<PreferencePair> train, List<PreferencePair> val, List<PreferencePair> test,
@@ -106,13 +108,13 @@ public final class PreferenceSets {
 
     /** Whether {@code id} names a set: a bundled one, or an imported one in datasets/preference. */
     public boolean exists(String id) {
-        return DEMO.equals(id) || DPO_EN_DEMO.equals(id) || (id != null && id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+        return DEMO.equals(id) || DEMO_ON_POLICY.equals(id) || DPO_EN_DEMO.equals(id) || (id != null && id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
                 && Files.isRegularFile(datasets.resolve("preference").resolve(id + ".jsonl")));
     }
 
-    /** The sets to train on: the two bundled ones, then the imported ones by name. */
+    /** The sets to train on: the bundled ones, then the imported ones by name. */
     public List<String> list() {
-        List<String> out = new ArrayList<>(List.of(DEMO, DPO_EN_DEMO));
+        List<String> out = new ArrayList<>(List.of(DEMO, DEMO_ON_POLICY, DPO_EN_DEMO));
         Path dir = datasets.resolve("preference");
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
@@ -142,19 +144,20 @@ public final class PreferenceSets {
     }
 
     private Split load(String id, long seed, boolean shuffle) {
-        if (DEMO.equals(id)) {
+        if (DEMO.equals(id) || DEMO_ON_POLICY.equals(id)) {
             List<List<PreferencePair>> parts = new ArrayList<>();
             List<PreferenceFormats.Skipped> skipped = new ArrayList<>();
             String testText = null;
             for (String part : List.of("train", "val", "test")) {
-                String text = Resources.text("bundled/data/preference-demo/" + part + ".jsonl");
+                String file = part.equals("train") && DEMO_ON_POLICY.equals(id) ? "train-onpolicy" : part;
+                String text = Resources.text("bundled/data/preference-demo/" + file + ".jsonl");
                 PreferenceFormats.Parsed p = PreferenceFormats.parse(part + ".jsonl", text, "trl");
                 parts.add(p.pairs());
                 skipped.addAll(p.skipped());
                 testText = text;
             }
             List<String> tasks = SftFormats.records("test.jsonl", testText).nodes().stream().map(n -> n.path("task").asText(null)).toList();
-            return new Split(DEMO, parts.get(0), parts.get(1), parts.get(2), tasks, skipped);
+            return new Split(id, parts.get(0), parts.get(1), parts.get(2), tasks, skipped);
         }
         String name;
         String text;

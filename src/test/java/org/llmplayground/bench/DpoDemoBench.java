@@ -45,7 +45,7 @@ public final class DpoDemoBench {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         double beta = args.length > 1 ? Double.parseDouble(args[1]) : 0.1;
         String lossType = args.length > 2 ? args[2] : "sigmoid";
-        String yaml = Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 400", "max_steps: " + steps);
+        String yaml = Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 300", "max_steps: " + steps);
         if (args.length > 3) { // another peak learning rate (the minimum a tenth of it)
             yaml = yaml.replaceAll("(?m)^  learning_rate: .*$", "  learning_rate: " + args[3])
                     .replaceAll("(?m)^  min_learning_rate: .*$", "  min_learning_rate: " + Double.parseDouble(args[3]) / 10);

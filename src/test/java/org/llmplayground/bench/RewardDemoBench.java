@@ -31,7 +31,7 @@ public final class RewardDemoBench {
         String[] args = argv.length == 1 ? argv[0].trim().split("\\s+") : argv;
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         String lr = args.length > 1 ? args[1] : "1e-3";
-        String yaml = Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 400", "max_steps: " + steps)
+        String yaml = Files.readString(Path.of("configs/reward-demo.yaml")).replace("max_steps: 300", "max_steps: " + steps)
                 .replaceAll("(?m)^  learning_rate: .*$", "  learning_rate: " + lr)
                 .replaceAll("(?m)^  min_learning_rate: .*$", "  min_learning_rate: " + Double.parseDouble(lr) / 10)
                 .replace("eval_batches: 4", "eval_batches: 13"); // the 200 test pairs in batches of 16 (the last filled up from the first 8)

@@ -26,4 +26,36 @@ class DemoPreferencesTest {
         assertThat(DemoPreferences.swapTwo("aab", new java.util.Random(1))).isEqualTo("aba");
         assertThat(DemoPreferences.swapTwo("a", new java.util.Random(1))).isEqualTo("aa");
     }
+
+    /**
+     * train-onpolicy.jsonl is train.jsonl with the SFT demo model's wrong greedy answers as rejected (220 of 6,000):
+     * checked line by line against train.jsonl, and the model's own answers regenerated for the first 25 of them.
+     */
+    @Test
+    void theOnPolicyPairsAreTheSftModelsOwnMistakes() throws Exception {
+        List<DemoPreferences.Pair> train = DemoPreferences.splits().get(0);
+        List<String> lines = Files.readAllLines(Path.of("data/preference-demo/train-onpolicy.jsonl"));
+        assertThat(lines).hasSize(train.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<org.llmplayground.finetune.SftExample> asked = new java.util.ArrayList<>();
+        List<String> mistakes = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            var o = json.readTree(lines.get(i));
+            DemoPreferences.Pair p = train.get(i);
+            assertThat(o.get("prompt").asText()).isEqualTo(p.prompt());
+            assertThat(o.get("chosen").asText()).isEqualTo(p.chosen());
+            if (o.get("source").asText().equals("synthetic")) {
+                assertThat(o.get("rejected").asText()).isEqualTo(p.rejected());
+            } else {
+                assertThat(o.get("rejected").asText()).isNotEqualTo(p.chosen());
+                if (asked.size() < 25) {
+                    asked.add(new org.llmplayground.finetune.SftExample(null, List.of(new org.llmplayground.generation.chat.ChatMessage("user",
+                            p.prompt())), "", p.chosen(), p.task()));
+                    mistakes.add(o.get("rejected").asText());
+                }
+            }
+        }
+        assertThat(lines.stream().filter(l -> l.contains("\"source\":\"sft-demo\""))).hasSize(220);
+        assertThat(OnPolicyPairs.sftAnswers(Path.of("models"), asked)).isEqualTo(mistakes);
+    }
 }

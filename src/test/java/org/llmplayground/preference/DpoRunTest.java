@@ -47,7 +47,7 @@ class DpoRunTest implements TestPropertyProvider {
     }
 
     static String shortDemo(int steps) throws Exception {
-        return Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 400", "max_steps: " + steps)
+        return Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 300", "max_steps: " + steps)
                 .replace("eval_interval: 50", "eval_interval: 10").replace("save_interval: 100", "save_interval: 10")
                 .replace("interval: 100", "interval: 10").replace("warmup_steps: 20", "warmup_steps: 2");
     }
@@ -58,7 +58,9 @@ class DpoRunTest implements TestPropertyProvider {
 
     @Test
     void aDpoRunOnTheSftDemoModelTrainsEvaluatesAndResumes() throws Exception {
-        TrainingRun run = await(service.start(checks.resolve(null, shortDemo(20), "dpo demo")).id(), r -> !r.state().isActive());
+        // plain DPO (no RPO term), so the loss starts at log 2
+        TrainingRun run = await(service.start(checks.resolve(null, shortDemo(20).replace("rpo_alpha: 1.0", "rpo_alpha: 0.0"), "dpo demo")).id(),
+                r -> !r.state().isActive());
         assertThat(run.state()).as(run.message()).isEqualTo(TrainingRun.State.FINISHED);
         var history = queries.history(run.id(), 1000);
         assertThat(history.evals()).extracting(Trainer.EvalMetrics::step).contains(10, 20);
@@ -86,7 +88,7 @@ class DpoRunTest implements TestPropertyProvider {
         assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: full"), "full")))
                 .hasMessageContaining("dpo trains LoRA adapters: the reference is the same model with them switched off; "
                         + "set finetune.method to lora (got full).");
-        TrainingRun missing = await(service.start(checks.resolve(null, shortDemo(5).replace("dataset: preference-demo", "dataset: nope.jsonl"),
+        TrainingRun missing = await(service.start(checks.resolve(null, shortDemo(5).replace("dataset: preference-demo-onpolicy", "dataset: nope.jsonl"),
                 "missing")).id(), r -> !r.state().isActive());
         assertThat(missing.state()).isEqualTo(TrainingRun.State.FAILED);
         assertThat(missing.message()).isEqualTo("No preference set 'nope.jsonl': use preference-demo, dpo_en_demo or a file of the datasets folder.");

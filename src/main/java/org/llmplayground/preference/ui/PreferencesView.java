@@ -568,7 +568,8 @@ public class PreferencesView extends VerticalLayout {
     private Component dpoTab() {
         dpoSet.setId("pref-dpo-set");
         dpoSet.setItems(sets.list());
-        dpoSet.setValue(PreferenceSets.DEMO);
+        dpoSet.setValue(PreferenceSets.DEMO_ON_POLICY);
+        dpoSet.setHelperText("-onpolicy: the SFT model's own mistakes as rejected answers");
         dpoSteps.setId("pref-dpo-steps");
         dpoSteps.setValue(300);
         dpoSteps.setMin(1);
@@ -689,8 +690,9 @@ public class PreferencesView extends VerticalLayout {
         dpoCompare.setEnabled(false);
         compareResult.setText("Asking the SFT model and the DPO policy 50 held-out prompts…");
         Async.run(this, executor, () -> prefJobs.compare(id, 50), c -> {
-            compareResult.setText(String.format("Exact match on %d held-out prompts of %s: SFT %.1f %% → DPO %.1f %%", c.n(), c.dataset(),
-                    100 * c.sftExactMatch(), 100 * c.dpoExactMatch()));
+            compareResult.setText(String.format("Exact match on %d held-out prompts of %s: SFT %.1f %% → DPO %.1f %%; preference "
+                            + "accuracy (log π(chosen) > log π(rejected)): SFT %.1f %% → DPO %.1f %%", c.n(), c.dataset(),
+                    100 * c.sftExactMatch(), 100 * c.dpoExactMatch(), 100 * c.sftPreferenceAccuracy(), 100 * c.dpoPreferenceAccuracy()));
             compareGrid.setItems(c.answers());
             compareGrid.setVisible(true);
             dpoCompare.setEnabled(true);
