@@ -89,8 +89,9 @@ public class RewardScores {
             throw new BadInputException(String.format("The answer alone is longer than the reward model's context (%d tokens).",
                     m.network.config().contextLength()));
         }
-        float[] r = m.head.score(m.network, new ParameterStore(m.manager, false), m.manager, List.of(e.ids()));
-        return new Score(runId, m.step, r[0], e.ids().length, e.cut() > 0);
+        int[] row = ids(m.encoder, p, answer);
+        float[] r = m.head.score(m.network, new ParameterStore(m.manager, false), m.manager, List.of(row));
+        return new Score(runId, m.step, r[0], row.length, e.cut() > 0);
     }
 
     /** Rewards of answers a and b of each pair (prompt, a, b): {r_a, r_b} per pair. */
@@ -110,11 +111,17 @@ public class RewardScores {
     }
 
     /** The held-out test pairs of {@code dataset} (the run's own set by default): accuracy, margin, the wrong ones (at most {@code limit}). */
-    public synchronized Check check(String runId, String dataset, int limit) {
+    public Check check(String runId, String dataset, int limit) {
+        return check(runId, dataset, "test", limit);
+    }
+
+    /** As {@link #check(String, String, int)} on the set's {@code part} (test or val). */
+    synchronized Check check(String runId, String dataset, String part, int limit) {
         Loaded m = load(runId);
         String set = dataset == null || dataset.isBlank() ? m.dataset : dataset;
         TrainingConfig c = TrainingConfigs.parse(queries.run(runId).configYaml()).withDefaults();
-        List<PreferencePair> test = sets.load(set, c.seed()).test();
+        PreferenceSets.Split split = sets.load(set, c.seed());
+        List<PreferencePair> test = "val".equals(part) ? split.val() : split.test();
         List<int[]> texts = new ArrayList<>();
         for (PreferencePair p : test) {
             texts.add(ids(m.encoder, p, p.chosen()));
@@ -137,13 +144,17 @@ public class RewardScores {
         return new Check(runId, m.step, set, n, n == 0 ? 0 : (double) right / n, n == 0 ? 0 : margin / n, wrong);
     }
 
-    /** Prompt + answer as the reward model reads them (the template of its run, the prompt cut from its start to fit). */
+    /**
+     * Prompt + answer as the reward model reads them in training (the template of its run, the prompt cut from its
+     * start to fit): a training row is x = ids[0..n−2] (SftBatches), so the reward is read at the answer's last token,
+     * not at the end marker after it; scoring reads the same row. E.g. "…Assistant: tbuod\n" is read up to the "d".
+     */
     static int[] ids(SftEncoder encoder, PreferencePair p, String answer) {
         SftEncoder.Encoded e = encoder.encode(DpoRuns.example(p, answer));
         if (e == null) {
             throw new BadInputException("An answer alone is longer than the reward model's context: " + p.where() + ".");
         }
-        return e.ids();
+        return java.util.Arrays.copyOf(e.ids(), e.ids().length - 1);
     }
 
     private static PreferencePair pair(String prompt, String a, String b) {
