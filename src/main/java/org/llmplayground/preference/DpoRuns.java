@@ -46,7 +46,7 @@ public class DpoRuns implements RunPlugin {
      * Merges the SFT adapter into the base, so the policy starts as the SFT model and the reference is it: TRL's
      * usual setup (π_ref = π_SFT). The bundled one is copied out of the jar; a run's is read from its folder.
      */
-    public void mergeSft(String adapter, Transformer network) throws java.io.IOException {
+    public void mergeSft(String adapter, String base, Transformer network) throws java.io.IOException {
         Path dir;
         Path temp = null;
         if (BUNDLED_SFT.equals(adapter)) {
@@ -63,6 +63,15 @@ public class DpoRuns implements RunPlugin {
             }
         }
         try {
+            String trainedOn = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(PeftAdapters.CONFIG).toFile())
+                    .path("base_model_name_or_path").asText("");
+            if (!trainedOn.isEmpty() && !trainedOn.equals(base)) {
+                // LoRA leaves the embeddings alone, so an adapter of another base with the same width would load without
+                // complaint and then read ids of another vocabulary: refused by name instead
+                throw new BadInputException(String.format("The SFT adapter '%s' was trained on '%s', but this run starts from '%s': the "
+                        + "reference, the SFT model and the policy must be one network with one vocabulary. Choose an adapter "
+                        + "trained on '%s', or set training.init_from to '%s'.", adapter, trainedOn, base, base, trainedOn));
+            }
             PeftAdapters.load(dir, network);
             network.mergeLora();
         } finally {
@@ -139,7 +148,7 @@ public class DpoRuns implements RunPlugin {
         Encoded val = encode(encoder, split.val(), "validation");
         if (d.sftAdapter() != null) {
             ctx.progress(0, "Merging the SFT adapter " + d.sftAdapter() + " into " + config.training().initFrom());
-            mergeSft(d.sftAdapter(), (Transformer) run.network());
+            mergeSft(d.sftAdapter(), config.training().initFrom(), (Transformer) run.network());
         }
         Lora lora = run.attachLora(FineTuneRuns.spec(f));
         DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora, d.rpoAlpha());

@@ -390,7 +390,7 @@ public class PreferenceCollector {
                 for (var p : network.getParameters()) {
                     p.getValue().getArray().set(weights.get(p.getKey()).data());
                 }
-                dpo.mergeSft(DpoRuns.BUNDLED_SFT, network);
+                dpo.mergeSft(DpoRuns.BUNDLED_SFT, ModelService.SHAKESPEARE_MODEL, network);
                 org.llmplayground.finetune.FineTuneService.writeModel(network, base, target);
             } catch (IOException e) {
                 throw new BadInputException("Cannot write the SFT demo model: " + e.getMessage(), e);

@@ -55,7 +55,7 @@ public class RewardRuns implements RunPlugin {
         Transformer network = (Transformer) run.network();
         if (r.sftAdapter() != null) {
             ctx.progress(0, "Merging the SFT adapter " + r.sftAdapter() + " into " + config.training().initFrom());
-            dpo.mergeSft(r.sftAdapter(), network);
+            dpo.mergeSft(r.sftAdapter(), config.training().initFrom(), network);
         }
         long trainable = 0;
         if (f.lora()) {

@@ -40,6 +40,8 @@ class DpoRunTest implements TestPropertyProvider {
     TrainingQueries queries;
     @Inject
     Workspace workspace;
+    @Inject
+    DpoRuns dpoRuns;
 
     @Override
     public Map<String, String> getProperties() {
@@ -88,6 +90,11 @@ class DpoRunTest implements TestPropertyProvider {
         assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("method: lora", "method: full"), "full")))
                 .hasMessageContaining("dpo trains LoRA adapters: the reference is the same model with them switched off; "
                         + "set finetune.method to lora (got full).");
+        // an SFT adapter of another base: its vocabulary is not the run's (LoRA leaves the embeddings alone, so shapes alone would pass)
+        assertThatThrownBy(() -> dpoRuns.mergeSft(DpoRuns.BUNDLED_SFT, "stories260k", null))
+                .hasMessage("The SFT adapter 'sft-demo-lora' was trained on 'shakespeare-char', but this run starts from 'stories260k': the "
+                        + "reference, the SFT model and the policy must be one network with one vocabulary. Choose an adapter trained on "
+                        + "'stories260k', or set training.init_from to 'shakespeare-char'.");
         TrainingRun missing = await(service.start(checks.resolve(null, shortDemo(5).replace("dataset: preference-demo-onpolicy", "dataset: nope.jsonl"),
                 "missing")).id(), r -> !r.state().isActive());
         assertThat(missing.state()).isEqualTo(TrainingRun.State.FAILED);
