@@ -22,8 +22,8 @@ import java.util.Map;
  * Direct Preference Optimization's loss on a micro-batch of preference pairs, as TRL's DPOTrainer computes it. A
  * micro-batch of n pairs is 2n rows: the n prompt + chosen answers, then the n prompt + rejected answers; targets
  * are −1 except on answer tokens. For each row, log π(answer | prompt) = Σ over answer tokens of log softmax(logits)
- * [next token]; the policy's with gradients, the reference's (the same network with its LoRA adapters switched off,
- * no second copy in memory) without. With z = (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)):
+ * [next token]; the policy's with gradients, the reference's ({@link Reference}: by default the same network with its
+ * LoRA adapters switched off, no second copy in memory) without. With z = (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)):
  * <ul>
  *   <li>sigmoid (the DPO paper): −log σ(β·z)</li>
  *   <li>hinge (SLiC): max(0, 1 − β·z)</li>
@@ -54,7 +54,7 @@ public final class DpoLoss implements Trainer.Objective {
 
     private final Type type;
     private final double beta;
-    private final Lora policy;
+    private final Reference reference;
     private final double rpoAlpha;
     private final List<double[]> pairs = new ArrayList<>(); // {π(y_w), π(y_l), π_ref(y_w), π_ref(y_l)} of this step
 
@@ -70,12 +70,17 @@ public final class DpoLoss implements Trainer.Objective {
      *                 tokens) / their count. 0: plain DPO
      */
     public DpoLoss(Type type, double beta, Lora policy, double rpoAlpha) {
+        this(type, beta, Reference.adaptersOff(policy), rpoAlpha);
+    }
+
+    /** With another reference (e.g. a frozen copy of the starting network). */
+    public DpoLoss(Type type, double beta, Reference reference, double rpoAlpha) {
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("dpo.beta must be above 0 (got " + beta + "): it scales the implicit reward; 0.1 is usual.");
         }
         this.type = type;
         this.beta = beta;
-        this.policy = policy;
+        this.reference = reference;
         this.rpoAlpha = rpoAlpha;
     }
 
@@ -95,13 +100,7 @@ public final class DpoLoss implements Trainer.Objective {
         NDArray targets = NativeArrays.longs(manager, safe, new Shape(rows, cols, 1), manager.getDevice());
         NDArray weights = NativeArrays.floats(manager, mask, new Shape(rows, cols), manager.getDevice());
         NDArray logp = logps(network.logits(ps, x, padding, training, null), targets, weights);   // (2n), with gradients
-        NDArray ref;
-        policy.enable(false);
-        try {
-            ref = NoGrad.run(() -> logps(network.logits(ps, x, padding, false, null), targets, weights)); // (2n)
-        } finally {
-            policy.enable(true);
-        }
+        NDArray ref = NoGrad.run(() -> logps(reference.logits(network, ps, x, padding), targets, weights)); // (2n)
         float[] p = logp.toFloatArray();
         float[] r = ref.toFloatArray();
         for (int i = 0; i < n; i++) {

@@ -150,11 +150,29 @@ public class DpoRuns implements RunPlugin {
             ctx.progress(0, "Merging the SFT adapter " + d.sftAdapter() + " into " + config.training().initFrom());
             mergeSft(d.sftAdapter(), config.training().initFrom(), (Transformer) run.network());
         }
+        // the reference: the network with the adapters off, or a frozen copy of it made now (SFT merged, no adapters yet)
+        Reference reference = null;
+        String held = "the reference is the model with the adapters off";
+        if ("copy".equals(d.reference())) {
+            Transformer network = (Transformer) run.network();
+            ai.djl.ndarray.NDManager manager = network.getParameters().get(0).getValue().getArray().getManager();
+            Transformer frozen = new Transformer(network.config().toBuilder().dropout(0).build());
+            frozen.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1));
+            for (var p : frozen.getParameters()) {
+                p.getValue().getArray().set(network.getParameters().get(p.getKey()).getArray().toFloatArray());
+            }
+            reference = Reference.copy(frozen);
+            held = String.format("the reference is a frozen copy (%,d more weights in memory)", org.llmplayground.model.ParameterCounter
+                    .count(network.config()).total());
+        }
         Lora lora = run.attachLora(FineTuneRuns.spec(f));
-        DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), lora, d.rpoAlpha());
-        ctx.progress(0, String.format("DPO (%s, β = %s) on %,d pairs of %s%s, LoRA r=%d: %,d trainable parameters; the reference is the model "
-                        + "with the adapters off", d.loss(), d.beta(), train.pairs().size(), split.name(), leftOut(train), f.rank(),
-                lora.trainableParameters()));
+        if (reference == null) {
+            reference = Reference.adaptersOff(lora);
+        }
+        Reference ref = reference;
+        DpoLoss loss = new DpoLoss(DpoLoss.Type.parse(d.loss()), d.beta(), ref, d.rpoAlpha());
+        ctx.progress(0, String.format("DPO (%s, β = %s) on %,d pairs of %s%s, LoRA r=%d: %,d trainable parameters; %s", d.loss(), d.beta(),
+                train.pairs().size(), split.name(), leftOut(train), f.rank(), lora.trainableParameters(), held));
         int batch = config.training().batchSize();
         SftBatches trainBatches = SftBatches.preferences(train.pairs(), batch, config.training().gradientAccumulation(), config.seed(), 0);
         SftBatches valBatches = SftBatches.preferences(val.pairs(), batch, 1, config.seed(), 0);
@@ -171,7 +189,7 @@ public class DpoRuns implements RunPlugin {
             @Override
             public String sample(org.llmplayground.model.nn.CausalLm network, ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDManager manager,
                                  int step) {
-                kl = PreferenceEval.kl(network, lora, ps, manager, klPrompts, config.sampling().length(), stop, config.seed() + step);
+                kl = PreferenceEval.kl(network, ref, ps, manager, klPrompts, config.sampling().length(), stop, config.seed() + step);
                 return answers.sample(network, ps, manager, step) + "\n" + klLine(kl);
             }
 

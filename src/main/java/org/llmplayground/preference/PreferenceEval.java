@@ -71,6 +71,12 @@ public final class PreferenceEval {
      */
     public static double kl(CausalLm network, Lora policy, ParameterStore ps, NDManager manager, List<int[]> prompts, int length, int stop,
                             long seed) {
+        return kl(network, Reference.adaptersOff(policy), ps, manager, prompts, length, stop, seed);
+    }
+
+    /** As above against any {@link Reference}. */
+    public static double kl(CausalLm network, Reference reference, ParameterStore ps, NDManager manager, List<int[]> prompts, int length,
+                            int stop, long seed) {
         return NoGrad.run(() -> {
             Random random = new Random(seed);
             double sum = 0;
@@ -81,14 +87,8 @@ public final class PreferenceEval {
                 }
                 double ratio = 0;
                 for (int t = 0; t < length && ids.size() < network.config().contextLength(); t++) {
-                    float[] p = lastLogits(network, ps, manager, ids);
-                    policy.enable(false);
-                    float[] q;
-                    try {
-                        q = lastLogits(network, ps, manager, ids);
-                    } finally {
-                        policy.enable(true);
-                    }
+                    float[] p = lastLogits((m, x) -> network.logits(ps, x, null, false, null), manager, ids);
+                    float[] q = lastLogits((m, x) -> reference.logits(network, ps, x, null), manager, ids);
                     double[] pp = Distributions.softmax(p);
                     int next = Distributions.draw(pp, random);
                     ratio += Math.log(pp[next]) - Math.log(Distributions.softmax(q)[next]);
@@ -103,11 +103,11 @@ public final class PreferenceEval {
         });
     }
 
-    private static float[] lastLogits(CausalLm network, ParameterStore ps, NDManager manager, List<Integer> ids) {
+    private static float[] lastLogits(java.util.function.BiFunction<NDManager, NDArray, NDArray> logits, NDManager manager, List<Integer> ids) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = NativeArrays.longs(manager, ids.stream().mapToLong(Integer::longValue).toArray(), new Shape(1, ids.size()), manager.getDevice());
-            return network.logits(ps, x, null, false, null).get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray();
+            return logits.apply(manager, x).get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray();
         }
     }
 }

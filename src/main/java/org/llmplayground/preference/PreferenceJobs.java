@@ -83,10 +83,11 @@ public class PreferenceJobs {
     }
 
     /** The lab's config for a DPO run: dpo-demo with another set, steps, β, loss, RPO α and peak learning rate. */
-    public TrainingConfig dpoConfig(String dataset, int steps, double beta, String loss, double rpoAlpha, double learningRate) {
+    public TrainingConfig dpoConfig(String dataset, int steps, double beta, String loss, double rpoAlpha, double learningRate,
+                                    String reference) {
         TrainingConfig demo = fineTune.resolve(Kind.DPO.example, null, null, steps, Kind.DPO.example).withDefaults();
-        return withSet(demo, dataset, "DPO on " + dataset, new TrainingConfig.Dpo(beta, loss, demo.dpo().sftAdapter(), rpoAlpha), null,
-                learningRate);
+        return withSet(demo, dataset, "DPO on " + dataset, new TrainingConfig.Dpo(beta, loss, demo.dpo().sftAdapter(), rpoAlpha, reference),
+                null, learningRate);
     }
 
     private static TrainingConfig withSet(TrainingConfig c, String dataset, String name, TrainingConfig.Dpo d, TrainingConfig.Reward r,

@@ -60,9 +60,14 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      *                   "sft-demo-lora" (bundled) or the id of a fine-tuning run; none: the base as it is
      * @param rpoAlpha   weight of an added NLL loss on the chosen answers (TRL's rpo_alpha; 0: plain DPO): keeps the
      *                   chosen answers likely while the margin grows
+     * @param reference  adapters-off (the policy's network with its adapters switched off: no second copy) or copy (a
+     *                   frozen copy of the starting network: the same numbers, twice the weights' memory)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Dpo(Double beta, String loss, String sftAdapter, Double rpoAlpha) {
+    public record Dpo(Double beta, String loss, String sftAdapter, Double rpoAlpha, String reference) {
+        public Dpo(Double beta, String loss, String sftAdapter, Double rpoAlpha) {
+            this(beta, loss, sftAdapter, rpoAlpha, null);
+        }
     }
 
     /** A pre-training config (no fine-tuning section). */
@@ -351,7 +356,7 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
                 new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
                 model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter(),
-                or(dpo.rpoAlpha(), 0.0)), reward == null ? null : new Reward(or(reward.margin(), 0.0), reward.sftAdapter()));
+                or(dpo.rpoAlpha(), 0.0), or(dpo.reference(), "adapters-off")), reward == null ? null : new Reward(or(reward.margin(), 0.0), reward.sftAdapter()));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -470,6 +475,10 @@ public record TrainingConfig(String name, String description, Long seed, Data da
             }
             if (!java.util.List.of("sigmoid", "hinge", "ipo").contains(dpo.loss())) {
                 p.add("dpo.loss must be sigmoid, hinge or ipo (got '" + dpo.loss() + "').");
+            }
+            if (!java.util.List.of("adapters-off", "copy").contains(dpo.reference())) {
+                p.add("dpo.reference must be adapters-off (the same network, adapters switched off) or copy (a frozen copy) (got '"
+                        + dpo.reference() + "').");
             }
         }
         if (reward != null) {

@@ -81,6 +81,29 @@ class DpoRunTest implements TestPropertyProvider {
         assertThat(more.step()).isEqualTo(30);
     }
 
+    /** A frozen copy as the reference gives the numbers of the adapters switched off (for a LoRA policy they are one model). */
+    @Test
+    void aFrozenCopyReferenceMatchesTheAdaptersOff() throws Exception {
+        String yaml = shortDemo(10);
+        TrainingRun off = await(service.start(checks.resolve(null, yaml, "ref off")).id(), r -> !r.state().isActive());
+        TrainingRun copy = await(service.start(checks.resolve(null, yaml.replace("rpo_alpha: 1.0", "rpo_alpha: 1.0\n  reference: copy"),
+                "ref copy")).id(), r -> !r.state().isActive());
+        assertThat(copy.state()).as(copy.message()).isEqualTo(TrainingRun.State.FINISHED);
+        var a = queries.measures(off.id(), 0, 100);
+        var b = queries.measures(copy.id(), 0, 100);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            for (String k : List.of("rewards/chosen", "rewards/rejected", "logps/chosen")) {
+                assertThat(b.get(i).values().get(k)).as(k + " at step " + a.get(i).step()).isCloseTo(a.get(i).values().get(k),
+                        org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        assertThat(queries.history(copy.id(), 10).evals().get(0).valLoss())
+                .isCloseTo(queries.history(off.id(), 10).evals().get(0).valLoss(), org.assertj.core.data.Offset.offset(1e-5));
+        assertThatThrownBy(() -> service.start(checks.resolve(null, yaml.replace("rpo_alpha: 1.0", "rpo_alpha: 1.0\n  reference: twin"), "x")))
+                .hasMessageContaining("dpo.reference must be adapters-off (the same network, adapters switched off) or copy (a frozen copy) (got 'twin').");
+    }
+
     @Test
     void badDpoSettingsAreRefusedBeforeTheRunStarts() throws Exception {
         assertThatThrownBy(() -> service.start(checks.resolve(null, shortDemo(5).replace("beta: 0.1", "beta: 0"), "beta 0")))

@@ -116,6 +116,7 @@ public class PreferencesView extends VerticalLayout {
     // reward model
     private final ComboBox<String> rewardSet = new ComboBox<>("Preference set");
     private final IntegerField rewardSteps = new IntegerField("Steps");
+    private final NumberField margin = new NumberField("Margin m");
     private final Button rewardStart = new Button("Train reward model");
     private final Span rewardError = new Span();
     private final JobProgress rewardProgress;
@@ -136,6 +137,7 @@ public class PreferencesView extends VerticalLayout {
     private final Select<String> dpoLoss = new Select<>();
     private final NumberField rpo = new NumberField("RPO α");
     private final NumberField lr = new NumberField("Learning rate");
+    private final Select<String> reference = new Select<>();
     private final Button dpoStart = new Button("Align with DPO");
     private final Span dpoError = new Span();
     private final JobProgress dpoProgress;
@@ -447,6 +449,10 @@ public class PreferencesView extends VerticalLayout {
         rewardSteps.setValue(300);
         rewardSteps.setMin(1);
         rewardSteps.setHelperText("300 ≈ 30 s on 2 cores: ≥ 70 % of held-out pairs ranked right");
+        margin.setId("pref-reward-margin");
+        margin.setValue(0.0);
+        margin.setMin(0);
+        margin.setHelperText("−log σ(r_c − r_r − m); 0: plain");
         rewardStart.setId("pref-reward-start");
         rewardStart.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         rewardStart.addClickListener(e -> startReward());
@@ -487,7 +493,7 @@ public class PreferencesView extends VerticalLayout {
         wrongPairs.addColumn(r -> String.format("%.3f", r.rewardRejected())).setHeader("r(rejected)");
         wrongPairs.setAllRowsVisible(true);
         wrongPairs.setVisible(false);
-        VerticalLayout tab = new VerticalLayout(about, row(rewardSet, rewardSteps, rewardStart), rewardError, rewardProgress, charts,
+        VerticalLayout tab = new VerticalLayout(about, row(rewardSet, rewardSteps, margin, rewardStart), rewardError, rewardProgress, charts,
                 new H3("Use it"), row(rewardRun, scorePrompt, scoreAnswer, score), scoreResult, row(check, checkResult), wrongPairs);
         tab.setPadding(false);
         return tab;
@@ -506,7 +512,10 @@ public class PreferencesView extends VerticalLayout {
             if (steps < 1) {
                 throw new BadInputException("Train for at least 1 step.");
             }
-            TrainingRun run = prefJobs.start(prefJobs.rewardConfig(rewardSet.getValue(), steps, 0.0));
+            if (margin.getValue() == null || margin.getValue() < 0) {
+                throw new BadInputException("The margin must be 0 or more (got " + margin.getValue() + ").");
+            }
+            TrainingRun run = prefJobs.start(prefJobs.rewardConfig(rewardSet.getValue(), steps, margin.getValue()));
             rewardTrace.clear();
             rewardLoss.setVisible(true);
             rewardAccuracy.setVisible(true);
@@ -586,6 +595,11 @@ public class PreferencesView extends VerticalLayout {
         lr.setId("pref-dpo-lr");
         lr.setValue(3e-4);
         lr.setHelperText("1e-3 runs away (watch the KL)");
+        reference.setId("pref-dpo-reference");
+        reference.setLabel("Reference π_ref");
+        reference.setItems("adapters-off", "copy");
+        reference.setValue("adapters-off");
+        reference.setItemLabelGenerator(r -> r.equals("copy") ? "a frozen copy (2× weights)" : "adapters off (no copy)");
         dpoStart.setId("pref-dpo-start");
         dpoStart.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         dpoStart.addClickListener(e -> startDpo());
@@ -619,7 +633,7 @@ public class PreferencesView extends VerticalLayout {
         compareGrid.addColumn(a -> a.dpo() + (a.dpoRight() ? " ✓" : "")).setHeader("DPO (policy)");
         compareGrid.setAllRowsVisible(true);
         compareGrid.setVisible(false);
-        VerticalLayout tab = new VerticalLayout(about, row(dpoSet, dpoSteps, beta, dpoLoss, rpo, lr, dpoStart), dpoError, dpoProgress,
+        VerticalLayout tab = new VerticalLayout(about, row(dpoSet, dpoSteps, beta, dpoLoss, rpo, lr, reference, dpoStart), dpoError, dpoProgress,
                 klWarning, charts1, charts2, new H3("SFT vs DPO"), row(dpoCompare, compareResult), compareGrid);
         tab.setPadding(false);
         return tab;
@@ -640,7 +654,7 @@ public class PreferencesView extends VerticalLayout {
                 throw new BadInputException("The learning rate must be above 0.");
             }
             TrainingRun run = prefJobs.start(prefJobs.dpoConfig(dpoSet.getValue(), steps, beta.getValue(), dpoLoss.getValue(),
-                    rpo.getValue() == null ? 0 : rpo.getValue(), lr.getValue()));
+                    rpo.getValue() == null ? 0 : rpo.getValue(), lr.getValue(), reference.getValue()));
             dpoRunId = run.id();
             dpoTrace.clear();
             for (Chart c : List.of(dpoLossChart, dpoRewards, dpoAccuracy, dpoKl)) {
