@@ -83,7 +83,7 @@ class PreferencesLabBrowserTest extends LabBrowserTest {
         assertThat(browser.find("#pref-dpo-kl").isDisplayed()).isTrue();
         browser.await(d -> !browser.disabled("#pref-dpo-compare"));
         browser.click("#pref-dpo-compare");
-        browser.awaitJob(d -> browser.find("#pref-compare-result").getText().startsWith("Exact match on 50 held-out prompts of preference-demo: SFT "));
+        browser.awaitJob(d -> browser.find("#pref-compare-result").getText().startsWith("Exact match on 50 held-out prompts of preference-demo-onpolicy: SFT "));
         assertThat(count("#pref-compare vaadin-grid-cell-content")).isGreaterThan(50);
         scrollTo("#pref-dpo-rewards");
         browser.screenshot("preferences-3-dpo");
