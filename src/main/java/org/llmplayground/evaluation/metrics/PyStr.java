@@ -8,16 +8,16 @@ import java.util.List;
  * Python's str.isspace() says, Unicode spaces included (U+00A0, U+2028, …), which Java's Character.isWhitespace
  * leaves out (it excludes no-break spaces).
  */
-final class PyStr {
+public final class PyStr {
     private PyStr() {
     }
 
     /** Python's str.isspace() for one code point: Unicode White_Space, bidi class WS/B/S, and the ASCII separators 0x1C–0x1F. */
-    static boolean isSpace(int c) {
+    public static boolean isSpace(int c) {
         return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0x85 || (c >= 0x1C && c <= 0x1F);
     }
 
-    static List<String> split(String s) {
+    public static List<String> split(String s) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int n = s.length();
@@ -36,7 +36,7 @@ final class PyStr {
         return out;
     }
 
-    static String rstrip(String s) {
+    public static String rstrip(String s) {
         int end = s.length();
         while (end > 0 && isSpace(s.codePointBefore(end))) {
             end -= Character.charCount(s.codePointBefore(end));
@@ -45,7 +45,7 @@ final class PyStr {
     }
 
     /** Python's str.lower() (full Unicode lower-casing, locale-independent). */
-    static String lower(String s) {
+    public static String lower(String s) {
         return s.toLowerCase(java.util.Locale.ROOT);
     }
 }

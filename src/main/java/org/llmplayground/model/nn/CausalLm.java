@@ -16,6 +16,16 @@ public interface CausalLm extends Block {
     NDArray logits(ParameterStore ps, NDArray ids, NDArray padding, boolean training, Probe probe);
 
     /**
+     * The logits at the last {@code last} positions only, (B, last, V), inference: scoring a continuation needs no
+     * more, and the output head is the biggest matrix product of a small model (T × d × V). Same numbers as
+     * {@link #logits} there.
+     */
+    default NDArray lastLogits(ParameterStore ps, NDArray ids, int last) {
+        long t = ids.getShape().get(1);
+        return logits(ps, ids, null, false, null).get(new ai.djl.ndarray.index.NDIndex(":, " + (t - last) + ":"));
+    }
+
+    /**
      * Incremental decoding: runs {@code newTokens} tokens per row ({@code ids} row-major, B × newTokens) after the
      * tokens already in {@code cache}, extends the cache, and returns the next-token logits after each row's last
      * token, (B × V) row-major. Gives the same logits as {@link #logits} on the whole sequence.

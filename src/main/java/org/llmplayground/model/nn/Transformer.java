@@ -103,6 +103,17 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         return Ops.linear(x, headWeight(ps, ids, training), null);                    // (B, T, V)
     }
 
+    @Override
+    public NDArray lastLogits(ParameterStore ps, NDArray ids, int last) {
+        long t = ids.getShape().get(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("The input has " + t + " tokens; this model reads at most "
+                    + config.contextLength() + " (its context length).");
+        }
+        NDArray x = hidden(ps, ids, null, false, null, null).get(new ai.djl.ndarray.index.NDIndex(":, " + (t - last) + ":")); // (B, last, d)
+        return Ops.linear(x, headWeight(ps, ids, false), null);                                                            // (B, last, V)
+    }
+
     /**
      * The last layer's output after the final norm, (B, T, d): what the output head reads, and what a reward model's
      * scalar head reads at each row's last token.

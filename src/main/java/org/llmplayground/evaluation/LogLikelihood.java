@@ -1,0 +1,176 @@
+package org.llmplayground.evaluation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.llmplayground.model.nn.CausalLm;
+import org.llmplayground.model.nn.NativeArrays;
+import org.llmplayground.model.nn.NoGrad;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * log p(continuation | context) as lm-evaluation-harness 0.4 computes it (HFLM._encode_pair and
+ * _loglikelihood_tokens): trailing spaces of the context move to the continuation; whole = encode(context +
+ * continuation), context = encode(context), the continuation's tokens = whole[len(context):] (so a merge across the
+ * boundary counts as the continuation's); an empty context is the end-of-text token. The model reads
+ * (context + continuation)[−(max_length + 1):][:−1] — the left end cut when too long, as lm-eval does — and the
+ * continuation's log-probabilities are summed from the last len(continuation) positions; "greedy" says whether every
+ * continuation token is the argmax there.
+ * <p>Example: context "Answer:", continuation " A" → tokens [..., "Answer", ":"] + [" A"]; one forward pass over
+ * the context gives log p(" A" | context) at its last position.
+ */
+public final class LogLikelihood {
+    private final CausalLm network;
+    private final ParameterStore ps;
+    private final NDManager manager;
+    private final Function<String, int[]> encode;
+    private final int prefixToken;
+    private final int maxLength;
+
+    /**
+     * @param prefixToken the end-of-text id, read before an empty context and before a rolling window's first token
+     * @param maxLength   the model's context length (1024 for GPT-2)
+     */
+    public LogLikelihood(CausalLm network, ParameterStore ps, NDManager manager, Function<String, int[]> encode, int prefixToken, int maxLength) {
+        this.network = network;
+        this.ps = ps;
+        this.manager = manager;
+        this.encode = encode;
+        this.prefixToken = prefixToken;
+        this.maxLength = maxLength;
+    }
+
+    /** One (context, continuation) pair's tokens as lm-eval splits them. */
+    public record Encoded(int[] context, int[] continuation) {
+    }
+
+    /** The score of one continuation. {@code truncated}: the context's left end did not fit and was cut. */
+    public record Result(double loglikelihood, boolean greedy, int[] continuationIds, int contextTokens, boolean truncated,
+                         double[] tokenLogprobs) {
+    }
+
+    /** lm-eval's _encode_pair. */
+    public Encoded encodePair(String context, String continuation) {
+        int spaces = context.length() - org.llmplayground.evaluation.metrics.PyStr.rstrip(context).length();
+        if (spaces > 0) {
+            continuation = context.substring(context.length() - spaces) + continuation;
+            context = context.substring(0, context.length() - spaces);
+        }
+        if (context.isEmpty()) {
+            return new Encoded(new int[]{prefixToken}, encode.apply(continuation));
+        }
+        int[] whole = encode.apply(context + continuation);
+        int[] ctx = encode.apply(context);
+        return new Encoded(ctx, java.util.Arrays.copyOfRange(whole, Math.min(ctx.length, whole.length), whole.length));
+    }
+
+    public Result score(String context, String continuation) {
+        Encoded e = encodePair(context, continuation);
+        return score(e.context(), e.continuation());
+    }
+
+    /** _loglikelihood_tokens for one request. */
+    public Result score(int[] contextIds, int[] continuationIds) {
+        int[] all = new int[contextIds.length + continuationIds.length];
+        System.arraycopy(contextIds, 0, all, 0, contextIds.length);
+        System.arraycopy(continuationIds, 0, all, contextIds.length, continuationIds.length);
+        int from = Math.max(0, all.length - (maxLength + 1));
+        int[] input = java.util.Arrays.copyOfRange(all, from, all.length - 1);
+        int contLen = continuationIds.length;
+        double[] logprobs = new double[contLen];
+        boolean greedy = true;
+        double sum = 0;
+        if (contLen > 0) {
+            float[][] rows = lastLogSoftmax(input, contLen);
+            for (int k = 0; k < contLen; k++) {
+                float[] row = rows[k];
+                int target = continuationIds[k];
+                logprobs[k] = row[target];
+                sum += row[target];
+                int arg = 0;
+                for (int v = 1; v < row.length; v++) {
+                    if (row[v] > row[arg]) {
+                        arg = v;
+                    }
+                }
+                greedy &= arg == target;
+            }
+        }
+        return new Result(sum, greedy, continuationIds, contextIds.length, from > 0, logprobs);
+    }
+
+    /** log_softmax over the vocabulary at the last {@code last} positions of one forward pass over {@code input}. */
+    private float[][] lastLogSoftmax(int[] input, int last) {
+        return NoGrad.run(() -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                long[] ids = new long[input.length];
+                for (int i = 0; i < input.length; i++) {
+                    ids[i] = input[i];
+                }
+                NDArray x = NativeArrays.longs(manager, ids, new Shape(1, input.length), manager.getDevice());
+                NDArray tail = network.lastLogits(ps, x, last).get(new NDIndex("0")).logSoftmax(-1);   // (last, V)
+                int v = (int) tail.getShape().get(1);
+                float[] flat = tail.toFloatArray();
+                float[][] out = new float[last][];
+                for (int k = 0; k < last; k++) {
+                    out[k] = java.util.Arrays.copyOfRange(flat, k * v, (k + 1) * v);
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A text's total log-likelihood and token count, lm-eval's loglikelihood_rolling (disjoint windows, end-of-text first). */
+    public record Rolling(double loglikelihood, int tokens, double[] tokenLogprobs) {
+        public double perplexity() {
+            return Math.exp(-loglikelihood / tokens);
+        }
+    }
+
+    /**
+     * loglikelihood_rolling: every token of {@code text} predicted once, the first after the end-of-text token, each
+     * window reading up to max_length tokens of left context (lm_eval.utils.get_rolling_token_windows with
+     * context_len 1, then make_disjoint_window).
+     */
+    public Rolling rolling(String text) {
+        int[] tokens = encode.apply(text);
+        List<double[]> parts = new ArrayList<>();
+        double total = 0;
+        int predLen = maxLength; // max_seq_len − context_len + 1
+        int predicted = 0;
+        int first = Math.min(maxLength, tokens.length);
+        if (first > 0) {
+            int[] input = new int[first];
+            input[0] = prefixToken;
+            System.arraycopy(tokens, 0, input, 1, first - 1);
+            Result r = disjoint(input, java.util.Arrays.copyOfRange(tokens, 0, first));
+            total += r.loglikelihood();
+            parts.add(r.tokenLogprobs());
+            predicted += first;
+        }
+        while (predicted < tokens.length) {
+            int windowPred = Math.min(tokens.length - predicted, predLen);
+            int end = predicted + windowPred;
+            int[] input = java.util.Arrays.copyOfRange(tokens, Math.max(0, end - maxLength - 1), end - 1);
+            Result r = disjoint(input, java.util.Arrays.copyOfRange(tokens, end - windowPred, end));
+            total += r.loglikelihood();
+            parts.add(r.tokenLogprobs());
+            predicted += windowPred;
+        }
+        double[] all = parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        return new Rolling(total, tokens.length, all);
+    }
+
+    /** make_disjoint_window: the context is the input minus the predicted tokens it already holds. */
+    private Result disjoint(int[] input, int[] pred) {
+        int[] context = java.util.Arrays.copyOfRange(input, 0, input.length - (pred.length - 1));
+        return score(context, pred);
+    }
+}
