@@ -1,5 +1,6 @@
 package org.llmplayground.data;
 
+import org.llmplayground.core.CsvRecords;
 import org.llmplayground.corpus.CorpusStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,7 @@ import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.Workspace;
 import org.llmplayground.data.clean.Document;
 import org.llmplayground.data.source.CountingInputStream;
-import org.llmplayground.data.source.CsvRecords;
+
 import org.llmplayground.data.source.DocumentReader;
 import org.llmplayground.data.source.ParquetDocuments;
 import org.llmplayground.data.source.WebFetcher;

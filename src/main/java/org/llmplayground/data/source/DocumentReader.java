@@ -1,5 +1,6 @@
 package org.llmplayground.data.source;
 
+import org.llmplayground.core.CsvRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.llmplayground.core.BadInputException;

@@ -48,4 +48,14 @@ public final class PyStr {
     public static String lower(String s) {
         return s.toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** Python's str.strip(): whitespace as str.isspace() says, both ends. */
+    public static String strip(String s) {
+        String r = rstrip(s);
+        int start = 0;
+        while (start < r.length() && isSpace(r.codePointAt(start))) {
+            start += Character.charCount(r.codePointAt(start));
+        }
+        return r.substring(start);
+    }
 }

@@ -1,4 +1,4 @@
-package org.llmplayground.data.source;
+package org.llmplayground.core;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An RFC 4180 CSV reader, one record at a time: fields separated by commas; a field in double quotes may contain
+ * An RFC 4180 CSV reader (shared: the Data lab's sources, the Evaluation lab's benchmark files), one record at a time: fields separated by commas; a field in double quotes may contain
  * commas, newlines and doubled quotes ("a ""b""" is {@code a "b"}). Record numbers count records, not lines.
  * <p>
  * A record keeps at most {@code maxChars} characters (separators included): a longer one is read to its end but not
  * held, and {@link #cut()} says so, so one quoted field of 3 GiB in a small .csv.gz cannot fill the heap.
  */
 public final class CsvRecords {
+    /** The cap of a record when none is given: 16 Mi characters (the Data lab's document cap). */
+    public static final int DEFAULT_MAX_CHARS = 16 << 20;
     private final Reader in;
     private final int maxChars;
     private long records;
@@ -21,7 +23,7 @@ public final class CsvRecords {
     private boolean cut;
 
     public CsvRecords(Reader in) {
-        this(in, DocumentReader.MAX_DOCUMENT_CHARS);
+        this(in, DEFAULT_MAX_CHARS);
     }
 
     public CsvRecords(Reader in, int maxChars) {
