@@ -70,6 +70,44 @@ public final class LogLikelihood {
         return new Encoded(ctx, java.util.Arrays.copyOfRange(whole, Math.min(ctx.length, whole.length), whole.length));
     }
 
+    /**
+     * Every choice of one question. When each continuation is one token after the same context tokens (MMLU's " A" …
+     * " D"), one forward pass over the context scores them all (lm-eval runs one per choice); otherwise one per choice.
+     * The numbers are the same either way.
+     */
+    public List<Result> scoreChoices(String context, List<String> continuations) {
+        List<Encoded> encoded = continuations.stream().map(c -> encodePair(context, c)).toList();
+        boolean shared = encoded.stream().allMatch(e -> e.continuation().length == 1
+                && java.util.Arrays.equals(e.context(), encoded.get(0).context()));
+        if (!shared || encoded.size() < 2) {
+            return encoded.stream().map(e -> score(e.context(), e.continuation())).toList();
+        }
+        int[] ctx = encoded.get(0).context();
+        int from = Math.max(0, ctx.length + 1 - (maxLength + 1));
+        int[] input = java.util.Arrays.copyOfRange(ctx, from, ctx.length);
+        float[] row = lastLogSoftmax(input, 1)[0];
+        int arg = 0;
+        for (int v = 1; v < row.length; v++) {
+            if (row[v] > row[arg]) {
+                arg = v;
+            }
+        }
+        List<Result> out = new ArrayList<>();
+        for (Encoded e : encoded) {
+            int t = e.continuation()[0];
+            out.add(new Result(row[t], arg == t, e.continuation(), ctx.length, from > 0, new double[]{row[t]}));
+        }
+        return out;
+    }
+
+    /** How many forward passes {@link #scoreChoices} needs for a question (1 when the choices share the context). */
+    public int passes(String context, List<String> continuations) {
+        List<Encoded> encoded = continuations.stream().map(c -> encodePair(context, c)).toList();
+        boolean shared = encoded.size() >= 2 && encoded.stream().allMatch(e -> e.continuation().length == 1
+                && java.util.Arrays.equals(e.context(), encoded.get(0).context()));
+        return shared ? 1 : encoded.size();
+    }
+
     public Result score(String context, String continuation) {
         Encoded e = encodePair(context, continuation);
         return score(e.context(), e.continuation());

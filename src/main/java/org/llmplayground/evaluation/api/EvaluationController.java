@@ -21,9 +21,55 @@ import java.util.Map;
 @Tag(name = "Evaluation", description = "Metrics that match the reference implementations")
 class EvaluationController {
     private final MetricsService metrics;
+    private final org.llmplayground.evaluation.EvaluationService evaluation;
 
-    EvaluationController(MetricsService metrics) {
+    EvaluationController(MetricsService metrics, org.llmplayground.evaluation.EvaluationService evaluation) {
         this.metrics = metrics;
+        this.evaluation = evaluation;
+    }
+
+    @Operation(summary = "The benchmark tasks, lm-evaluation-harness's names: mmlu_<subject>, hellaswag, truthfulqa_mc1, truthfulqa_mc2")
+    @Get("/tasks")
+    List<String> tasks() {
+        return evaluation.tasks();
+    }
+
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record RunRequest(@Nullable String model, @Nullable List<String> tasks, @Nullable @JsonProperty("num_fewshot") Integer numFewshot,
+                      @Nullable Integer limit) {
+    }
+
+    @Operation(summary = "Start a benchmark run (a job): {model, tasks, num_fewshot, limit} → 202 {id, …}; every item stored as it is scored")
+    @Post("/runs")
+    io.micronaut.http.HttpResponse<org.llmplayground.evaluation.EvaluationStore.Run> start(@Body RunRequest req) {
+        return io.micronaut.http.HttpResponse.accepted().body(evaluation.start(
+                new org.llmplayground.evaluation.EvaluationService.Request(req.model(), req.tasks(), req.numFewshot(), req.limit(), null)));
+    }
+
+    @Operation(summary = "Benchmark runs, newest first")
+    @Get("/runs")
+    List<org.llmplayground.evaluation.EvaluationStore.Run> runs() {
+        return evaluation.runs();
+    }
+
+    @Operation(summary = "A run: state (queued, running, succeeded, failed, cancelled), model, tasks, settings, its job (progress: /api/v1/jobs/{jobId})")
+    @Get("/runs/{id}")
+    org.llmplayground.evaluation.EvaluationStore.Run run(@PathVariable String id) {
+        return evaluation.run(id);
+    }
+
+    @Operation(summary = "Cancel a run (what is scored stays; start it again through its job's rerun to continue)")
+    @Post("/runs/{id}/cancel")
+    org.llmplayground.evaluation.EvaluationStore.Run cancel(@PathVariable String id) {
+        return evaluation.cancel(id);
+    }
+
+    @Operation(summary = "lm-eval's shape: {results: {<task>: {acc, acc_stderr, acc_norm, mc2, …}}, samples: {<task>: [{doc_id, target, "
+            + "loglikelihoods, acc, …}]}}")
+    @Get("/runs/{id}/results")
+    Map<String, Object> results(@PathVariable String id) {
+        return evaluation.results(id);
     }
 
     @Serdeable

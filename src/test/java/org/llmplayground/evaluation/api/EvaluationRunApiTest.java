@@ -1,0 +1,122 @@
+package org.llmplayground.evaluation.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.llmplayground.app.web.JettyServer;
+import org.llmplayground.model.ModelService;
+import org.llmplayground.support.TestApp;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * POST /api/v1/evaluation/runs on gpt2-mini (imported as a Hugging Face folder): a job that scores MMLU abstract
+ * algebra (5-shot) and TruthfulQA MC2, lm-eval's result shape, the same log-likelihoods, acc and mc2 as
+ * lm-evaluation-harness 0.4.13 per item, the same scores on a second run, and bad requests refused.
+ */
+@MicronautTest(transactional = false)
+class EvaluationRunApiTest implements TestPropertyProvider {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @Inject
+    JettyServer jetty;
+    @Inject
+    ModelService models;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("evaluation-runs");
+    }
+
+    JsonNode call(String method, String path, Object body, int status) throws Exception {
+        HttpResponse<String> r = TestApp.send(method, jetty.baseUrl() + "/api/v1/evaluation" + path, body == null ? null : JSON.writeValueAsString(body));
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+        return JSON.readTree(r.body());
+    }
+
+    String importMini() throws Exception {
+        Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return models.importWeights("gpt2-mini").id();
+    }
+
+    JsonNode await(String id) throws Exception {
+        long end = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < end) {
+            JsonNode r = call("GET", "/runs/" + id, null, 200);
+            if (!List.of("queued", "running").contains(r.get("state").asText())) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the run did not end");
+    }
+
+    @Test
+    void aRunScoresAsLmEvalItemForItemAndAgainTheSame() throws Exception {
+        String model = importMini();
+        assertThat(call("GET", "/tasks", null, 200).toString()).contains("\"mmlu_abstract_algebra\"", "\"hellaswag\"", "\"truthfulqa_mc2\"");
+        Map<String, Object> req = Map.of("model", model, "tasks", List.of("mmlu_abstract_algebra", "truthfulqa_mc2"), "num_fewshot", 5, "limit", 20);
+        String id = call("POST", "/runs", req, 202).get("id").asText();
+        JsonNode run = await(id);
+        assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.get("message").asText()).isEqualTo("40 items scored");
+        JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
+        List<JsonNode> mmlu = golden("mmlu_abstract_algebra_5shot.jsonl");
+        JsonNode samples = results.get("samples").get("mmlu_abstract_algebra");
+        assertThat(samples).hasSize(20);
+        double acc = 0;
+        for (int i = 0; i < 20; i++) {
+            for (int c = 0; c < 4; c++) {
+                assertThat(samples.get(i).get("loglikelihoods").get(c).asDouble()).isCloseTo(mmlu.get(i).get("loglikelihoods").get(c).asDouble(), within(1e-3));
+            }
+            assertThat(samples.get(i).get("acc").asDouble()).isEqualTo(mmlu.get(i).get("acc").asDouble());
+            acc += mmlu.get(i).get("acc").asDouble() / 20;
+        }
+        assertThat(results.get("results").get("mmlu_abstract_algebra").get("acc").asDouble()).isCloseTo(acc, within(1e-12));
+        assertThat(results.get("results").get("mmlu_abstract_algebra").has("acc_stderr")).isTrue();
+        List<JsonNode> tqa = golden("truthfulqa_mc2_0-79.jsonl"); // TruthfulQA has no few-shot setting: its fixed primer
+        JsonNode mc2 = results.get("samples").get("truthfulqa_mc2");
+        for (int i = 0; i < 20; i++) {
+            assertThat(mc2.get(i).get("mc2").asDouble()).isCloseTo(tqa.get(i).get("mc2").asDouble(), within(1e-4));
+        }
+        // the same run again: identical scores (CPU, no sampling)
+        String again = call("POST", "/runs", req, 202).get("id").asText();
+        await(again);
+        assertThat(call("GET", "/runs/" + again + "/results", null, 200).get("results")).isEqualTo(results.get("results"));
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnyJob() throws Exception {
+        assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_astrology")), 404).get("message").asText())
+                .startsWith("No MMLU subject 'astrology': one of abstract_algebra, anatomy,");
+        assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("gsm8k")), 404).get("message").asText())
+                .isEqualTo("Unknown task 'gsm8k': mmlu_<subject> (57 subjects), hellaswag, truthfulqa_mc1 or truthfulqa_mc2 (humaneval is not built yet).");
+        assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_anatomy"), "num_fewshot", 9), 400).get("message").asText())
+                .isEqualTo("num_fewshot for MMLU is 0 to 5 (the dev split's questions); got 9.");
+        assertThat(call("POST", "/runs", Map.of("model", "nope", "tasks", List.of("hellaswag")), 404).get("message").asText()).contains("nope");
+        assertThat(call("GET", "/runs/nope", null, 404).get("message").asText()).isEqualTo("No evaluation run 'nope'.");
+    }
+
+    static List<JsonNode> golden(String file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("src/test/resources/golden/lm-eval").resolve(file))) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+}
