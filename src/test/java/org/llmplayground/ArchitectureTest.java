@@ -47,7 +47,7 @@ class ArchitectureTest {
     }
 
     /** The labs; {@code core} and {@code corpus} are the shared pieces, {@code app} is the shell that lists the labs. */
-    static final String[] LABS = {"tokenizer", "model", "training", "generation", "data", "finetune", "preference"};
+    static final String[] LABS = {"tokenizer", "model", "training", "generation", "data", "finetune", "preference", "evaluation"};
 
     @Test
     void noLabImportsAnotherLabsUi() {

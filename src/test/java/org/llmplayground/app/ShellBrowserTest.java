@@ -46,13 +46,14 @@ class ShellBrowserTest implements TestPropertyProvider {
         assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream().map(e -> e.getText().trim()).toList())
                 .contains("Home", "1. Tokenizer", "REST API", "Admin");
         // every step links its lab; steps whose lab is not built yet say so instead of promising a link
-        for (int step = 1; step <= 6; step++) {
+        for (int step = 1; step <= 7; step++) {
             assertThat(browser.driver().findElements(By.cssSelector("#home-step-" + step + " a.pg-path-link"))).as("step " + step).isNotEmpty();
         }
         assertThat(browser.find("#home-step-4").getText()).contains("Lab 4: Generation", "Chat playground");
-        assertThat(browser.find("#home-step-6").getText()).contains("Fine-tune", "Lab 6: Fine-tuning");
-        assertThat(browser.find("#home-step-7").getText()).contains("Evaluate", "coming");
-        assertThat(browser.driver().findElements(By.cssSelector("#home-step-7 a"))).isEmpty();
+        assertThat(browser.find("#home-step-6").getText()).contains("Fine-tune", "Lab 6: Fine-tuning", "Lab 7: Preferences");
+        assertThat(browser.find("#home-step-7").getText()).contains("Evaluate", "Lab 8: Evaluation");
+        assertThat(browser.find("#home-step-8").getText()).contains("Track models", "coming");
+        assertThat(browser.driver().findElements(By.cssSelector("#home-step-8 a"))).isEmpty();
         assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream().map(e -> e.getText().trim()).toList())
                 .contains("Chat playground");
         browser.screenshot("shell-1-home");
