@@ -82,6 +82,9 @@ public class EvaluationService {
         if (r.tasks() == null || r.tasks().isEmpty()) {
             throw new BadInputException("Give 'tasks': e.g. [\"mmlu_anatomy\", \"hellaswag\"] (GET /api/v1/evaluation/tasks).");
         }
+        if (r.tasks().size() > tasks().size() || new java.util.HashSet<>(r.tasks()).size() != r.tasks().size()) {
+            throw new BadInputException("Give each task once (" + r.tasks().size() + " given, " + tasks().size() + " exist).");
+        }
         int k = r.numFewshot() == null ? 0 : r.numFewshot();
         if (r.limit() != null && r.limit() < 1) {
             throw new BadInputException("limit must be at least 1 (got " + r.limit() + ").");
@@ -99,8 +102,9 @@ public class EvaluationService {
 
     private JobRecord launch(Request r) {
         EvaluationStore.Run run = store.find(r.runId()).orElseThrow(() -> BadInputException.notFound("No evaluation run '" + r.runId() + "'."));
-        JobRecord job = jobs.submit(KIND, "Evaluate " + r.model() + " on " + String.join(", ", r.tasks()), KIND, KIND, r,
-                ctx -> execute(r, ctx));
+        String what = r.tasks().size() <= 3 ? String.join(", ", r.tasks())
+                : r.tasks().size() + " tasks (" + String.join(", ", r.tasks().subList(0, 2)) + ", …)";
+        JobRecord job = jobs.submit(KIND, "Evaluate " + r.model() + " on " + what, KIND, KIND, r, ctx -> execute(r, ctx));
         store.update(new EvaluationStore.Run(run.id(), job.id(), run.model(), run.weightsHash(), run.tasks(), run.numFewshot(), run.limit(),
                 run.codeVersion(), "queued", null, run.createdAt(), null));
         return job;

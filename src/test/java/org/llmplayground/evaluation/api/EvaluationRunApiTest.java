@@ -92,6 +92,15 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         for (int i = 0; i < 20; i++) {
             assertThat(mc2.get(i).get("mc2").asDouble()).isCloseTo(tqa.get(i).get("mc2").asDouble(), within(1e-4));
         }
+        // all 57 MMLU subjects in one run (its job's title names two and counts the rest)
+        List<String> all = new ArrayList<>();
+        call("GET", "/tasks", null, 200).forEach(t -> {
+            if (t.asText().startsWith("mmlu_")) {
+                all.add(t.asText());
+            }
+        });
+        JsonNode mmlu57 = await(call("POST", "/runs", Map.of("model", model, "tasks", all, "limit", 1), 202).get("id").asText());
+        assertThat(mmlu57.get("message").asText()).isEqualTo("57 items scored");
         // the same run again: identical scores (CPU, no sampling)
         String again = call("POST", "/runs", req, 202).get("id").asText();
         await(again);
@@ -106,6 +115,8 @@ class EvaluationRunApiTest implements TestPropertyProvider {
                 .isEqualTo("Unknown task 'gsm8k': mmlu_<subject> (57 subjects), hellaswag, truthfulqa_mc1 or truthfulqa_mc2 (humaneval is not built yet).");
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_anatomy"), "num_fewshot", 9), 400).get("message").asText())
                 .isEqualTo("num_fewshot for MMLU is 0 to 5 (the dev split's questions); got 9.");
+        assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("hellaswag", "hellaswag")), 400).get("message").asText())
+                .isEqualTo("Give each task once (2 given, 60 exist).");
         assertThat(call("POST", "/runs", Map.of("model", "nope", "tasks", List.of("hellaswag")), 404).get("message").asText()).contains("nope");
         assertThat(call("GET", "/runs/nope", null, 404).get("message").asText()).isEqualTo("No evaluation run 'nope'.");
     }
