@@ -89,16 +89,6 @@ class LogLikelihoodGoldenTest {
         return out;
     }
 
-    static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     void checkAcc(String file, List<double[]> scores) throws Exception {
         List<JsonNode> items = items(file);
         for (int i = 0; i < items.size(); i++) {
@@ -106,7 +96,7 @@ class LogLikelihoodGoldenTest {
             if (item.get("top2_gap").asDouble() < 1e-3) {
                 continue; // closer than the log-likelihood tolerance: either decision is faithful
             }
-            int acc = argmax(scores.get(i)) == item.get("gold").asInt() ? 1 : 0;
+            int acc = EvaluationService.argmax(scores.get(i)) == item.get("gold").asInt() ? 1 : 0;
             assertThat(acc).as(file + " doc " + item.get("doc_id") + " acc").isEqualTo((int) item.get("acc").asDouble());
         }
     }
@@ -133,7 +123,7 @@ class LogLikelihoodGoldenTest {
             for (int c = 0; c < norm.length; c++) {
                 norm[c] /= item.get("choice_char_lengths").get(c).asInt();
             }
-            assertThat(argmax(norm) == item.get("gold").asInt() ? 1.0 : 0.0).as("acc_norm doc " + i).isEqualTo(item.get("acc_norm").asDouble());
+            assertThat(EvaluationService.argmax(norm) == item.get("gold").asInt() ? 1.0 : 0.0).as("acc_norm doc " + i).isEqualTo(item.get("acc_norm").asDouble());
         }
     }
 

@@ -49,9 +49,7 @@ class FineTuneRunTest implements TestPropertyProvider {
     }
 
     static String shortDemo(int steps) throws Exception {
-        return Files.readString(Path.of("configs/sft-demo.yaml")).replace("max_steps: 4000", "max_steps: " + steps)
-                .replace("eval_interval: 100", "eval_interval: 10").replace("save_interval: 250", "save_interval: 10")
-                .replace("interval: 250", "interval: 10").replace("warmup_steps: 30", "warmup_steps: 3");
+        return org.llmplayground.training.TestRuns.shortened("configs/sft-demo.yaml", steps, 3);
     }
 
     TrainingRun await(String id, Predicate<TrainingRun> done) throws InterruptedException {

@@ -49,9 +49,7 @@ class DpoRunTest implements TestPropertyProvider {
     }
 
     static String shortDemo(int steps) throws Exception {
-        return Files.readString(Path.of("configs/dpo-demo.yaml")).replace("max_steps: 300", "max_steps: " + steps)
-                .replace("eval_interval: 50", "eval_interval: 10").replace("save_interval: 100", "save_interval: 10")
-                .replace("interval: 100", "interval: 10").replace("warmup_steps: 20", "warmup_steps: 2");
+        return org.llmplayground.training.TestRuns.shortened("configs/dpo-demo.yaml", steps, 2);
     }
 
     TrainingRun await(String id, Predicate<TrainingRun> done) throws InterruptedException {

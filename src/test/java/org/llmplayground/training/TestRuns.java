@@ -119,4 +119,17 @@ public final class TestRuns {
             return steps.stream().mapToDouble(Trainer.StepMetrics::loss).toArray();
         }
     }
+
+    /**
+     * A bundled config cut short for a test: max_steps {@code steps}, evaluations, checkpoints and samples every 10
+     * steps, {@code warmup} warm-up steps; everything else as shipped.
+     */
+    public static String shortened(String configFile, int steps, int warmup) throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(configFile))
+                .replaceAll("(?m)^(\\s+)max_steps: \\d+", "$1max_steps: " + steps)
+                .replaceAll("(?m)^(\\s+)eval_interval: \\d+", "$1eval_interval: 10")
+                .replaceAll("(?m)^(\\s+)save_interval: \\d+", "$1save_interval: 10")
+                .replaceAll("(?m)^(\\s+)interval: \\d+", "$1interval: 10")
+                .replaceAll("(?m)^(\\s+)warmup_steps: \\d+", "$1warmup_steps: " + warmup);
+    }
 }
