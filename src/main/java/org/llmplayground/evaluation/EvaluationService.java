@@ -105,14 +105,13 @@ public class EvaluationService {
         String what = r.tasks().size() <= 3 ? String.join(", ", r.tasks())
                 : r.tasks().size() + " tasks (" + String.join(", ", r.tasks().subList(0, 2)) + ", …)";
         JobRecord job = jobs.submit(KIND, "Evaluate " + r.model() + " on " + what, KIND, KIND, r, ctx -> execute(r, ctx));
-        store.update(new EvaluationStore.Run(run.id(), job.id(), run.model(), run.weightsHash(), run.tasks(), run.numFewshot(), run.limit(),
-                run.codeVersion(), "queued", null, run.createdAt(), null));
+        store.setJob(run.id(), job.id()); // only the job: the job may already have set the state
         return job;
     }
 
     private String execute(Request r, JobContext ctx) {
         EvaluationStore.Run run = store.find(r.runId()).orElseThrow();
-        store.update(run.with("running", null, null));
+        store.setState(run.id(), "running", null, null);
         try {
             LoadedModel m = models.get(r.model());
             int eot = m.codec() instanceof org.llmplayground.model.TokenizerCodec tc ? tc.endOfText() : 0;
@@ -152,13 +151,13 @@ public class EvaluationService {
             }
             String message = String.format("%,d items scored%s", done, truncated == 0 ? ""
                     : String.format("; %,d contexts cut from the left to fit the model's %d tokens", truncated, m.config().contextLength()));
-            store.update(store.find(run.id()).orElseThrow().with("succeeded", message, Instant.now()));
+            store.setState(run.id(), "succeeded", message, Instant.now());
             return run.id();
         } catch (org.llmplayground.core.jobs.JobCancelledException e) {
-            store.update(store.find(run.id()).orElseThrow().with("cancelled", "Cancelled; start it again to continue", Instant.now()));
+            store.setState(run.id(), "cancelled", "Cancelled; run its job again to continue", Instant.now());
             throw e;
         } catch (RuntimeException e) {
-            store.update(store.find(run.id()).orElseThrow().with("failed", e.getMessage(), Instant.now()));
+            store.setState(run.id(), "failed", e.getMessage(), Instant.now());
             throw e;
         }
     }
@@ -216,7 +215,11 @@ public class EvaluationService {
         return run(id);
     }
 
-    /** lm-eval's results shape: per task the metrics and their standard errors; per task the samples. */
+    /**
+     * lm-eval's results shape: per task the metrics, their standard errors (lm-eval's) and 95 % bootstrap intervals
+     * ({@code <metric>_ci95}, seeded); with several MMLU subjects also the group "mmlu" (micro average) and its
+     * categories (mmlu_stem, mmlu_humanities, mmlu_social_sciences, mmlu_other); per task the samples.
+     */
     public Map<String, Object> results(String id) {
         EvaluationStore.Run r = run(id);
         Map<String, Object> results = new LinkedHashMap<>();
@@ -251,10 +254,53 @@ public class EvaluationService {
             }
             samples.put(task, rows);
         }
+        // lm-eval's MMLU group score: micro-averaged over every question of the subjects run, and per category
+        List<String> mmlu = r.tasks().stream().filter(t -> t.startsWith("mmlu_")).toList();
+        if (mmlu.size() > 1) {
+            Map<String, String[]> subjects = Benchmarks.mmluSubjects();
+            Map<String, List<Double>> groups = new LinkedHashMap<>();
+            for (String t : mmlu) {
+                String category = subjects.get(t.substring(5))[1];
+                for (EvaluationStore.Item i : store.items(id, t)) {
+                    groups.computeIfAbsent("mmlu", k -> new ArrayList<>()).add(i.acc());
+                    groups.computeIfAbsent("mmlu_" + category.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'), k -> new ArrayList<>()).add(i.acc());
+                }
+            }
+            groups.forEach((name, v) -> {
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("n", v.size());
+                put(metrics, "acc", v.stream().mapToDouble(Double::doubleValue).toArray());
+                results.put(name, metrics);
+            });
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("results", results);
         out.put("samples", samples);
         return out;
+    }
+
+    /** Resamples drawn for a bootstrap interval. */
+    static final int BOOTSTRAP = 1000;
+
+    /**
+     * The 95 % bootstrap interval of a mean: {@value #BOOTSTRAP} resamples of the items with replacement (seeded, so a
+     * run's interval is the same every time), the 2.5th and 97.5th percentiles of their means.
+     */
+    static double[] bootstrap(double[] v, long seed) {
+        if (v.length == 0) {
+            return new double[]{0, 0};
+        }
+        java.util.Random random = new java.util.Random(seed);
+        double[] means = new double[BOOTSTRAP];
+        for (int b = 0; b < BOOTSTRAP; b++) {
+            double sum = 0;
+            for (int i = 0; i < v.length; i++) {
+                sum += v[random.nextInt(v.length)];
+            }
+            means[b] = sum / v.length;
+        }
+        java.util.Arrays.sort(means);
+        return new double[]{means[(int) Math.floor(0.025 * (BOOTSTRAP - 1))], means[(int) Math.ceil(0.975 * (BOOTSTRAP - 1))]};
     }
 
     /** The mean and lm-eval's standard error: sample standard deviation (n − 1) / √n. */
@@ -267,5 +313,7 @@ public class EvaluationService {
         }
         metrics.put(name, mean);
         metrics.put(name + "_stderr", n > 1 ? Math.sqrt(var / (n - 1)) / Math.sqrt(n) : 0.0);
+        double[] ci = bootstrap(v, 1234);
+        metrics.put(name + "_ci95", ci);
     }
 }

@@ -27,9 +27,6 @@ public class EvaluationStore {
     public record Run(String id, @Nullable String jobId, String model, @Nullable String weightsHash, List<String> tasks, int numFewshot,
                       @Nullable Integer limit, String codeVersion, String state, @Nullable String message, Instant createdAt,
                       @Nullable Instant finishedAt) {
-        Run with(String newState, @Nullable String newMessage, @Nullable Instant finished) {
-            return new Run(id, jobId, model, weightsHash, tasks, numFewshot, limit, codeVersion, newState, newMessage, createdAt, finished);
-        }
     }
 
     /** One scored item. */
@@ -59,13 +56,16 @@ public class EvaluationStore {
         });
     }
 
-    public void update(Run r) {
-        jdbc.update("update evaluation_run set job_id=?, state=?, message=?, finished_at=? where id=?", ps -> {
-            ps.setString(1, r.jobId());
-            ps.setString(2, r.state());
-            ps.setString(3, r.message() == null || r.message().length() <= 2000 ? r.message() : r.message().substring(0, 2000));
-            ps.setTimestamp(4, r.finishedAt() == null ? null : Timestamp.from(r.finishedAt()));
-            ps.setString(5, r.id());
+    public void setJob(String runId, String jobId) {
+        jdbc.update("update evaluation_run set job_id=? where id=?", Jdbc.strings(jobId, runId));
+    }
+
+    public void setState(String runId, String state, @Nullable String message, @Nullable Instant finished) {
+        jdbc.update("update evaluation_run set state=?, message=?, finished_at=? where id=?", ps -> {
+            ps.setString(1, state);
+            ps.setString(2, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
+            ps.setTimestamp(3, finished == null ? null : Timestamp.from(finished));
+            ps.setString(4, runId);
         });
     }
 

@@ -101,6 +101,13 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         });
         JsonNode mmlu57 = await(call("POST", "/runs", Map.of("model", model, "tasks", all, "limit", 1), 202).get("id").asText());
         assertThat(mmlu57.get("message").asText()).isEqualTo("57 items scored");
+        JsonNode group = call("GET", "/runs/" + mmlu57.get("id").asText() + "/results", null, 200).get("results");
+        assertThat(group.get("mmlu").get("n").asInt()).isEqualTo(57);
+        assertThat(group.get("mmlu_stem").get("n").asInt() + group.get("mmlu_humanities").get("n").asInt()
+                + group.get("mmlu_social_sciences").get("n").asInt() + group.get("mmlu_other").get("n").asInt()).isEqualTo(57);
+        JsonNode ci = group.get("mmlu").get("acc_ci95");
+        assertThat(ci.get(0).asDouble()).isLessThanOrEqualTo(group.get("mmlu").get("acc").asDouble());
+        assertThat(ci.get(1).asDouble()).isGreaterThanOrEqualTo(group.get("mmlu").get("acc").asDouble());
         // the same run again: identical scores (CPU, no sampling)
         String again = call("POST", "/runs", req, 202).get("id").asText();
         await(again);
