@@ -279,6 +279,57 @@ public class EvaluationService {
         return out;
     }
 
+    /** One text's perplexity. */
+    @Serdeable
+    public record TextPerplexity(int tokens, int bytes, double loglikelihood, double perplexity, double bitsPerByte) {
+    }
+
+    /** Texts' perplexities and the token-weighted whole: exp(−Σ log p / Σ tokens); bits per byte = −Σ log p / (ln 2 · Σ bytes). */
+    @Serdeable
+    public record Perplexity(String model, TextPerplexity total, List<TextPerplexity> texts) {
+    }
+
+    static final int MAX_PERPLEXITY_TEXTS = 100;
+    static final int MAX_PERPLEXITY_CHARS = 200_000;
+
+    /**
+     * lm-eval's loglikelihood_rolling for each text (every token predicted once, the first after end-of-text, windows
+     * of the model's context), as perplexity and bits per byte (UTF-8 bytes: comparable across tokenizers).
+     */
+    public Perplexity perplexity(String modelId, List<String> texts) {
+        if (texts == null || texts.isEmpty()) {
+            throw new BadInputException("Give 'texts': at least one text.");
+        }
+        if (texts.size() > MAX_PERPLEXITY_TEXTS || texts.stream().mapToLong(t -> t == null ? 0 : t.length()).sum() > MAX_PERPLEXITY_CHARS) {
+            throw new BadInputException(String.format("At most %d texts and %,d characters in all per request.", MAX_PERPLEXITY_TEXTS,
+                    MAX_PERPLEXITY_CHARS));
+        }
+        if (texts.stream().anyMatch(t -> t == null || t.isEmpty())) {
+            throw new BadInputException("A text is empty: perplexity needs at least one token.");
+        }
+        LoadedModel m = models.get(modelId);
+        if (!m.info().readsText()) {
+            throw new BadInputException(m.info().name() + " reads " + m.info().input() + ", not text.");
+        }
+        int eot = m.codec() instanceof org.llmplayground.model.TokenizerCodec tc ? tc.endOfText() : 0;
+        List<TextPerplexity> out = new ArrayList<>();
+        double ll = 0;
+        int tokens = 0;
+        int bytes = 0;
+        synchronized (m.lock()) {
+            LogLikelihood scorer = new LogLikelihood(m.network(), m.parameterStore(), m.manager(), m.codec()::encode, eot, m.config().contextLength());
+            for (String t : texts) {
+                LogLikelihood.Rolling r = scorer.rolling(t);
+                int b = t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                out.add(new TextPerplexity(r.tokens(), b, r.loglikelihood(), r.perplexity(), -r.loglikelihood() / (Math.log(2) * b)));
+                ll += r.loglikelihood();
+                tokens += r.tokens();
+                bytes += b;
+            }
+        }
+        return new Perplexity(modelId, new TextPerplexity(tokens, bytes, ll, Math.exp(-ll / tokens), -ll / (Math.log(2) * bytes)), out);
+    }
+
     /** Resamples drawn for a bootstrap interval. */
     static final int BOOTSTRAP = 1000;
 

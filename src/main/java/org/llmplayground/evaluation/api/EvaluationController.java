@@ -47,6 +47,21 @@ class EvaluationController {
                 new org.llmplayground.evaluation.EvaluationService.Request(req.model(), req.tasks(), req.numFewshot(), req.limit(), null)));
     }
 
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record PerplexityRequest(@Nullable String model, @Nullable List<String> texts) {
+    }
+
+    @Operation(summary = "Perplexity of texts: {model, texts} → per text and token-weighted total: tokens, bytes, log-likelihood, "
+            + "perplexity, bits per byte (lm-eval's loglikelihood_rolling); at most 100 texts, 200,000 characters")
+    @Post("/perplexity")
+    org.llmplayground.evaluation.EvaluationService.Perplexity perplexity(@Body PerplexityRequest req) {
+        if (req.model() == null || req.model().isBlank()) {
+            throw new org.llmplayground.core.BadInputException("Give 'model': the id of a loaded model.");
+        }
+        return evaluation.perplexity(req.model(), req.texts());
+    }
+
     @Operation(summary = "Benchmark runs, newest first")
     @Get("/runs")
     List<org.llmplayground.evaluation.EvaluationStore.Run> runs() {

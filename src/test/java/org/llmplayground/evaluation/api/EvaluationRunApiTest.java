@@ -115,6 +115,28 @@ class EvaluationRunApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void perplexityIsLmEvalsRollingLogLikelihood() throws Exception {
+        String model = importMini();
+        List<JsonNode> golden = golden("perplexity.jsonl").subList(0, 3);
+        List<String> texts = golden.stream().map(g -> g.get("text").asText()).toList();
+        JsonNode p = call("POST", "/perplexity", Map.of("model", model, "texts", texts), 200);
+        double ll = 0;
+        int n = 0;
+        for (int i = 0; i < 3; i++) {
+            JsonNode g = golden.get(i);
+            assertThat(p.get("texts").get(i).get("tokens").asInt()).isEqualTo(g.get("token_count").asInt());
+            assertThat(p.get("texts").get(i).get("loglikelihood").asDouble()).isCloseTo(g.get("loglik_with_bos").asDouble(), within(1e-3));
+            ll += g.get("loglik_with_bos").asDouble();
+            n += g.get("token_count").asInt();
+        }
+        assertThat(p.get("total").get("perplexity").asDouble()).isCloseTo(Math.exp(-ll / n), within(Math.exp(-ll / n) * 1e-4));
+        int bytes = texts.stream().mapToInt(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        assertThat(p.get("total").get("bitsPerByte").asDouble()).isCloseTo(-ll / (Math.log(2) * bytes), within(1e-4));
+        assertThat(call("POST", "/perplexity", Map.of("model", model, "texts", List.of("")), 400).get("message").asText())
+                .isEqualTo("A text is empty: perplexity needs at least one token.");
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeAnyJob() throws Exception {
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_astrology")), 404).get("message").asText())
                 .startsWith("No MMLU subject 'astrology': one of abstract_algebra, anatomy,");
