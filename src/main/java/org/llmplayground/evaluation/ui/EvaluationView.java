@@ -120,10 +120,10 @@ public class EvaluationView extends VerticalLayout {
         error.setId("eval-error");
         error.addClassName("pg-error");
         scores.setId("eval-scores");
-        scores.addThemeVariants(GridVariant.LUMO_COMPACT);
+        scores.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         scores.addColumn(r -> r[0]).setHeader("Task");
         scores.addColumn(r -> r[1]).setHeader("Metric");
-        scores.addColumn(r -> r[2]).setHeader("Score ± standard error");
+        scores.addColumn(r -> r[2]).setHeader("Score ± standard error (interval)").setFlexGrow(3);
         scores.addColumn(r -> r[3]).setHeader("Items");
         scores.setAllRowsVisible(true);
         itemTask.setId("eval-item-task");
@@ -210,9 +210,10 @@ public class EvaluationView extends VerticalLayout {
         results = evaluation.results(runId);
         List<String[]> rows = new ArrayList<>();
         ((Map<String, Map<String, Object>>) results.get("results")).forEach((task, m) -> m.forEach((name, v) -> {
-            if (!name.endsWith("_stderr") && !name.equals("n")) {
-                rows.add(new String[]{task, name, String.format("%.4f ± %.4f", ((Number) v).doubleValue(),
-                        ((Number) m.get(name + "_stderr")).doubleValue()), String.valueOf(m.get("n"))});
+            if (!name.endsWith("_stderr") && !name.endsWith("_ci95") && !name.equals("n")) {
+                double[] ci = (double[]) m.get(name + "_ci95");
+                rows.add(new String[]{task, name, String.format("%.4f ± %.4f (95 %% bootstrap: %.4f–%.4f)", ((Number) v).doubleValue(),
+                        ((Number) m.get(name + "_stderr")).doubleValue(), ci[0], ci[1]), String.valueOf(m.get("n"))});
             }
         }));
         scores.setItems(rows);

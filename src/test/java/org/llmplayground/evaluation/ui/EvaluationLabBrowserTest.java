@@ -52,7 +52,7 @@ class EvaluationLabBrowserTest extends LabBrowserTest {
         browser.click("#eval-run");
         browser.awaitJob(d -> "succeeded".equals(browser.find("#eval-status").getAttribute("data-state")));
         browser.await(d -> browser.find("#eval-scores").getText().contains("mmlu_anatomy"));
-        assertThat(browser.find("#eval-scores").getText()).contains("mmlu_abstract_algebra", "acc", "±");
+        assertThat(browser.find("#eval-scores").getText()).contains("mmlu_abstract_algebra", "acc", "±", "95 % bootstrap: ");
         browser.click("#eval-wrong-only");
         browser.await(d -> count("#eval-items vaadin-grid-cell-content") > 0);
         assertThat(browser.driver().findElements(By.cssSelector("#eval-items vaadin-grid-cell-content")).stream()
