@@ -127,7 +127,7 @@ public class PreferenceCollector {
 
     public Progress progress(String promptSet, String annotator) {
         List<PreferenceStore.Pair> pairs = store.pairs(promptSet);
-        int judged = (int) pairs.stream().filter(p -> store.judgment(p.id(), annotator).isPresent()).count();
+        int judged = pairs.size() - store.unjudged(promptSet, annotator).size(); // two queries, not one per pair
         Set<String> prompts = new HashSet<>(prompts(promptSet));
         pairs.forEach(p -> prompts.add(p.prompt()));
         return new Progress(promptSet, prompts.size(), pairs.size(), judged);
