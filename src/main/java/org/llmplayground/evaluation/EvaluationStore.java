@@ -10,33 +10,40 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Evaluation runs and their per-item results in H2. */
 @Singleton
 public class EvaluationStore {
-    private static final String RUN = "id, job_id, model, weights_hash, tasks, num_fewshot, item_limit, code_version, state, message, created_at, finished_at";
+    private static final String RUN = "id, job_id, model, weights_hash, tasks, num_fewshot, item_limit, code_version, state, message, created_at, finished_at, details";
     private final Jdbc jdbc;
 
     public EvaluationStore(DataSource dataSource, io.micronaut.jdbc.DataSourceResolver resolver) {
         this.jdbc = new Jdbc(resolver.resolve(dataSource), "Evaluation store");
     }
 
-    /** A run: tasks as a comma-separated list; state queued, running, succeeded, failed or cancelled. */
+    /**
+     * A run: tasks as a comma-separated list; state queued, running, succeeded, failed or cancelled; details: what its
+     * numbers depend on (task versions, prompt templates, few-shot sampling, decoding settings, the model's source).
+     */
     @Serdeable
     public record Run(String id, @Nullable String jobId, String model, @Nullable String weightsHash, List<String> tasks, int numFewshot,
                       @Nullable Integer limit, String codeVersion, String state, @Nullable String message, Instant createdAt,
-                      @Nullable Instant finishedAt) {
+                      @Nullable Instant finishedAt, Map<String, Object> details) {
+        public Run {
+            details = details == null ? Map.of() : details;
+        }
     }
 
-    /** One scored item. */
+    /** One scored item; {@code detail}: JSON of what a generation task produced, or a text's token and byte counts. */
     @Serdeable
     public record Item(String task, int docId, int target, double[] loglikelihoods, double acc, @Nullable Double accNorm,
-                       @Nullable Double mc2, boolean truncated) {
+                       @Nullable Double mc2, boolean truncated, @Nullable String detail) {
     }
 
     public void insert(Run r) {
-        jdbc.update("insert into evaluation_run (" + RUN + ") values (?,?,?,?,?,?,?,?,?,?,?,?)", ps -> {
+        jdbc.update("insert into evaluation_run (" + RUN + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?)", ps -> {
             ps.setString(1, r.id());
             ps.setString(2, r.jobId());
             ps.setString(3, r.model());
@@ -53,11 +60,16 @@ public class EvaluationStore {
             ps.setString(10, r.message());
             ps.setTimestamp(11, Timestamp.from(r.createdAt()));
             ps.setTimestamp(12, r.finishedAt() == null ? null : Timestamp.from(r.finishedAt()));
+            ps.setString(13, EvaluationService.json(r.details()));
         });
     }
 
     public void setJob(String runId, String jobId) {
         jdbc.update("update evaluation_run set job_id=? where id=?", Jdbc.strings(jobId, runId));
+    }
+
+    public void setWeightsHash(String runId, String hash) {
+        jdbc.update("update evaluation_run set weights_hash=? where id=?", Jdbc.strings(hash, runId));
     }
 
     public void setState(String runId, String state, @Nullable String message, @Nullable Instant finished) {
@@ -79,8 +91,8 @@ public class EvaluationStore {
     }
 
     public void addItems(String runId, List<Item> items) {
-        jdbc.batch("merge into evaluation_item (run_id, task, doc_id, target, loglikelihoods, acc, acc_norm, mc2, truncated) "
-                + "key (run_id, task, doc_id) values (?,?,?,?,?,?,?,?,?)", items, (ps, i) -> {
+        jdbc.batch("merge into evaluation_item (run_id, task, doc_id, target, loglikelihoods, acc, acc_norm, mc2, truncated, detail) "
+                + "key (run_id, task, doc_id) values (?,?,?,?,?,?,?,?,?,?)", items, (ps, i) -> {
             ps.setString(1, runId);
             ps.setString(2, i.task());
             ps.setInt(3, i.docId());
@@ -94,6 +106,7 @@ public class EvaluationStore {
             setNullable(ps, 7, i.accNorm());
             setNullable(ps, 8, i.mc2());
             ps.setBoolean(9, i.truncated());
+            ps.setString(10, i.detail());
         });
     }
 
@@ -106,19 +119,19 @@ public class EvaluationStore {
     }
 
     public List<Item> items(String runId, String task) {
-        return jdbc.list("select task, doc_id, target, loglikelihoods, acc, acc_norm, mc2, truncated from evaluation_item "
+        return jdbc.list("select task, doc_id, target, loglikelihoods, acc, acc_norm, mc2, truncated, detail from evaluation_item "
                 + "where run_id=? and task=? order by doc_id", Jdbc.strings(runId, task), rs -> {
             String json = rs.getString(4);
             String inner = json.substring(1, json.length() - 1);
             double[] ll = inner.isEmpty() ? new double[0] : java.util.Arrays.stream(inner.split(",")).mapToDouble(Double::parseDouble).toArray();
             return new Item(rs.getString(1), rs.getInt(2), rs.getInt(3), ll, rs.getDouble(5), (Double) rs.getObject(6), (Double) rs.getObject(7),
-                    rs.getBoolean(8));
+                    rs.getBoolean(8), rs.getString(9));
         });
     }
 
     private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Run(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), List.of(rs.getString(5).split(",")), rs.getInt(6),
                 (Integer) rs.getObject(7), rs.getString(8), rs.getString(9), rs.getString(10), Jdbc.instant(rs.getTimestamp(11)),
-                Jdbc.instant(rs.getTimestamp(12)));
+                Jdbc.instant(rs.getTimestamp(12)), EvaluationService.parse(rs.getString(13)));
     }
 }

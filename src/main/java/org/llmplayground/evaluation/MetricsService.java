@@ -7,6 +7,7 @@ import org.llmplayground.evaluation.metrics.Chrf;
 import org.llmplayground.evaluation.metrics.Distinct;
 import org.llmplayground.evaluation.metrics.Meteor;
 import org.llmplayground.evaluation.metrics.Rouge;
+import org.llmplayground.evaluation.metrics.TextMatch;
 import org.llmplayground.evaluation.metrics.WordNet;
 
 import java.util.ArrayList;
@@ -24,7 +25,11 @@ import java.util.Map;
  */
 @Singleton
 public class MetricsService {
-    public static final List<String> METRICS = List.of("bleu", "chrf", "rouge", "meteor", "distinct");
+    public static final List<String> METRICS = List.of("bleu", "chrf", "rouge", "meteor", "distinct", "exact_match", "f1", "contains");
+    /** The metrics a custom generation benchmark scores its answers with (one number per answer, 0–1 or BLEU's 0–100). */
+    public static final List<String> ANSWER_METRICS = List.of("exact_match", "f1", "contains", "bleu", "rouge", "meteor");
+    /** Most generations self-BLEU compares (it is quadratic in their number). */
+    static final int MAX_SELF_BLEU = 1000;
     static final int MAX_ITEMS = 10_000;
     static final int MAX_REFERENCES = 16;
     static final int MAX_CHARS = 20_000;
@@ -100,17 +105,46 @@ public class MetricsService {
                 }
                 corpus = Map.of("score", sum / predictions.size());
             }
-            default -> {
+            case "distinct" -> {
                 for (String p : predictions) {
                     sentences.add(distinct(List.of(p)));
                 }
                 corpus = distinct(predictions);
+                if (predictions.size() <= MAX_SELF_BLEU) {
+                    corpus.put("self_bleu", TextMatch.selfBleu(predictions));
+                }
+            }
+            default -> { // exact_match, f1, contains: one number per prediction (the best reference), corpus = the mean
+                double sum = 0;
+                for (int i = 0; i < predictions.size(); i++) {
+                    double v = answerScore(metric, predictions.get(i), references.get(i));
+                    sum += v;
+                    sentences.add(Map.of(metric, v));
+                }
+                corpus = Map.of(metric, sum / predictions.size());
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("corpus", corpus);
         out.put("sentences", sentences);
         return out;
+    }
+
+    /**
+     * One answer's score against its references for a custom generation benchmark: exact_match, f1 and contains
+     * ({@link TextMatch}, 0 or 1 / 0–1), bleu (sacreBLEU's sentence BLEU, 0–100), rouge (rouge-score's rougeL F,
+     * best reference), meteor (NLTK's, best reference).
+     */
+    public double answerScore(String metric, String prediction, List<String> references) {
+        return switch (metric) {
+            case "exact_match" -> TextMatch.exactMatch(prediction, references) ? 1 : 0;
+            case "contains" -> TextMatch.contains(prediction, references) ? 1 : 0;
+            case "f1" -> TextMatch.f1(prediction, references);
+            case "bleu" -> Bleu.sentence(prediction, references).score();
+            case "rouge" -> Rouge.scoreMulti(references, prediction, false).get("rougeL").fmeasure();
+            case "meteor" -> new Meteor(WordNet.get()).score(references, prediction);
+            default -> throw new BadInputException("No answer metric '" + metric + "': " + String.join(", ", ANSWER_METRICS) + ".");
+        };
     }
 
     private static void check(String text, String where) {

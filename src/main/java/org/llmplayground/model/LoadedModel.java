@@ -58,6 +58,34 @@ public final class LoadedModel implements AutoCloseable {
         return new ParameterStore(manager, false);
     }
 
+    /**
+     * SHA-256 of the weights as they are now: every parameter's name, shape and float values (little-endian) in the
+     * network's order. Two runs with the same hash scored the same numbers, whatever the model is called; a model
+     * fine-tuned further gets a new hash. Reads the weights under the lock (a training step never lands half-way).
+     */
+    public String weightsHash() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            synchronized (lock) {
+                for (var p : network.getParameters()) {
+                    sha.update(p.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ai.djl.ndarray.NDArray a = p.getValue().getArray();
+                    sha.update(a.getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+                        sha.update(a.toByteArray());
+                    } else {
+                        try (ai.djl.ndarray.NDArray f = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
+                            sha.update(f.toByteArray());
+                        }
+                    }
+                }
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -37,14 +37,17 @@ class EvaluationController {
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
     record RunRequest(@Nullable String model, @Nullable List<String> tasks, @Nullable @JsonProperty("num_fewshot") Integer numFewshot,
-                      @Nullable Integer limit) {
+                      @Nullable Integer limit, @Nullable @JsonProperty("num_samples") Integer numSamples, @Nullable Double temperature,
+                      @Nullable @JsonProperty("max_new_tokens") Integer maxNewTokens) {
     }
 
-    @Operation(summary = "Start a benchmark run (a job): {model, tasks, num_fewshot, limit} → 202 {id, …}; every item stored as it is scored")
+    @Operation(summary = "Start a benchmark run (a job): {model, tasks, num_fewshot, limit, num_samples, temperature, max_new_tokens} → 202 "
+            + "{id, …}; every item stored as it is scored; generation settings for humaneval and custom generation tasks")
     @Post("/runs")
     io.micronaut.http.HttpResponse<org.llmplayground.evaluation.EvaluationStore.Run> start(@Body RunRequest req) {
         return io.micronaut.http.HttpResponse.accepted().body(evaluation.start(
-                new org.llmplayground.evaluation.EvaluationService.Request(req.model(), req.tasks(), req.numFewshot(), req.limit(), null)));
+                new org.llmplayground.evaluation.EvaluationService.Request(req.model(), req.tasks(), req.numFewshot(), req.limit(), null,
+                        req.numSamples(), req.temperature(), req.maxNewTokens())));
     }
 
     @Serdeable
@@ -80,11 +83,47 @@ class EvaluationController {
         return evaluation.cancel(id);
     }
 
-    @Operation(summary = "lm-eval's shape: {results: {<task>: {acc, acc_stderr, acc_norm, mc2, …}}, samples: {<task>: [{doc_id, target, "
-            + "loglikelihoods, acc, …}]}}")
+    @Operation(summary = "lm-eval's shape: {results: {<task>: {acc, acc_stderr, acc_ci95, acc_norm, mc2, pass@1, …}}, samples: {<task>: "
+            + "[{doc_id, target, loglikelihoods, acc, …}]}, config: {weights_sha256, task versions, templates, …}}; ?format=csv (or Accept: "
+            + "text/csv) for one CSV table of the scores then every item")
     @Get("/runs/{id}/results")
-    Map<String, Object> results(@PathVariable String id) {
-        return evaluation.results(id);
+    io.micronaut.http.HttpResponse<?> results(@PathVariable String id, @Nullable @io.micronaut.http.annotation.QueryValue String format,
+                                              @Nullable @io.micronaut.http.annotation.Header("Accept") String accept) {
+        boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accept != null && accept.startsWith("text/csv"));
+        if (format != null && !csv && !"json".equalsIgnoreCase(format)) {
+            throw new org.llmplayground.core.BadInputException("format must be json or csv (got '" + format + "').");
+        }
+        if (csv) {
+            return io.micronaut.http.HttpResponse.ok(evaluation.resultsCsv(id)).contentType("text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"evaluation-" + id + ".csv\"");
+        }
+        return io.micronaut.http.HttpResponse.ok(evaluation.results(id));
+    }
+
+    @Operation(summary = "One item opened: the prompt the model read, the choices and their log-likelihoods, its pick and the gold answer "
+            + "(generation tasks: the completions and their test results)")
+    @Get("/runs/{id}/items/{task}/{docId}")
+    Map<String, Object> item(@PathVariable String id, @PathVariable String task, @PathVariable int docId) {
+        return evaluation.item(id, task, docId);
+    }
+
+    @Operation(summary = "The custom benchmarks, every version")
+    @Get("/benchmarks")
+    List<org.llmplayground.evaluation.benchmarks.CustomBenchmarks.Benchmark> benchmarks() {
+        return evaluation.benchmarks();
+    }
+
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record BenchmarkRequest(@Nullable String name, @Nullable String kind, @Nullable String metric, @Nullable String description,
+                            @Nullable String jsonl) {
+    }
+
+    @Operation(summary = "Create a custom benchmark (or its next version): {name, kind: multiple_choice | generation | perplexity, metric "
+            + "(generation: exact_match, f1, contains, bleu, rouge, meteor), description, jsonl: one item per line} → 201 {name, version, …}")
+    @Post("/benchmarks")
+    io.micronaut.http.HttpResponse<org.llmplayground.evaluation.benchmarks.CustomBenchmarks.Benchmark> createBenchmark(@Body BenchmarkRequest req) {
+        return io.micronaut.http.HttpResponse.created(evaluation.createBenchmark(req.name(), req.kind(), req.metric(), req.description(), req.jsonl()));
     }
 
     @Serdeable
@@ -93,7 +132,7 @@ class EvaluationController {
                          @Nullable @JsonProperty("use_stemmer") Boolean useStemmer) {
     }
 
-    @Operation(summary = "The metrics: bleu, chrf, rouge, meteor, distinct")
+    @Operation(summary = "The metrics: bleu, chrf, rouge, meteor, distinct, exact_match, f1, contains")
     @Get("/metrics")
     List<String> metrics() {
         return MetricsService.METRICS;

@@ -192,7 +192,7 @@ public class EvaluationView extends VerticalLayout {
         error.setText("");
         try {
             EvaluationStore.Run r = evaluation.start(new EvaluationService.Request(model.getValue(), new ArrayList<>(tasks.getSelectedItems()),
-                    fewshot.getValue(), limit.getValue(), null));
+                    fewshot.getValue(), limit.getValue(), null, null, null, null));
             runId = r.id();
             run.setEnabled(false);
             progress.follow(jobs.get(r.jobId()));

@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.within;
  * algebra (5-shot) and TruthfulQA MC2, lm-eval's result shape, the same log-likelihoods, acc and mc2 as
  * lm-evaluation-harness 0.4.13 per item, the same scores on a second run, and bad requests refused.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
 @MicronautTest(transactional = false)
 class EvaluationRunApiTest implements TestPropertyProvider {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -87,6 +88,26 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         }
         assertThat(results.get("results").get("mmlu_abstract_algebra").get("acc").asDouble()).isCloseTo(acc, within(1e-12));
         assertThat(results.get("results").get("mmlu_abstract_algebra").has("acc_stderr")).isTrue();
+        // what the numbers depend on: the weights' hash (also on the run), the task's version, template and few-shot sampling
+        JsonNode config = results.get("config");
+        assertThat(config.get("weights_sha256").asText()).hasSize(64).isEqualTo(call("GET", "/runs/" + id, null, 200).get("weightsHash").asText());
+        assertThat(config.get("tasks").get("mmlu_abstract_algebra").get("version").asText()).isEqualTo("1.0");
+        assertThat(config.get("tasks").get("mmlu_abstract_algebra").get("fewshot").asText()).isEqualTo("first_n of the dev split");
+        assertThat(config.get("tasks").get("truthfulqa_mc2").get("prompt_template").asText()).startsWith("{6-shot QA primer}");
+        assertThat(config.get("code_version").asText()).startsWith("llm-playground evaluation");
+        // an item opened: the prompt the model read (5 dev questions, then this one), its pick and the gold answer
+        JsonNode item = call("GET", "/runs/" + id + "/items/mmlu_abstract_algebra/3", null, 200);
+        assertThat(item.get("prompt").asText()).isEqualTo(mmlu.get(3).get("context").asText());
+        assertThat(item.get("continuations").toString()).isEqualTo("[\" A\",\" B\",\" C\",\" D\"]");
+        assertThat(item.get("target").asInt()).isEqualTo(mmlu.get(3).get("gold").asInt());
+        // the same results as CSV: the scores, then one row per item
+        HttpResponse<String> csv = TestApp.send("GET", jetty.baseUrl() + "/api/v1/evaluation/runs/" + id + "/results?format=csv", null);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("task,doc_id,metric,value,stderr,ci95_low,ci95_high,target,pick");
+        assertThat(lines).anyMatch(l -> l.startsWith("mmlu_abstract_algebra,,acc," + results.get("results").get("mmlu_abstract_algebra").get("acc").asDouble() + ","));
+        assertThat(lines.stream().filter(l -> l.startsWith("mmlu_abstract_algebra,3,acc,"))).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("truthfulqa_mc2,") && l.contains(",mc2,"))).hasSize(21);
         List<JsonNode> tqa = golden("truthfulqa_mc2_0-79.jsonl"); // TruthfulQA has no few-shot setting: its fixed primer
         JsonNode mc2 = results.get("samples").get("truthfulqa_mc2");
         for (int i = 0; i < 20; i++) {
@@ -141,11 +162,14 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_astrology")), 404).get("message").asText())
                 .startsWith("No MMLU subject 'astrology': one of abstract_algebra, anatomy,");
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("gsm8k")), 404).get("message").asText())
-                .isEqualTo("Unknown task 'gsm8k': mmlu_<subject> (57 subjects), hellaswag, truthfulqa_mc1 or truthfulqa_mc2 (humaneval is not built yet).");
+                .isEqualTo("Unknown task 'gsm8k': mmlu_<subject> (57 subjects), hellaswag, truthfulqa_mc1, truthfulqa_mc2, humaneval or a custom "
+                        + "benchmark (GET /api/v1/evaluation/tasks).");
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("mmlu_anatomy"), "num_fewshot", 9), 400).get("message").asText())
                 .isEqualTo("num_fewshot for MMLU is 0 to 5 (the dev split's questions); got 9.");
         assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("hellaswag", "hellaswag")), 400).get("message").asText())
-                .isEqualTo("Give each task once (2 given, 60 exist).");
+                .isEqualTo("Give each task once, at most 200 (2 given).");
+        assertThat(call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("humaneval"), "num_samples", 0), 400).get("message").asText())
+                .isEqualTo("num_samples must be between 1 and 200 (got 0).");
         assertThat(call("POST", "/runs", Map.of("model", "nope", "tasks", List.of("hellaswag")), 404).get("message").asText()).contains("nope");
         assertThat(call("GET", "/runs/nope", null, 404).get("message").asText()).isEqualTo("No evaluation run 'nope'.");
     }

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * POST /api/v1/evaluation/metrics/{name}: the fixed shape, with the reference packages' numbers for a golden corpus
  * group (sacreBLEU's corpus and sentence BLEU, chrF, rouge-score with the stemmer, NLTK's METEOR), and bad input.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
 @MicronautTest(transactional = false)
 class MetricsApiTest implements TestPropertyProvider {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -103,10 +104,36 @@ class MetricsApiTest implements TestPropertyProvider {
         assertThat(distinct.get("corpus").get("distinct_2").asDouble()).isCloseTo(3 / 4.0, within(1e-12));
     }
 
+    /** f1 values from SQuAD v1.1's evaluate-v1.1.py (normalize_answer, f1_score) run on these pairs with Python 3.11. */
+    @Test
+    void answerMetricsAndSelfBleu() throws Exception {
+        List<String> predictions = List.of("The Eiffel tower!", "a cat, the cat", "Denver Broncos", "nothing", "an apple's core");
+        List<String> references = List.of("eiffel tower in paris", "Cat cat cat", "Broncos of Denver, the", "else", "apple core");
+        double[] squad = {0.6666666666666666, 0.8, 0.8, 0, 0.5};
+        JsonNode f1 = post("f1", Map.of("predictions", predictions, "references", references.stream().map(List::of).toList()), 200);
+        for (int i = 0; i < squad.length; i++) {
+            assertThat(f1.get("sentences").get(i).get("f1").asDouble()).isCloseTo(squad[i], within(1e-12));
+        }
+        assertThat(f1.get("corpus").get("f1").asDouble()).isCloseTo(java.util.Arrays.stream(squad).average().orElseThrow(), within(1e-12));
+        JsonNode em = post("exact_match", Map.of("predictions", List.of(" Paris\n", "paris", "Paris is it"),
+                "references", List.of(List.of("Rome", "Paris"), List.of("Paris"), List.of("Paris"))), 200);
+        assertThat(em.get("sentences").toString()).isEqualTo("[{\"exact_match\":1.0},{\"exact_match\":0.0},{\"exact_match\":0.0}]");
+        JsonNode contains = post("contains", Map.of("predictions", List.of("Paris is it", "paris"), "references", List.of(List.of("Paris"), List.of("Paris"))), 200);
+        assertThat(contains.get("corpus").get("contains").asDouble()).isEqualTo(0.5);
+        // self-BLEU: each generation against the others with sentence BLEU (itself golden-tested): identical texts 100
+        assertThat(post("distinct", Map.of("predictions", List.of("the cat sat on the mat", "the cat sat on the mat")), 200)
+                .get("corpus").get("self_bleu").asDouble()).isCloseTo(100, within(1e-9));
+        List<String> two = List.of("the cat sat on the mat today", "a dog sat on the mat");
+        double expected = (post("bleu", Map.of("predictions", two, "references", List.of(List.of(two.get(1)), List.of(two.get(0)))), 200)
+                .get("sentences").get(0).get("score").asDouble() + post("bleu", Map.of("predictions", two, "references",
+                List.of(List.of(two.get(1)), List.of(two.get(0)))), 200).get("sentences").get(1).get("score").asDouble()) / 2;
+        assertThat(post("distinct", Map.of("predictions", two), 200).get("corpus").get("self_bleu").asDouble()).isCloseTo(expected, within(1e-9));
+    }
+
     @Test
     void badRequestsAreRefusedWithTheReason() throws Exception {
         assertThat(post("bleurt", Map.of("predictions", List.of("a")), 404).get("message").asText())
-                .isEqualTo("No metric 'bleurt': bleu, chrf, rouge, meteor, distinct.");
+                .isEqualTo("No metric 'bleurt': bleu, chrf, rouge, meteor, distinct, exact_match, f1, contains.");
         assertThat(post("bleu", Map.of("predictions", List.of("a", "b"), "references", List.of(List.of("a"))), 400).get("message").asText())
                 .isEqualTo("Give 'references': one list of references per prediction (2 predictions, 1 lists).");
         assertThat(post("rouge", Map.of("predictions", List.of("a"), "references", List.of(List.of())), 400).get("message").asText())

@@ -23,6 +23,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** /api/v1/preferences: the fixed import and pairs shapes, in each layout, gzipped too, and bad input. */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
 @MicronautTest(transactional = false)
 class PreferenceApiTest implements TestPropertyProvider {
     static final ObjectMapper JSON = new ObjectMapper();

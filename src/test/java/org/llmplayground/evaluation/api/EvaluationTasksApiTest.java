@@ -1,0 +1,219 @@
+package org.llmplayground.evaluation.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.llmplayground.app.web.JettyServer;
+import org.llmplayground.evaluation.LogLikelihood;
+import org.llmplayground.evaluation.humaneval.CodeSandbox;
+import org.llmplayground.evaluation.humaneval.HumanEval;
+import org.llmplayground.generation.GenerationSettings;
+import org.llmplayground.generation.Generator;
+import org.llmplayground.model.LoadedModel;
+import org.llmplayground.model.ModelService;
+import org.llmplayground.model.TokenizerCodec;
+import org.llmplayground.support.TestApp;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Custom benchmarks (multiple choice, generation with a metric, perplexity; versioned) and HumanEval through
+ * /api/v1/evaluation on gpt2-mini: each score checked against the pieces it is made of (the log-likelihood scorer,
+ * the generator, the perplexity endpoint, the sandbox), sampled runs reproduced exactly, bad files named line by line.
+ */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
+@MicronautTest(transactional = false)
+class EvaluationTasksApiTest implements TestPropertyProvider {
+    @Inject
+    JettyServer jetty;
+    @Inject
+    ModelService models;
+    @Inject
+    CodeSandbox sandbox;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return TestApp.freshWorkspace("evaluation-tasks");
+    }
+
+    JsonNode call(String method, String path, Object body, int status) throws Exception {
+        HttpResponse<String> r = TestApp.send(method, jetty.baseUrl() + "/api/v1/evaluation" + path,
+                body == null ? null : EvaluationRunApiTest.JSON.writeValueAsString(body));
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+        return EvaluationRunApiTest.JSON.readTree(r.body());
+    }
+
+    String importMini() throws Exception {
+        Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return models.importWeights("gpt2-mini").id();
+    }
+
+    JsonNode await(String id) throws Exception {
+        long end = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < end) {
+            JsonNode r = call("GET", "/runs/" + id, null, 200);
+            if (!List.of("queued", "running").contains(r.get("state").asText())) {
+                assertThat(r.get("state").asText()).as(r.toString()).isEqualTo("succeeded");
+                return r;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the run did not end");
+    }
+
+    static final String QUIZ = """
+            {"question": "1 + 1 =", "choices": ["1", "2", "3"], "answer": 1, "fewshot": true}
+            {"question": "2 + 2 =", "choices": ["3", "4", "5"], "answer": 1}
+            {"question": "The capital of France is", "choices": ["Paris", "Rome"], "answer": "Paris"}
+            {"question": "The sky is", "choices": ["green", "blue"], "answer": 1}
+            """;
+
+    @Test
+    void customBenchmarksRunLikeTheBuiltIns() throws Exception {
+        String model = importMini();
+        JsonNode v1 = call("POST", "/benchmarks", Map.of("name", "quiz", "kind", "multiple_choice", "jsonl", QUIZ), 201);
+        assertThat(v1.get("version").asInt()).isEqualTo(1);
+        assertThat(v1.get("items").asInt()).isEqualTo(3);
+        call("POST", "/benchmarks", Map.of("name", "answers", "kind", "generation", "metric", "exact_match", "jsonl", """
+                {"question": "Say hi", "reference": "hi"}
+                {"question": "The opposite of up", "references": ["down", "Down"]}
+                """), 201);
+        call("POST", "/benchmarks", Map.of("name", "texts", "kind", "perplexity", "jsonl", """
+                {"text": "The quick brown fox jumps over the lazy dog."}
+                {"text": "To be, or not to be, that is the question."}
+                """), 201);
+        assertThat(call("GET", "/tasks", null, 200).toString()).contains("\"quiz\"", "\"answers\"", "\"texts\"", "\"humaneval\"");
+
+        String id = call("POST", "/runs", Map.of("model", model, "tasks", List.of("quiz", "answers", "texts"), "num_fewshot", 1,
+                "max_new_tokens", 8), 202).get("id").asText();
+        assertThat(await(id).get("message").asText()).isEqualTo("7 items scored");
+        JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
+        LoadedModel m = models.get(model);
+        TokenizerCodec codec = (TokenizerCodec) m.codec();
+        LogLikelihood ll = new LogLikelihood(m.network(), m.parameterStore(), m.manager(), codec::encode, codec.endOfText(), m.config().contextLength());
+
+        // multiple choice: the few-shot line answered, then the question; scored like MMLU
+        JsonNode item = call("GET", "/runs/" + id + "/items/quiz/0", null, 200);
+        assertThat(item.get("prompt").asText()).isEqualTo("Question: 1 + 1 =\nAnswer: 2\n\nQuestion: 2 + 2 =\nAnswer:");
+        List<LogLikelihood.Result> direct = ll.scoreChoices(item.get("prompt").asText(), List.of(" 3", " 4", " 5"));
+        for (int c = 0; c < 3; c++) {
+            assertThat(item.get("loglikelihoods").get(c).asDouble()).isCloseTo(direct.get(c).loglikelihood(), within(1e-9));
+        }
+        double acc = 0;
+        for (JsonNode s : results.get("samples").get("quiz")) {
+            acc += s.get("acc").asDouble() / 3;
+        }
+        assertThat(results.get("results").get("quiz").get("acc").asDouble()).isCloseTo(acc, within(1e-12));
+        assertThat(results.get("config").get("tasks").get("quiz").get("benchmark_version").asInt()).isEqualTo(1);
+
+        // generation: the greedy completion the generator gives, cut at a blank line, scored with exact match
+        JsonNode gen = call("GET", "/runs/" + id + "/items/answers/1", null, 200);
+        String prompt = gen.get("prompt").asText();
+        assertThat(prompt).startsWith("Question: Say hi\nAnswer: hi\n\n").endsWith("Question: The opposite of up\nAnswer:");
+        String expected = new Generator(m.network(), m.parameterStore(), m.manager(), m.lock(), codec)
+                .generate(codec.encode(prompt), GenerationSettings.greedy(8).withStop(List.of("\n\n", "\nQuestion:")), Generator.Listener.NONE, () -> false).text();
+        assertThat(gen.get("completions").get(0).asText()).isEqualTo(expected);
+        double em = List.of("down", "Down").contains(expected.strip()) ? 1 : 0;
+        assertThat(gen.get("score").asDouble()).isEqualTo(em);
+        assertThat(results.get("results").get("answers").has("exact_match")).isTrue();
+        assertThat(results.get("results").get("answers").get("tokens_per_second").asDouble()).isPositive();
+
+        // perplexity set: the same numbers as POST /perplexity on the same texts
+        JsonNode p = call("POST", "/perplexity", Map.of("model", model, "texts", List.of("The quick brown fox jumps over the lazy dog.",
+                "To be, or not to be, that is the question.")), 200);
+        assertThat(results.get("results").get("texts").get("perplexity").asDouble()).isCloseTo(p.get("total").get("perplexity").asDouble(), within(1e-6));
+        assertThat(results.get("results").get("texts").get("bits_per_byte").asDouble()).isCloseTo(p.get("total").get("bitsPerByte").asDouble(), within(1e-9));
+
+        // a new upload is version 2; a new run uses it, the old run still opens its items at version 1
+        String quiz2 = QUIZ.replace("The sky is", "Grass is").replace("[\"green\", \"blue\"], \"answer\": 1", "[\"green\", \"blue\"], \"answer\": 0");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "quiz", "kind", "multiple_choice", "jsonl", quiz2), 201).get("version").asInt()).isEqualTo(2);
+        String id2 = call("POST", "/runs", Map.of("model", model, "tasks", List.of("quiz")), 202).get("id").asText();
+        await(id2);
+        assertThat(call("GET", "/runs/" + id2 + "/results", null, 200).get("config").get("tasks").get("quiz").get("benchmark_version").asInt()).isEqualTo(2);
+        assertThat(call("GET", "/runs/" + id2 + "/items/quiz/2", null, 200).get("prompt").asText()).isEqualTo("Question: Grass is\nAnswer:");
+        assertThat(call("GET", "/runs/" + id + "/items/quiz/2", null, 200).get("prompt").asText()).endsWith("Question: The sky is\nAnswer:");
+        assertThat(call("GET", "/benchmarks", null, 200).toString()).contains("\"version\":2", "\"version\":1");
+    }
+
+    @Test
+    void badBenchmarkFilesAreNamedLineByLine() throws Exception {
+        assertThat(call("POST", "/benchmarks", Map.of("name", "q", "kind", "multiple_choice", "jsonl",
+                "{\"question\": \"a\", \"choices\": [\"x\", \"y\"], \"answer\": 0}\n{oops\n"), 400).get("message").asText()).startsWith("Line 2: not JSON (");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "q", "kind", "multiple_choice", "jsonl",
+                "\n{\"question\": \"a\", \"choices\": [\"x\", \"y\"], \"answer\": 2}"), 400).get("message").asText())
+                .isEqualTo("Line 2: 'answer' 2 is outside the 2 choices (0–1).");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "q", "kind", "multiple_choice", "jsonl",
+                "{\"question\": \"a\", \"choices\": [\"x\", \"y\"], \"answer\": \"z\"}"), 400).get("message").asText())
+                .isEqualTo("Line 1: 'answer' \"z\" is not one of the choices.");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "g", "kind", "generation", "metric", "exact_match", "jsonl",
+                "{\"question\": \"a\"}"), 400).get("message").asText()).isEqualTo("Line 1: give 'reference' (a text) or 'references' (a list of texts).");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "g", "kind", "generation", "metric", "bleurt", "jsonl", "{}"), 400).get("message").asText())
+                .isEqualTo("A generation benchmark needs 'metric', one of exact_match, f1, contains, bleu, rouge, meteor (got 'bleurt').");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "hellaswag", "kind", "perplexity", "jsonl", "{\"text\": \"a\"}"), 400).get("message").asText())
+                .isEqualTo("'hellaswag' is a built-in task's name; choose another.");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "Bad Name", "kind", "perplexity", "jsonl", "{\"text\": \"a\"}"), 400).get("message").asText())
+                .startsWith("Name the benchmark with a lower-case letter");
+        assertThat(call("POST", "/benchmarks", Map.of("name", "few", "kind", "multiple_choice", "jsonl",
+                "{\"question\": \"a\", \"choices\": [\"x\", \"y\"], \"answer\": 0, \"fewshot\": true}"), 400).get("message").asText())
+                .isEqualTo("The benchmark has no test items (1 lines, all few-shot examples).");
+        // nothing was stored by the refusals
+        assertThat(call("GET", "/benchmarks", null, 200).toString()).doesNotContain("\"q\"", "\"g\"", "\"few\"", "\"hellaswag\"");
+        call("POST", "/benchmarks", Map.of("name", "tiny", "kind", "multiple_choice", "jsonl",
+                "{\"question\": \"a\", \"choices\": [\"x\", \"y\"], \"answer\": 0}"), 201);
+        assertThat(call("POST", "/runs", Map.of("model", importMini(), "tasks", List.of("tiny"), "num_fewshot", 3), 400).get("message").asText())
+                .isEqualTo("num_fewshot 3 is more than the 0 examples there are to draw from.");
+    }
+
+    @Test
+    void humanEvalGeneratesRunsInTheSandboxAndReproduces() throws Exception {
+        Assumptions.assumeTrue(sandbox.check().sandboxed(), sandbox.check().reason());
+        String model = importMini();
+        Map<String, Object> req = Map.of("model", model, "tasks", List.of("humaneval"), "limit", 2, "num_samples", 3, "temperature", 0.8,
+                "max_new_tokens", 12);
+        String id = call("POST", "/runs", req, 202).get("id").asText();
+        assertThat(await(id).get("message").asText()).isEqualTo("2 items scored");
+        JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
+        JsonNode samples = results.get("samples").get("humaneval");
+        double pass1 = 0;
+        for (JsonNode s : samples) {
+            assertThat(s.get("completions")).hasSize(3);
+            assertThat(s.get("results")).hasSize(3);
+            for (int i = 0; i < 3; i++) { // each completion cut at lm-eval's stops and run with the problem's tests
+                String completion = s.get("completions").get(i).asText();
+                assertThat(HumanEval.cut(completion)).isEqualTo(completion);
+                HumanEval.Problem problem = HumanEval.problems().get(s.get("doc_id").asInt());
+                assertThat(sandbox.run(problem.program(completion)).result()).isEqualTo(s.get("results").get(i).asText());
+            }
+            pass1 += HumanEval.passAtK(3, s.get("passed").asInt(), 1) / 2;
+        }
+        assertThat(results.get("results").get("humaneval").get("pass@1").asDouble()).isCloseTo(pass1, within(1e-12));
+        assertThat(results.get("results").get("humaneval").has("pass@10")).isFalse(); // k > n: not reported
+        assertThat(results.get("config").get("generation").get("temperature").asDouble()).isEqualTo(0.8);
+        assertThat(results.get("config").get("generation").get("sandbox").asText()).startsWith("bubblewrap sandbox");
+        JsonNode item = call("GET", "/runs/" + id + "/items/humaneval/1", null, 200);
+        assertThat(item.get("prompt").asText()).isEqualTo(HumanEval.problems().get(1).prompt());
+        assertThat(item.get("task_id").asText()).isEqualTo("HumanEval/1");
+        // sampled, but seeded per problem and sample: the same run again generates the same completions
+        String again = call("POST", "/runs", req, 202).get("id").asText();
+        await(again);
+        JsonNode second = call("GET", "/runs/" + again + "/results", null, 200);
+        for (int i = 0; i < 2; i++) { // timings differ; what was generated and how it ran do not
+            assertThat(second.get("samples").get("humaneval").get(i).get("completions")).isEqualTo(samples.get(i).get("completions"));
+            assertThat(second.get("samples").get("humaneval").get(i).get("results")).isEqualTo(samples.get(i).get("results"));
+        }
+        assertThat(second.get("results").get("humaneval").get("pass@1")).isEqualTo(results.get("results").get("humaneval").get("pass@1"));
+    }
+}
