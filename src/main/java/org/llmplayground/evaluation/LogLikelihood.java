@@ -71,27 +71,43 @@ public final class LogLikelihood {
     }
 
     /**
-     * Every choice of one question. When each continuation is one token after the same context tokens (MMLU's " A" …
-     * " D"), one forward pass over the context scores them all (lm-eval runs one per choice); otherwise one per choice.
-     * The numbers are the same either way.
+     * Every choice of one question, in as few forward passes as the choices allow; the numbers are lm-eval's either way
+     * (it runs one pass per choice):
+     * <ul>
+     *   <li>each continuation one token after the same context tokens (MMLU's " A" … " D"): one pass over the
+     *   context scores them all;</li>
+     *   <li>longer continuations of the same context (HellaSwag's endings, TruthfulQA's answers): the context is read
+     *   once into the KV cache, then all continuations run as the rows of one batch that attends to it — two passes
+     *   instead of one per choice, and the context (most of the tokens) computed once instead of four times;</li>
+     *   <li>otherwise (contexts that differ after tokenisation, or too long to fit without cutting): one per choice.</li>
+     * </ul>
      */
     public List<Result> scoreChoices(String context, List<String> continuations) {
         List<Encoded> encoded = continuations.stream().map(c -> encodePair(context, c)).toList();
-        boolean shared = encoded.stream().allMatch(e -> e.continuation().length == 1
-                && java.util.Arrays.equals(e.context(), encoded.get(0).context()));
-        if (!shared || encoded.size() < 2) {
-            return encoded.stream().map(e -> score(e.context(), e.continuation())).toList();
+        boolean sameContext = encoded.size() >= 2 && encoded.stream().allMatch(e -> java.util.Arrays.equals(e.context(), encoded.get(0).context()));
+        if (sameContext && encoded.stream().allMatch(e -> e.continuation().length == 1)) {
+            return singleTokens(encoded);
         }
+        if (sameContext && sharedPrefixFits(encoded)) {
+            List<Result> out = sharedPrefix(encoded);
+            if (out != null) {
+                return out;
+            }
+        }
+        return encoded.stream().map(e -> score(e.context(), e.continuation())).toList();
+    }
+
+    /** Every continuation has tokens and none needs the context cut (then each choice would lose a different left end). */
+    private boolean sharedPrefixFits(List<Encoded> encoded) {
+        return encoded.stream().allMatch(e -> e.continuation().length >= 1 && e.context().length + e.continuation().length - 1 <= maxLength);
+    }
+
+    private List<Result> singleTokens(List<Encoded> encoded) {
         int[] ctx = encoded.get(0).context();
         int from = Math.max(0, ctx.length + 1 - (maxLength + 1));
         int[] input = java.util.Arrays.copyOfRange(ctx, from, ctx.length);
         float[] row = lastLogSoftmax(input, 1)[0];
-        int arg = 0;
-        for (int v = 1; v < row.length; v++) {
-            if (row[v] > row[arg]) {
-                arg = v;
-            }
-        }
+        int arg = argmax(row);
         List<Result> out = new ArrayList<>();
         for (Encoded e : encoded) {
             int t = e.continuation()[0];
@@ -100,12 +116,107 @@ public final class LogLikelihood {
         return out;
     }
 
-    /** How many forward passes {@link #scoreChoices} needs for a question (1 when the choices share the context). */
+    /**
+     * The KV-cache path. Shapes for C choices, context n tokens, longest continuation L:
+     * <pre>
+     *   pass 1: context (1, n) → cache; logits after its last token (V) → log p of every choice's first token
+     *   cache rows 1 → C (the same context for each choice)
+     *   pass 2: continuations without their last token, (C, L−1), padded at the end → logits (C, L−1, V)
+     *           log p of token j+1 of choice c = log_softmax(logits[c, j])[cont_c[j+1]]
+     * </pre>
+     * Padding after a row's end changes nothing before it (attention is causal), and its positions are not read.
+     * Null when the network has no batched decoding (the caller then scores choice by choice).
+     */
+    private List<Result> sharedPrefix(List<Encoded> encoded) {
+        int[] ctx = encoded.get(0).context();
+        int c = encoded.size();
+        int longest = encoded.stream().mapToInt(e -> e.continuation().length).max().orElse(1);
+        return NoGrad.run(() -> {
+            try (NDScope scope = new NDScope(); org.llmplayground.model.nn.KvCache cache = network.newCache(manager, 1)) {
+                scope.suppressNotUsedWarning();
+                float[] first = network.decode(ps, ctx, ctx.length, cache);                 // (V) after the context
+                double[] firstLogp = logSoftmax(first);
+                int firstArg = argmax(first);
+                int n = longest - 1;
+                float[] picked = new float[0];
+                long[] args = new long[0];
+                if (n > 0) {
+                    cache.reorder(new int[c]);                                                // C rows of the same context
+                    int[] ids = new int[c * n];
+                    long[] targets = new long[c * n];
+                    for (int r = 0; r < c; r++) {
+                        int[] cont = encoded.get(r).continuation();
+                        for (int j = 0; j < n; j++) {
+                            ids[r * n + j] = j < cont.length - 1 ? cont[j] : cont[cont.length - 1]; // padding: any real id
+                            targets[r * n + j] = j + 1 < cont.length ? cont[j + 1] : 0;
+                        }
+                    }
+                    NDArray logits = network.decodeLogits(ps, ids, n, cache);                 // (C, n, V)
+                    if (logits == null) {
+                        return null;
+                    }
+                    NDArray logp = logits.logSoftmax(-1);
+                    NDArray t = NativeArrays.longs(manager, targets, new Shape(c, n, 1), manager.getDevice());
+                    picked = logp.gather(t, 2).toFloatArray();                               // (C, n, 1)
+                    args = logp.argMax(-1).toLongArray();                                     // (C, n)
+                }
+                List<Result> out = new ArrayList<>();
+                for (int r = 0; r < c; r++) {
+                    int[] cont = encoded.get(r).continuation();
+                    double[] lp = new double[cont.length];
+                    lp[0] = firstLogp[cont[0]];
+                    boolean greedy = firstArg == cont[0];
+                    double sum = lp[0];
+                    for (int j = 0; j + 1 < cont.length; j++) {
+                        lp[j + 1] = picked[r * n + j];
+                        sum += lp[j + 1];
+                        greedy &= args[r * n + j] == cont[j + 1];
+                    }
+                    out.add(new Result(sum, greedy, cont, ctx.length, false, lp));
+                }
+                return out;
+            }
+        });
+    }
+
+    private static double[] logSoftmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - log;
+        }
+        return out;
+    }
+
+    private static int argmax(float[] row) {
+        int arg = 0;
+        for (int v = 1; v < row.length; v++) {
+            if (row[v] > row[arg]) {
+                arg = v;
+            }
+        }
+        return arg;
+    }
+
+    /**
+     * How many forward passes {@link #scoreChoices} needs for a question: 1 when the choices are single tokens of the
+     * same context, 2 for longer continuations of the same context, else one per choice.
+     */
     public int passes(String context, List<String> continuations) {
         List<Encoded> encoded = continuations.stream().map(c -> encodePair(context, c)).toList();
-        boolean shared = encoded.size() >= 2 && encoded.stream().allMatch(e -> e.continuation().length == 1
-                && java.util.Arrays.equals(e.context(), encoded.get(0).context()));
-        return shared ? 1 : encoded.size();
+        boolean sameContext = encoded.size() >= 2 && encoded.stream().allMatch(e -> java.util.Arrays.equals(e.context(), encoded.get(0).context()));
+        if (sameContext && encoded.stream().allMatch(e -> e.continuation().length == 1)) {
+            return 1;
+        }
+        return sameContext && sharedPrefixFits(encoded) && encoded.stream().anyMatch(e -> e.continuation().length > 1) ? 2 : encoded.size();
     }
 
     public Result score(String context, String continuation) {

@@ -73,13 +73,18 @@ class LogLikelihoodGoldenTest {
             String context = item.get("context").asText();
             JsonNode conts = item.get("continuations");
             double[] scores = new double[conts.size()];
+            List<String> continuations = new ArrayList<>();
+            conts.forEach(c -> continuations.add(c.asText()));
+            // what the runs use: one pass (single tokens) or the shared-prefix KV-cache batch, same numbers as lm-eval's pass per choice
+            List<LogLikelihood.Result> together = ll.scoreChoices(context, continuations);
             for (int c = 0; c < conts.size(); c++) {
                 String what = file + " doc " + item.get("doc_id").asInt() + " choice " + c;
                 LogLikelihood.Encoded e = ll.encodePair(context, conts.get(c).asText());
                 assertThat(e.context()).as(what + " context tokens").hasSize(item.get("context_token_count").asInt());
                 int[] want = JSON.convertValue(item.get("continuation_token_ids").get(c), int[].class);
                 assertThat(e.continuation()).as(what + " continuation ids").containsExactly(want);
-                LogLikelihood.Result r = ll.score(e.context(), e.continuation());
+                LogLikelihood.Result r = together.get(c);
+                assertThat(r.continuationIds()).as(what + " scored ids").containsExactly(want);
                 assertThat(r.loglikelihood()).as(what).isCloseTo(item.get("loglikelihoods").get(c).asDouble(), org.assertj.core.data.Offset.offset(1e-3));
                 assertThat(r.greedy()).as(what + " is_greedy").isEqualTo(item.get("is_greedy").get(c).asBoolean());
                 scores[c] = r.loglikelihood();

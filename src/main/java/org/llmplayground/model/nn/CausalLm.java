@@ -32,6 +32,15 @@ public interface CausalLm extends Block {
      */
     float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache);
 
+    /**
+     * Like {@link #decode} but keeps the logits after every new token, (B, newTokens, V) as an array the caller's
+     * NDScope frees (call it inside NoGrad). Scoring several continuations of one context: the context is read once
+     * into the cache, the continuations then run as rows of one batch. Null when the network has no such path.
+     */
+    default NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        return null;
+    }
+
     /** An empty cache for {@code batch} rows, owned by a child of {@code manager}. */
     KvCache newCache(ai.djl.ndarray.NDManager manager, int batch);
 

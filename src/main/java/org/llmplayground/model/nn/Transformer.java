@@ -133,7 +133,17 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         return NoGrad.run(() -> decodeStep(ps, ids, newTokens, cache));
     }
 
-    private float[] decodeStep(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+    @Override
+    public NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        checkDecode(ids, newTokens, cache);
+        NDArray x = NativeArrays.longs(cache.manager(), java.util.Arrays.stream(ids).asLongStream().toArray(),
+                new Shape(cache.batch(), newTokens), cache.manager().getDevice());
+        NDArray out = Ops.linear(hidden(ps, x, null, false, null, cache), headWeight(ps, x, false), null); // (B, n, V)
+        cache.advance(newTokens);
+        return out;
+    }
+
+    private void checkDecode(int[] ids, int newTokens, KvCache cache) {
         int b = cache.batch();
         if (ids.length != b * newTokens) {
             throw new IllegalArgumentException("decode: " + ids.length + " ids for " + b + " rows of " + newTokens);
@@ -142,6 +152,11 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             throw new IllegalArgumentException("The cache holds " + cache.length() + " tokens; " + newTokens + " more exceed "
                     + "this model's context of " + config.contextLength() + ".");
         }
+    }
+
+    private float[] decodeStep(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+        int b = cache.batch();
+        checkDecode(ids, newTokens, cache);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = NativeArrays.longs(cache.manager(), java.util.Arrays.stream(ids).asLongStream().toArray(),
