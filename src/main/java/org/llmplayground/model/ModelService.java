@@ -46,9 +46,11 @@ public class ModelService {
     private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
     public static final String SORT_MODEL = "gpt-nano-sort";
     public static final String STORIES_MODEL = "stories260k";
+    /** A tiny GPT-2 with GPT-2's tokenizer (models/gpt2-mini): reads any English text, so benchmarks run on it. */
+    public static final String GPT2_MINI_MODEL = "gpt2-mini";
     /** The character-level GPT the default training config produces, trained with this app (models/shakespeare-char). */
     public static final String SHAKESPEARE_MODEL = "shakespeare-char";
-    private static final List<String> BUNDLED = List.of(SHAKESPEARE_MODEL, SORT_MODEL, STORIES_MODEL);
+    private static final List<String> BUNDLED = List.of(SHAKESPEARE_MODEL, SORT_MODEL, STORIES_MODEL, GPT2_MINI_MODEL);
     /** Heatmaps beyond this many tokens are unreadable; the API refuses longer inputs to inspect. */
     public static final int MAX_INSPECT_TOKENS = 256;
     private static final int MAX_BUILT = 2;
@@ -146,6 +148,17 @@ public class ModelService {
             models.put(STORIES_MODEL, ModelFactory.fromWeights(STORIES_MODEL, "TinyStories 260K (llama2.c)",
                     "A 260K-parameter Llama trained on TinyStories (bundled llama2.c checkpoint). Its 512-token tokenizer "
                             + "is not available, so it reads token ids.", w, d, TokenCodecs.ids(w.config().vocabSize())));
+        }
+        if (!models.containsKey(GPT2_MINI_MODEL)) {
+            Path dir = bundledCopy(GPT2_MINI_MODEL, "config.json", "model.safetensors");
+            try {
+                ImportedWeights w = WeightFormats.read(dir);
+                models.put(GPT2_MINI_MODEL, ModelFactory.fromWeights(GPT2_MINI_MODEL, "GPT-2 mini (WikiText-2)",
+                        "A 2-layer GPT-2 with GPT-2's 50,257-token tokenizer, trained briefly on WikiText-2 (bundled; see "
+                                + "models/gpt2-mini/MODEL_CARD.md). It reads any English text: benchmarks run on it.", w, d, codecFor(w.config().vocabSize())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the bundled model " + GPT2_MINI_MODEL + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -38,7 +38,7 @@ class LogLikelihoodGoldenTest {
 
     @BeforeAll
     void load() throws Exception {
-        ImportedWeights w = WeightFormats.read(Path.of("src/test/resources/golden/gpt2-mini"));
+        ImportedWeights w = WeightFormats.read(Path.of("models/gpt2-mini"));
         manager = NDManager.newBaseManager(ai.djl.Device.cpu());
         Transformer network = new Transformer(w.config());
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 1));

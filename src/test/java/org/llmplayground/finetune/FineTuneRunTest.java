@@ -128,7 +128,7 @@ class FineTuneRunTest implements TestPropertyProvider {
         Path folder = models.importsFolder().resolve("gpt2-mini");
         Files.createDirectories(folder);
         for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), folder.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Path.of("models/gpt2-mini").resolve(f), folder.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         models.importWeights("gpt2-mini");
         assertThat(finetune.bases()).extracting(FineTuneService.Base::id).contains("shakespeare-char", "import-gpt2-mini");

@@ -33,7 +33,7 @@ class PeftAdaptersTest {
 
     @BeforeEach
     void gpt2Mini() throws Exception {
-        ImportedWeights w = WeightFormats.read(Path.of("src/test/resources/golden/gpt2-mini"));
+        ImportedWeights w = WeightFormats.read(Path.of("models/gpt2-mini"));
         manager = NDManager.newBaseManager();
         model = new Transformer(w.config());
         model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 class DpoGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/dpo");
-    static final Path MINI = Path.of("src/test/resources/golden/gpt2-mini");
+    static final Path MINI = Path.of("models/gpt2-mini");
     static final int PAIRS = 8;
     static final int MAX_LENGTH = 640;
     static final String CONFIG = """

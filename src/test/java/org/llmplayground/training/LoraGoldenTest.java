@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.within;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoraGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/lora");
-    static final Path MINI = Path.of("src/test/resources/golden/gpt2-mini");
+    static final Path MINI = Path.of("models/gpt2-mini");
     static final int B = 8;
     static final int T = 438;
     static final String CONFIG = """

@@ -114,8 +114,8 @@ public class EvaluationView extends VerticalLayout {
         model.setId("eval-model");
         List<String> ids = generation.models().stream().filter(LoadedModel.ModelInfo::readsText).map(LoadedModel.ModelInfo::id).toList();
         model.setItems(ids);
-        if (!ids.isEmpty()) {
-            model.setValue(ids.get(0));
+        if (!ids.isEmpty()) { // the bundled model whose tokenizer reads the benchmarks' text, when it is there
+            model.setValue(ids.contains(org.llmplayground.model.ModelService.GPT2_MINI_MODEL) ? org.llmplayground.model.ModelService.GPT2_MINI_MODEL : ids.get(0));
         }
         model.setWidth("16em");
         tasks.setId("eval-tasks");

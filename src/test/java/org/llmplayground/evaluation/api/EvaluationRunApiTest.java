@@ -48,7 +48,7 @@ class EvaluationRunApiTest implements TestPropertyProvider {
     String importMini() throws Exception {
         Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
         for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Path.of("models/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         return models.importWeights("gpt2-mini").id();
     }

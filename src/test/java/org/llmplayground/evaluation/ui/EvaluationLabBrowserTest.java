@@ -37,7 +37,7 @@ class EvaluationLabBrowserTest extends LabBrowserTest {
     void mmluOnAnImportedModelAndMetricsOnPastedTexts() throws Exception {
         Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
         for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(Path.of("src/test/resources/golden/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Path.of("models/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         models.importWeights("gpt2-mini");
         browser.open(jetty.baseUrl() + "/evaluation", "eval-run");
