@@ -121,8 +121,9 @@ public final class LogLikelihood {
      * <pre>
      *   pass 1: context (1, n) → cache; logits after its last token (V) → log p of every choice's first token
      *   cache rows 1 → C (the same context for each choice)
-     *   pass 2: continuations without their last token, (C, L−1), padded at the end → logits (C, L−1, V)
-     *           log p of token j+1 of choice c = log_softmax(logits[c, j])[cont_c[j+1]]
+     *   pass 2: continuations without their last token, (C, L−1), padded at the end → hidden (C, L−1, d), of which
+     *           only the K real positions go through the output head → logits (K, V)
+     *           log p of token j+1 of choice c = log_softmax(logits[c's row j])[cont_c[j+1]]
      * </pre>
      * Padding after a row's end changes nothing before it (attention is causal), and its positions are not read.
      * Null when the network has no batched decoding (the caller then scores choice by choice).
@@ -140,25 +141,35 @@ public final class LogLikelihood {
                 int n = longest - 1;
                 float[] picked = new float[0];
                 long[] args = new long[0];
+                int[] at = new int[c];                                                        // row r's first kept position
                 if (n > 0) {
                     cache.reorder(new int[c]);                                                // C rows of the same context
                     int[] ids = new int[c * n];
-                    long[] targets = new long[c * n];
+                    int kept = encoded.stream().mapToInt(e -> e.continuation().length - 1).sum();
+                    int[] keep = new int[kept];
+                    long[] targets = new long[kept];
+                    int k = 0;
                     for (int r = 0; r < c; r++) {
                         int[] cont = encoded.get(r).continuation();
+                        at[r] = k;
                         for (int j = 0; j < n; j++) {
                             ids[r * n + j] = j < cont.length - 1 ? cont[j] : cont[cont.length - 1]; // padding: any real id
-                            targets[r * n + j] = j + 1 < cont.length ? cont[j + 1] : 0;
+                            if (j + 1 < cont.length) {
+                                keep[k] = r * n + j;
+                                targets[k++] = cont[j + 1];
+                            }
                         }
                     }
-                    NDArray logits = network.decodeLogits(ps, ids, n, cache);                 // (C, n, V)
-                    if (logits == null) {
-                        return null;
+                    if (kept > 0) {
+                        NDArray logits = network.decodeLogits(ps, ids, n, cache, keep);          // (K, V): real positions only
+                        if (logits == null) {
+                            return null;
+                        }
+                        NDArray logp = logits.logSoftmax(-1);
+                        NDArray t = NativeArrays.longs(manager, targets, new Shape(kept, 1), manager.getDevice());
+                        picked = logp.gather(t, 1).toFloatArray();                               // (K, 1)
+                        args = logp.argMax(-1).toLongArray();                                     // (K)
                     }
-                    NDArray logp = logits.logSoftmax(-1);
-                    NDArray t = NativeArrays.longs(manager, targets, new Shape(c, n, 1), manager.getDevice());
-                    picked = logp.gather(t, 2).toFloatArray();                               // (C, n, 1)
-                    args = logp.argMax(-1).toLongArray();                                     // (C, n)
                 }
                 List<Result> out = new ArrayList<>();
                 for (int r = 0; r < c; r++) {
@@ -168,9 +179,9 @@ public final class LogLikelihood {
                     boolean greedy = firstArg == cont[0];
                     double sum = lp[0];
                     for (int j = 0; j + 1 < cont.length; j++) {
-                        lp[j + 1] = picked[r * n + j];
+                        lp[j + 1] = picked[at[r] + j];
                         sum += lp[j + 1];
-                        greedy &= args[r * n + j] == cont[j + 1];
+                        greedy &= args[at[r] + j] == cont[j + 1];
                     }
                     out.add(new Result(sum, greedy, cont, ctx.length, false, lp));
                 }

@@ -33,11 +33,13 @@ public interface CausalLm extends Block {
     float[] decode(ParameterStore ps, int[] ids, int newTokens, KvCache cache);
 
     /**
-     * Like {@link #decode} but keeps the logits after every new token, (B, newTokens, V) as an array the caller's
-     * NDScope frees (call it inside NoGrad). Scoring several continuations of one context: the context is read once
-     * into the cache, the continuations then run as rows of one batch. Null when the network has no such path.
+     * Like {@link #decode} but keeps the logits after the new tokens: all of them, (B, newTokens, V), or with
+     * {@code keep} only those positions (flat indices b · newTokens + t), (K, V) — padding never reaches the output
+     * head, the biggest product of a small model. The array belongs to the caller's NDScope (call it inside NoGrad).
+     * Scoring several continuations of one context: the context is read once into the cache, the continuations then
+     * run as rows of one batch. Null when the network has no such path.
      */
-    default NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+    default NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache, int[] keep) {
         return null;
     }
 

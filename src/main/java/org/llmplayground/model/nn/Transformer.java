@@ -134,11 +134,17 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     }
 
     @Override
-    public NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache) {
+    public NDArray decodeLogits(ParameterStore ps, int[] ids, int newTokens, KvCache cache, int[] keep) {
         checkDecode(ids, newTokens, cache);
         NDArray x = NativeArrays.longs(cache.manager(), java.util.Arrays.stream(ids).asLongStream().toArray(),
                 new Shape(cache.batch(), newTokens), cache.manager().getDevice());
-        NDArray out = Ops.linear(hidden(ps, x, null, false, null, cache), headWeight(ps, x, false), null); // (B, n, V)
+        NDArray h = hidden(ps, x, null, false, null, cache);                                   // (B, n, d)
+        if (keep != null) {                                                                   // (K, d): the wanted positions only
+            NDArray index = NativeArrays.longs(cache.manager(), java.util.Arrays.stream(keep).asLongStream().toArray(),
+                    new Shape(keep.length), cache.manager().getDevice());
+            h = h.reshape(-1, h.getShape().get(2)).get(new NDIndex("{}", index));
+        }
+        NDArray out = Ops.linear(h, headWeight(ps, x, false), null);                             // (B, n, V) or (K, V)
         cache.advance(newTokens);
         return out;
     }
