@@ -50,9 +50,11 @@ public class EvaluationService {
     private final CodeSandbox sandbox;
     private final CustomBenchmarks custom;
     private final MetricsService metrics;
+    private final org.llmplayground.corpus.CorpusStore corpora;
 
     public EvaluationService(EvaluationStore store, JobRunner jobs, ModelService models, CodeSandbox sandbox, CustomBenchmarks custom,
-                             MetricsService metrics) {
+                             MetricsService metrics, org.llmplayground.corpus.CorpusStore corpora) {
+        this.corpora = corpora;
         this.store = store;
         this.jobs = jobs;
         this.models = models;
@@ -64,11 +66,13 @@ public class EvaluationService {
 
     /**
      * What to evaluate; {@code runId} is set when a stopped run is continued. Generation tasks (humaneval, custom
-     * generation) use numSamples (n per item, default 1), temperature (0 = greedy, the default) and maxNewTokens.
+     * generation) use numSamples (n per item, default 1), temperature (0 = greedy, the default) and maxNewTokens;
+     * perplexity sets a stride (default: the model's context, lm-eval's disjoint windows).
      */
     @Serdeable
     public record Request(String model, List<String> tasks, @Nullable Integer numFewshot, @Nullable Integer limit, @Nullable String runId,
-                          @Nullable Integer numSamples, @Nullable Double temperature, @Nullable Integer maxNewTokens) {
+                          @Nullable Integer numSamples, @Nullable Double temperature, @Nullable Integer maxNewTokens,
+                          @Nullable Integer stride) {
     }
 
     /** How a task is scored. */
@@ -115,6 +119,41 @@ public class EvaluationService {
     /** Stores a custom benchmark (the next version of its name). */
     public CustomBenchmarks.Benchmark createBenchmark(String name, String kind, @Nullable String metric, @Nullable String description, String jsonl) {
         return custom.create(name, kind, metric, description, jsonl, new java.util.HashSet<>(builtIns()), MetricsService.ANSWER_METRICS);
+    }
+
+    /** The corpora a perplexity benchmark can be made of (bundled, uploaded, Data lab splits). */
+    public List<String> corpora() {
+        return corpora.list().stream().map(org.llmplayground.corpus.CorpusInfo::id).toList();
+    }
+
+    /** Most characters of a corpus a perplexity benchmark takes. */
+    public static final int MAX_CORPUS_CHARS = 2_000_000;
+
+    /**
+     * A perplexity benchmark made of a corpus (bundled, uploaded, or a Data lab split): its first {@code maxChars}
+     * characters cut into texts of at most {@link CustomBenchmarks#CHUNK} characters at line ends.
+     */
+    public CustomBenchmarks.Benchmark createBenchmarkFromCorpus(String name, String corpusId, int maxChars) {
+        if (maxChars < 1 || maxChars > MAX_CORPUS_CHARS) {
+            throw new BadInputException(String.format("max_chars must be between 1 and %,d (got %,d).", MAX_CORPUS_CHARS, maxChars));
+        }
+        String text;
+        try (java.io.Reader in = new java.io.InputStreamReader(corpora.open(corpusId), java.nio.charset.StandardCharsets.UTF_8)) {
+            char[] buf = new char[maxChars];
+            int n = 0;
+            for (int got; n < maxChars && (got = in.read(buf, n, maxChars - n)) > 0; ) {
+                n += got;
+            }
+            text = new String(buf, 0, n);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        StringBuilder jsonl = new StringBuilder();
+        for (String chunk : CustomBenchmarks.chunks(text)) {
+            jsonl.append(json(Map.of("text", chunk))).append('\n');
+        }
+        return custom.create(name, "perplexity", null, "the first " + String.format("%,d", text.length()) + " characters of corpus " + corpusId,
+                jsonl.toString(), new java.util.HashSet<>(builtIns()), MetricsService.ANSWER_METRICS);
     }
 
     /** The task's spec now: built-ins fixed, custom ones at their latest version (or the one {@code details} recorded). */
@@ -283,11 +322,20 @@ public class EvaluationService {
             g.put("sandbox", r.tasks().contains("humaneval") ? sandbox.check().reason() : null);
             details.put("generation", g);
         }
+        if (r.stride() != null && (r.stride() < 1 || r.stride() > m.config().contextLength())) {
+            throw new BadInputException("stride must be between 1 and the model's context, " + m.config().contextLength() + " (got " + r.stride() + ").");
+        }
+        if (taskDetails.values().stream().anyMatch(d -> "perplexity".equals(((Map<?, ?>) d).get("kind")))) {
+            int stride = r.stride() == null ? m.config().contextLength() : r.stride();
+            details.put("perplexity", Map.of("stride", stride, "window", m.config().contextLength(),
+                    "method", stride == m.config().contextLength() ? "lm-eval's loglikelihood_rolling (disjoint windows)"
+                            : "sliding windows: each scores " + stride + " new tokens after up to " + m.config().contextLength() + " tokens"));
+        }
         String id = UUID.randomUUID().toString();
         EvaluationStore.Run run = new EvaluationStore.Run(id, null, r.model(), null, List.copyOf(r.tasks()), k, r.limit(), CODE_VERSION,
                 "queued", null, Instant.now(), null, details);
         store.insert(run);
-        launch(new Request(r.model(), r.tasks(), k, r.limit(), id, n, temperature, maxNew));
+        launch(new Request(r.model(), r.tasks(), k, r.limit(), id, n, temperature, maxNew, r.stride()));
         return store.find(id).orElseThrow();
     }
 
@@ -330,7 +378,8 @@ public class EvaluationService {
                 truncated += switch (spec.kind()) {
                     case MULTIPLE_CHOICE -> runChoices(run.id(), spec, mcItems(spec, run.numFewshot(), limit), have, ll, m, ctx, done, total);
                     case HUMANEVAL, GENERATION -> runGenerations(run.id(), spec, genItems(spec, run.numFewshot(), limit), have, r, m, ctx, done, total);
-                    case PERPLEXITY -> runTexts(run.id(), spec, texts(spec, limit), have, ll, m, ctx, done, total);
+                    case PERPLEXITY -> runTexts(run.id(), spec, texts(spec, limit), have, ll,
+                            r.stride() == null ? m.config().contextLength() : r.stride(), m, ctx, done, total);
                 };
             }
             String message = String.format("%,d items scored%s", done[0], truncated == 0 ? ""
@@ -435,6 +484,7 @@ public class EvaluationService {
                 detail.put("generated_tokens", tokens);
                 detail.put("generation_ms", decodeMillis);
                 detail.put("first_token_ms", firstToken.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+                detail.put("rss_mb", residentMegabytes());
                 double score = scores.stream().mapToDouble(Double::doubleValue).average().orElse(0);
                 store.addItems(runId, List.of(new EvaluationStore.Item(spec.name(), item.docId(), 0, new double[0], score, null, null, cut,
                         json(detail))));
@@ -443,6 +493,23 @@ public class EvaluationService {
             ctx.progress(done[0], total, spec.name() + ": " + (item.docId() + 1) + " of " + items.size());
         }
         return truncated;
+    }
+
+    /**
+     * The app's resident memory now (VmRSS of /proc/self/status, MiB; 0 where there is no /proc): recorded after each
+     * generated item, its maximum is the run's memory figure (the whole process: model, KV caches, the JVM).
+     */
+    static double residentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return 0;
     }
 
     /** The text before the first of {@code stops}. */
@@ -457,14 +524,14 @@ public class EvaluationService {
         return text.substring(0, end);
     }
 
-    private int runTexts(String runId, TaskSpec spec, List<String> texts, java.util.Set<Integer> have, LogLikelihood ll, LoadedModel m,
+    private int runTexts(String runId, TaskSpec spec, List<String> texts, java.util.Set<Integer> have, LogLikelihood ll, int stride, LoadedModel m,
                          JobContext ctx, long[] done, long total) {
         for (int d = 0; d < texts.size(); d++) {
             ctx.checkCancelled();
             if (!have.contains(d)) {
                 LogLikelihood.Rolling rolling;
                 synchronized (m.lock()) {
-                    rolling = ll.rolling(texts.get(d));
+                    rolling = ll.rolling(texts.get(d), stride);
                 }
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("tokens", rolling.tokens());
@@ -587,6 +654,7 @@ public class EvaluationService {
                     double ms = details.stream().mapToDouble(d -> ((Number) d.get("generation_ms")).doubleValue()).sum();
                     metrics.put("tokens_per_second", ms == 0 ? 0 : tokens / (ms / 1000));
                     metrics.put("first_token_ms", details.stream().mapToDouble(d -> ((Number) d.get("first_token_ms")).doubleValue()).average().orElse(0));
+                    metrics.put("peak_rss_mb", details.stream().mapToDouble(d -> d.get("rss_mb") instanceof Number v ? v.doubleValue() : 0).max().orElse(0));
                     for (int i = 0; i < items.size(); i++) {
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("doc_id", items.get(i).docId());
@@ -793,6 +861,11 @@ public class EvaluationService {
      * of the model's context), as perplexity and bits per byte (UTF-8 bytes: comparable across tokenizers).
      */
     public Perplexity perplexity(String modelId, List<String> texts) {
+        return perplexity(modelId, texts, null);
+    }
+
+    /** The same with a sliding-window stride (null: the model's context, lm-eval's disjoint windows). */
+    public Perplexity perplexity(String modelId, List<String> texts, @Nullable Integer stride) {
         if (texts == null || texts.isEmpty()) {
             throw new BadInputException("Give 'texts': at least one text.");
         }
@@ -815,7 +888,7 @@ public class EvaluationService {
         synchronized (m.lock()) {
             LogLikelihood scorer = new LogLikelihood(m.network(), m.parameterStore(), m.manager(), m.codec()::encode, eot, m.config().contextLength());
             for (String t : texts) {
-                LogLikelihood.Rolling r = scorer.rolling(t);
+                LogLikelihood.Rolling r = scorer.rolling(t, stride == null ? m.config().contextLength() : stride);
                 int b = t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                 out.add(new TextPerplexity(r.tokens(), b, r.loglikelihood(), r.perplexity(), -r.loglikelihood() / (Math.log(2) * b)));
                 ll += r.loglikelihood();

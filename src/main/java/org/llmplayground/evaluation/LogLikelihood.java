@@ -300,10 +300,24 @@ public final class LogLikelihood {
      * context_len 1, then make_disjoint_window).
      */
     public Rolling rolling(String text) {
+        return rolling(text, maxLength);
+    }
+
+    /**
+     * The same with a stride (Hugging Face's "perplexity of fixed-length models"): after the first window, each
+     * window predicts the next {@code stride} tokens while reading up to max_length tokens before them, so every token
+     * but the first window's sees at least max_length − stride tokens of context. stride = max_length is lm-eval's
+     * rolling log-likelihood; a smaller stride gives a lower (better-informed) perplexity for max_length / stride
+     * times the work. Example, max_length 4, stride 2, tokens t0…t7: the model reads [EOT t0 t1 t2] and scores
+     * t0…t3, then reads [t1 t2 t3 t4] and scores t4, t5, then [t3 t4 t5 t6] and scores t6, t7.
+     */
+    public Rolling rolling(String text, int stride) {
+        if (stride < 1 || stride > maxLength) {
+            throw new org.llmplayground.core.BadInputException("stride must be between 1 and the model's context, " + maxLength + " (got " + stride + ").");
+        }
         int[] tokens = encode.apply(text);
         List<double[]> parts = new ArrayList<>();
         double total = 0;
-        int predLen = maxLength; // max_seq_len − context_len + 1
         int predicted = 0;
         int first = Math.min(maxLength, tokens.length);
         if (first > 0) {
@@ -316,7 +330,7 @@ public final class LogLikelihood {
             predicted += first;
         }
         while (predicted < tokens.length) {
-            int windowPred = Math.min(tokens.length - predicted, predLen);
+            int windowPred = Math.min(tokens.length - predicted, stride);
             int end = predicted + windowPred;
             int[] input = java.util.Arrays.copyOfRange(tokens, Math.max(0, end - maxLength - 1), end - 1);
             Result r = disjoint(input, java.util.Arrays.copyOfRange(tokens, end - windowPred, end));

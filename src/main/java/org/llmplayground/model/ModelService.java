@@ -283,9 +283,15 @@ public class ModelService {
         TokenCodec codec;
         try {
             Path tokenizerJson = path.resolve("tokenizer.json");
+            Path vocab = path.resolve("vocab.json");
+            Path merges = path.resolve("merges.txt");
             codec = PlaygroundCheckpoint.looksLike(path) ? codecFor(PlaygroundCheckpoint.tokenizer(path))
-                    : Files.isDirectory(path) && Files.isRegularFile(tokenizerJson) ? folderTokenizer(name, tokenizerJson)
+                    : Files.isDirectory(path) && Files.isRegularFile(tokenizerJson) ? folderTokenizer(name, Files.readAllBytes(tokenizerJson))
+                    : Files.isDirectory(path) && Files.isRegularFile(vocab) && Files.isRegularFile(merges)
+                    ? folderTokenizer(name, org.llmplayground.tokenizer.bpe.HfTokenizerJson.fromVocabAndMerges(Files.readString(vocab), Files.readString(merges)))
                     : codecFor(w.config().vocabSize());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("Cannot read the tokenizer of " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new BadInputException("Cannot read " + name + ": " + e.getMessage(), e);
         }
@@ -303,15 +309,16 @@ public class ModelService {
     }
 
     /**
-     * A Hugging Face folder's own tokenizer (its tokenizer.json), registered with the Tokenizer lab once as
+     * A Hugging Face folder's own tokenizer (its tokenizer.json, or one made of its vocab.json and merges.txt as GPT-2,
+     * RoBERTa and their kin ship them), registered with the Tokenizer lab once as
      * "model-&lt;name&gt;" and reused when the folder is imported again.
      */
-    private TokenCodec folderTokenizer(String name, Path tokenizerJson) throws IOException {
+    private TokenCodec folderTokenizer(String name, byte[] tokenizerJson) {
         String full = "model " + name.replaceAll("[^A-Za-z0-9 _-]+", "-");
         String label = full.length() > 60 ? full.substring(0, 60) : full;
         String id = label.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
         if (tokenizers.tokenizers().stream().noneMatch(t -> t.id().equals(id))) {
-            tokenizers.importHuggingFace(label, Files.readAllBytes(tokenizerJson));
+            tokenizers.importHuggingFace(label, tokenizerJson);
         }
         return new TokenizerCodec(tokenizers, id);
     }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * lm-evaluation-harness 0.4.13's own per-item numbers for gpt2-mini (src/test/resources/golden/lm-eval, README beside
@@ -34,13 +35,14 @@ class LogLikelihoodGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/lm-eval");
     static final ObjectMapper JSON = new ObjectMapper();
     NDManager manager;
+    Transformer network;
     LogLikelihood ll;
 
     @BeforeAll
     void load() throws Exception {
         ImportedWeights w = WeightFormats.read(Path.of("models/gpt2-mini"));
         manager = NDManager.newBaseManager(ai.djl.Device.cpu());
-        Transformer network = new Transformer(w.config());
+        network = new Transformer(w.config());
         network.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
         for (var p : network.getParameters()) {
             p.getValue().getArray().set(w.tensors().get(p.getKey()).data());
@@ -163,5 +165,45 @@ class LogLikelihoodGoldenTest {
             }
             assertThat(r.perplexity()).isCloseTo(t.get("ppl_with_bos").asDouble(), org.assertj.core.data.Offset.offset(t.get("ppl_with_bos").asDouble() * 1e-3));
         }
+    }
+
+    /**
+     * Sliding windows with a stride, on a window of 8 tokens: every token is predicted once, from exactly the tokens
+     * its window reads (the end-of-text token and the text before it in the first window; the max_length tokens
+     * before the window's end after that), checked token by token against single-token scoring of that context;
+     * stride = max_length is the rolling log-likelihood itself.
+     */
+    @Test
+    void slidingWindowsWithAStride() throws Exception {
+        BpeTokenizer tok = Gpt2Files.load(Files.readString(Path.of("data/gpt2-tokenizer/encoder.json")),
+                Files.readString(Path.of("data/gpt2-tokenizer/vocab.bpe")));
+        int window = 8;
+        LogLikelihood small = new LogLikelihood(network, new ParameterStore(manager, false), manager, t -> tok.encode(t, false), 50256, window);
+        String text = "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.";
+        int[] ids = tok.encode(text, false);
+        for (int stride : new int[]{1, 3, 8}) {
+            LogLikelihood.Rolling r = small.rolling(text, stride);
+            assertThat(r.tokens()).isEqualTo(ids.length);
+            assertThat(r.tokenLogprobs()).hasSize(ids.length);
+            int predicted = Math.min(window, ids.length);
+            for (int i = 0; i < predicted; i++) { // the first window: end-of-text, then the text so far
+                int[] ctx = new int[i + 1];
+                ctx[0] = 50256;
+                System.arraycopy(ids, 0, ctx, 1, i);
+                assertThat(r.tokenLogprobs()[i]).as("stride " + stride + " token " + i).isCloseTo(small.score(ctx, new int[]{ids[i]}).loglikelihood(),
+                        org.assertj.core.data.Offset.offset(1e-4));
+            }
+            while (predicted < ids.length) {
+                int end = Math.min(ids.length, predicted + stride);
+                for (int i = predicted; i < end; i++) { // reads the tokens from end − 1 − window up to i
+                    int[] ctx = java.util.Arrays.copyOfRange(ids, Math.max(0, end - 1 - window), i);
+                    assertThat(r.tokenLogprobs()[i]).as("stride " + stride + " token " + i).isCloseTo(small.score(ctx, new int[]{ids[i]}).loglikelihood(),
+                            org.assertj.core.data.Offset.offset(1e-4));
+                }
+                predicted = end;
+            }
+        }
+        assertThat(small.rolling(text, window).loglikelihood()).isEqualTo(small.rolling(text).loglikelihood());
+        assertThatThrownBy(() -> small.rolling(text, 9)).hasMessage("stride must be between 1 and the model's context, 8 (got 9).");
     }
 }

@@ -38,31 +38,32 @@ class EvaluationController {
     @JsonIgnoreProperties(ignoreUnknown = false)
     record RunRequest(@Nullable String model, @Nullable List<String> tasks, @Nullable @JsonProperty("num_fewshot") Integer numFewshot,
                       @Nullable Integer limit, @Nullable @JsonProperty("num_samples") Integer numSamples, @Nullable Double temperature,
-                      @Nullable @JsonProperty("max_new_tokens") Integer maxNewTokens) {
+                      @Nullable @JsonProperty("max_new_tokens") Integer maxNewTokens, @Nullable Integer stride) {
     }
 
-    @Operation(summary = "Start a benchmark run (a job): {model, tasks, num_fewshot, limit, num_samples, temperature, max_new_tokens} → 202 "
+    @Operation(summary = "Start a benchmark run (a job): {model, tasks, num_fewshot, limit, num_samples, temperature, max_new_tokens, stride} → 202 "
             + "{id, …}; every item stored as it is scored; generation settings for humaneval and custom generation tasks")
     @Post("/runs")
     io.micronaut.http.HttpResponse<org.llmplayground.evaluation.EvaluationStore.Run> start(@Body RunRequest req) {
         return io.micronaut.http.HttpResponse.accepted().body(evaluation.start(
                 new org.llmplayground.evaluation.EvaluationService.Request(req.model(), req.tasks(), req.numFewshot(), req.limit(), null,
-                        req.numSamples(), req.temperature(), req.maxNewTokens())));
+                        req.numSamples(), req.temperature(), req.maxNewTokens(), req.stride())));
     }
 
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
-    record PerplexityRequest(@Nullable String model, @Nullable List<String> texts) {
+    record PerplexityRequest(@Nullable String model, @Nullable List<String> texts, @Nullable Integer stride) {
     }
 
     @Operation(summary = "Perplexity of texts: {model, texts} → per text and token-weighted total: tokens, bytes, log-likelihood, "
-            + "perplexity, bits per byte (lm-eval's loglikelihood_rolling); at most 100 texts, 200,000 characters")
+            + "perplexity, bits per byte (lm-eval's loglikelihood_rolling; with stride: sliding windows that score stride new tokens "
+            + "each); at most 100 texts, 200,000 characters")
     @Post("/perplexity")
     org.llmplayground.evaluation.EvaluationService.Perplexity perplexity(@Body PerplexityRequest req) {
         if (req.model() == null || req.model().isBlank()) {
             throw new org.llmplayground.core.BadInputException("Give 'model': the id of a loaded model.");
         }
-        return evaluation.perplexity(req.model(), req.texts());
+        return evaluation.perplexity(req.model(), req.texts(), req.stride());
     }
 
     @Operation(summary = "Benchmark runs, newest first")
@@ -116,13 +117,21 @@ class EvaluationController {
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
     record BenchmarkRequest(@Nullable String name, @Nullable String kind, @Nullable String metric, @Nullable String description,
-                            @Nullable String jsonl) {
+                            @Nullable String jsonl, @Nullable String corpus, @Nullable @JsonProperty("max_chars") Integer maxChars) {
     }
 
     @Operation(summary = "Create a custom benchmark (or its next version): {name, kind: multiple_choice | generation | perplexity, metric "
-            + "(generation: exact_match, f1, contains, bleu, rouge, meteor), description, jsonl: one item per line} → 201 {name, version, …}")
+            + "(generation: exact_match, f1, contains, bleu, rouge, meteor), description, jsonl: one item per line} → 201 {name, version, …}; "
+            + "or {name, kind: perplexity, corpus: <corpus id>, max_chars (default 200,000)} for a corpus or a Data lab split")
     @Post("/benchmarks")
     io.micronaut.http.HttpResponse<org.llmplayground.evaluation.benchmarks.CustomBenchmarks.Benchmark> createBenchmark(@Body BenchmarkRequest req) {
+        if (req.corpus() != null) {
+            if (!"perplexity".equals(req.kind()) || req.jsonl() != null) {
+                throw new org.llmplayground.core.BadInputException("'corpus' makes a perplexity benchmark: give kind \"perplexity\" and no 'jsonl'.");
+            }
+            return io.micronaut.http.HttpResponse.created(evaluation.createBenchmarkFromCorpus(req.name(), req.corpus(),
+                    req.maxChars() == null ? 200_000 : req.maxChars()));
+        }
         return io.micronaut.http.HttpResponse.created(evaluation.createBenchmark(req.name(), req.kind(), req.metric(), req.description(), req.jsonl()));
     }
 

@@ -167,6 +167,32 @@ public class CustomBenchmarks {
         return out;
     }
 
+    /** Longest text of a perplexity benchmark made from a corpus. */
+    public static final int CHUNK = 20_000;
+
+    /** A long text cut into pieces of at most {@link #CHUNK} characters, at a line end where there is one. */
+    public static List<String> chunks(String text) {
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        while (at < text.length()) {
+            int end = Math.min(text.length(), at + CHUNK);
+            if (end < text.length()) {
+                int nl = text.lastIndexOf('\n', end - 1);
+                if (nl > at) {
+                    end = nl + 1;
+                }
+            }
+            if (!text.substring(at, end).isBlank()) {
+                out.add(text.substring(at, end));
+            }
+            at = end;
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException("The corpus has no text.");
+        }
+        return out;
+    }
+
     private static String example(String kind) {
         return switch (kind) {
             case "multiple_choice" -> "{\"question\": \"2 + 2 =\", \"choices\": [\"3\", \"4\"], \"answer\": 1}";

@@ -86,12 +86,37 @@ final class CustomBenchmarkPanel extends VerticalLayout {
         upload.setMaxFileSize(MAX_BYTES);
         upload.setAcceptedFileTypes(".jsonl", ".json", ".txt");
         upload.setDropLabel(new Span("a .jsonl file"));
+        com.vaadin.flow.component.combobox.ComboBox<String> corpus = new com.vaadin.flow.component.combobox.ComboBox<>("…or a corpus (perplexity)");
+        corpus.setId("bench-corpus");
+        corpus.setItems(evaluation.corpora());
+        com.vaadin.flow.component.textfield.IntegerField chars = new com.vaadin.flow.component.textfield.IntegerField("Characters");
+        chars.setId("bench-chars");
+        chars.setValue(200_000);
+        chars.setMin(1);
+        chars.setMax(EvaluationService.MAX_CORPUS_CHARS);
+        Button fromCorpus = new Button("Save corpus as a perplexity set", e -> {
+            try {
+                if (corpus.getValue() == null) {
+                    throw new BadInputException("Choose a corpus first.");
+                }
+                CustomBenchmarks.Benchmark b = evaluation.createBenchmarkFromCorpus(name.getValue(), corpus.getValue(),
+                        chars.getValue() == null ? 200_000 : chars.getValue());
+                message.setText(String.format("Saved '%s' version %d: %,d texts from %s. It is now among the tasks.", b.name(), b.version(),
+                        b.items(), corpus.getValue()));
+                created.accept(b.name());
+            } catch (BadInputException ex) {
+                message.setText(ex.getMessage());
+            }
+        });
+        fromCorpus.setId("bench-from-corpus");
+        HorizontalLayout corpusRow = new HorizontalLayout(corpus, chars, fromCorpus);
+        corpusRow.setAlignItems(FlexComponent.Alignment.BASELINE);
         HorizontalLayout row = new HorizontalLayout(name, kind, metric, save);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         add(new Paragraph("""
                 Multiple choice: {"question", "choices", "answer" (index or text)}, scored by log-likelihood like MMLU. \
                 Generation: {"question", "reference" or "references"}, answered greedily and scored with the metric. \
                 Perplexity: {"text"}. Lines with "fewshot": true are examples for num_few-shot, not test items. \
-                Saving a name again makes a new version; runs record the version they used."""), row, jsonl, upload, message);
+                Saving a name again makes a new version; runs record the version they used."""), row, jsonl, upload, corpusRow, message);
     }
 }

@@ -296,7 +296,7 @@ public class EvaluationView extends VerticalLayout {
         error.setText("");
         try {
             EvaluationStore.Run r = evaluation.start(new EvaluationService.Request(model.getValue(), new ArrayList<>(tasks.getSelectedItems()),
-                    fewshot.getValue(), limit.getValue(), null, samples.getValue(), temperature.getValue(), null));
+                    fewshot.getValue(), limit.getValue(), null, samples.getValue(), temperature.getValue(), null, null));
             itemDetail.setVisible(false);
             downloads.removeAll();
             runId = r.id();

@@ -53,6 +53,40 @@ public final class HfTokenizerJson {
         }
     }
 
+    /**
+     * The tokenizer.json of a byte-level BPE shipped as vocab.json + merges.txt (GPT-2, RoBERTa and their kin): the
+     * vocabulary and merges as they are (already in the byte-level alphabet; merges.txt's "#version" line skipped),
+     * GPT-2's ByteLevel pre-tokenizer, "&lt;|endoftext|&gt;" a special token when the vocabulary has it.
+     */
+    public static byte[] fromVocabAndMerges(String vocabJson, String mergesTxt) {
+        try {
+            Map<String, Integer> vocab = JSON.readValue(vocabJson, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Integer>>() {
+            });
+            List<String> merges = new ArrayList<>();
+            for (String line : mergesTxt.split("\n")) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#version")) {
+                    if (l.split(" ").length != 2) {
+                        throw new IllegalArgumentException("merges.txt: '" + l + "' is not two tokens separated by a space");
+                    }
+                    merges.add(l);
+                }
+            }
+            List<Map<String, Object>> added = new ArrayList<>();
+            if (vocab.containsKey("<|endoftext|>")) {
+                added.add(ordered("id", vocab.get("<|endoftext|>"), "content", "<|endoftext|>", "single_word", false, "lstrip", false,
+                        "rstrip", false, "normalized", false, "special", true));
+            }
+            Map<String, Object> bpe = ordered("type", "BPE", "dropout", null, "unk_token", null, "continuing_subword_prefix", "",
+                    "end_of_word_suffix", "", "fuse_unk", false, "byte_fallback", false, "vocab", vocab, "merges", merges);
+            return JSON.writeValueAsBytes(ordered("version", "1.0", "truncation", null, "padding", null, "added_tokens", added,
+                    "normalizer", null, "pre_tokenizer", byteLevel(true), "post_processor", byteLevel(false), "decoder", byteLevel(false),
+                    "model", bpe));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("vocab.json is not a JSON object of token → id: " + e.getOriginalMessage());
+        }
+    }
+
     private static Object preTokenizer(String pattern) {
         if (SplitPattern.GPT2.regex().equals(pattern)) {
             return byteLevel(true);

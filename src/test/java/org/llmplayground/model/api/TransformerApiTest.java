@@ -31,6 +31,8 @@ class TransformerApiTest implements TestPropertyProvider {
     JettyServer jetty;
     @Inject
     Workspace workspace;
+    @Inject
+    org.llmplayground.model.ModelService models;
 
     @Override
     public Map<String, String> getProperties() {
@@ -166,5 +168,32 @@ class TransformerApiTest implements TestPropertyProvider {
 
         assertThat(TestApp.send("DELETE", jetty.baseUrl() + "/api/v1/transformer/models/import-llama-tiny", null).statusCode()).isEqualTo(204);
         assertThat(TestApp.send("DELETE", jetty.baseUrl() + "/api/v1/transformer/models/gpt-nano-sort", null).statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * A Hugging Face folder with vocab.json + merges.txt (no tokenizer.json) encodes with its own vocabulary: here
+     * GPT-2's with the ids of "Hello" and "Ġworld" swapped, so the app's built-in GPT-2 tokenizer would give the
+     * opposite ids.
+     */
+    @Test
+    void importedFolderEncodesWithItsOwnVocabAndMerges() throws Exception {
+        Path target = Files.createDirectories(workspace.home().resolve("imports").resolve("gpt2-own"));
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(Path.of("models/gpt2-mini").resolve(f), target.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Map<String, Integer> vocab = JSON.readValue(Path.of("data/gpt2-tokenizer/encoder.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Integer>>() {
+                });
+        vocab.put("Hello", 995);
+        vocab.put("\u0120world", 15496);
+        JSON.writeValue(target.resolve("vocab.json").toFile(), vocab);
+        Files.copy(Path.of("data/gpt2-tokenizer/vocab.bpe"), target.resolve("merges.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(post("/models/import", Map.of("name", "gpt2-own"), 201).get("id").asText()).isEqualTo("import-gpt2-own");
+        org.llmplayground.model.LoadedModel m = models.get("import-gpt2-own");
+        assertThat(m.codec().encode("Hello world")).containsExactly(995, 15496);
+        assertThat(models.get(org.llmplayground.model.ModelService.GPT2_MINI_MODEL).codec().encode("Hello world")).containsExactly(15496, 995);
+        Files.writeString(target.resolve("merges.txt"), "#version: 0.2\nĠ t\nthree parts here\n");
+        assertThat(post("/models/import", Map.of("name", "gpt2-own"), 400).get("message").asText())
+                .isEqualTo("Cannot read the tokenizer of gpt2-own: merges.txt: 'three parts here' is not two tokens separated by a space");
     }
 }
