@@ -50,10 +50,36 @@ public final class EvaluationBench {
             }
             if (!only.equals("gpt2-mini")) {
                 LoadedModel small = models.get(models.build(ModelPresets.get("gpt2-small").config(), "gpt2-small (random weights)", 1337).id());
+                estimateFullMmlu(small);
                 compare("GPT-2 small (124M)", small, "gpt2-small", "MMLU 0-shot", mmlu(env("MMLU_PER_SUBJECT_SMALL", 1)));
                 compare("GPT-2 small (124M)", small, "gpt2-small", "HellaSwag", Benchmarks.hellaswag(env("HELLASWAG_SMALL", 20)));
             }
         }
+    }
+
+    /**
+     * The time full MMLU 0-shot would take: the first question of each subject scored 3 times (median), weighted by
+     * the subject's number of questions (prompt lengths differ a lot between subjects: law is long, math short).
+     */
+    static void estimateFullMmlu(LoadedModel m) {
+        TokenizerCodec codec = (TokenizerCodec) m.codec();
+        LogLikelihood ll = new LogLikelihood(m.network(), m.parameterStore(), m.manager(), codec::encode, codec.endOfText(), m.config().contextLength());
+        double seconds = 0;
+        int questions = 0;
+        for (String s : Benchmarks.mmluSubjects().keySet()) {
+            List<McItem> items = Benchmarks.mmlu(s, 0);
+            McItem q = items.get(0);
+            double[] t = new double[3];
+            for (int r = 0; r < 3; r++) {
+                long t0 = System.nanoTime();
+                ll.scoreChoices(q.context(), q.continuations());
+                t[r] = (System.nanoTime() - t0) / 1e9;
+            }
+            seconds += median(t) * items.size();
+            questions += items.size();
+        }
+        System.err.printf("full MMLU 0-shot estimate: %,d questions, %.1f min (first question of each subject timed, weighted by subject size)%n",
+                questions, seconds / 60);
     }
 
     static int env(String name, int fallback) {
