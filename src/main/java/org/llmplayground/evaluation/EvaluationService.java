@@ -371,6 +371,7 @@ public class EvaluationService {
             }
             long[] done = {0};
             int truncated = 0;
+            long started = System.nanoTime();
             LogLikelihood ll = new LogLikelihood(m.network(), m.parameterStore(), m.manager(), m.codec()::encode, eot, m.config().contextLength());
             for (TaskSpec spec : specs.values()) {
                 java.util.Set<Integer> have = new java.util.HashSet<>();
@@ -384,6 +385,10 @@ public class EvaluationService {
             }
             String message = String.format("%,d items scored%s", done[0], truncated == 0 ? ""
                     : String.format("; %,d contexts cut from the left to fit the model's %d tokens", truncated, m.config().contextLength()));
+            if (ll.requests() > 0) { // what the shared-prefix scoring saved
+                message += String.format(" (%.1f s; %,d forward passes for %,d choice requests, lm-eval runs one per request)",
+                        (System.nanoTime() - started) / 1e9, ll.passes(), ll.requests());
+            }
             store.setState(run.id(), "succeeded", message, Instant.now());
             return run.id();
         } catch (org.llmplayground.core.jobs.JobCancelledException e) {
@@ -455,7 +460,7 @@ public class EvaluationService {
                             .withSeed(GENERATION_SEED + 1000L * item.docId() + s)).withStop(stops.subList(0, Math.min(stops.size(), GenerationSettings.MAX_STOPS)));
                     GenerationResult g = generator.generate(ids, settings, Generator.Listener.NONE, ctx::isCancelled);
                     ctx.checkCancelled();
-                    String completion = spec.kind() == Kind.HUMANEVAL ? HumanEval.cut(g.text()) : cutAt(g.text(), stops);
+                    String completion = spec.kind() == Kind.HUMANEVAL ? HumanEval.cut(g.text()) : HumanEval.cut(g.text(), stops);
                     completions.add(completion);
                     tokens += g.ids().length;
                     decodeMillis += g.totalMillis();
@@ -510,18 +515,6 @@ public class EvaluationService {
             // not Linux: no figure
         }
         return 0;
-    }
-
-    /** The text before the first of {@code stops}. */
-    static String cutAt(String text, List<String> stops) {
-        int end = text.length();
-        for (String s : stops) {
-            int at = text.indexOf(s);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return text.substring(0, end);
     }
 
     private int runTexts(String runId, TaskSpec spec, List<String> texts, java.util.Set<Integer> have, LogLikelihood ll, int stride, LoadedModel m,
@@ -593,7 +586,7 @@ public class EvaluationService {
                 truncated, null);
     }
 
-    static int argmax(double[] v) {
+    public static int argmax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {

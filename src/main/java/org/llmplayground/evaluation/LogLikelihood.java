@@ -32,6 +32,9 @@ public final class LogLikelihood {
     private final Function<String, int[]> encode;
     private final int prefixToken;
     private final int maxLength;
+    private long passes;
+    private long choicePasses;
+    private long requests;
 
     /**
      * @param prefixToken the end-of-text id, read before an empty context and before a rolling window's first token
@@ -44,6 +47,19 @@ public final class LogLikelihood {
         this.encode = encode;
         this.prefixToken = prefixToken;
         this.maxLength = maxLength;
+    }
+
+    /**
+     * Forward passes {@link #scoreChoices} has run so far (a KV-cache prefill and a batched continuation pass count
+     * one each), to set against {@link #requests()}.
+     */
+    public long passes() {
+        return choicePasses;
+    }
+
+    /** (context, continuation) requests scored so far by {@link #scoreChoices}: what lm-eval runs one pass each for. */
+    public long requests() {
+        return requests;
     }
 
     /** One (context, continuation) pair's tokens as lm-eval splits them. */
@@ -83,7 +99,15 @@ public final class LogLikelihood {
      * </ul>
      */
     public List<Result> scoreChoices(String context, List<String> continuations) {
+        long before = passes;
+        List<Result> out = choices(context, continuations);
+        choicePasses += passes - before;
+        return out;
+    }
+
+    private List<Result> choices(String context, List<String> continuations) {
         List<Encoded> encoded = continuations.stream().map(c -> encodePair(context, c)).toList();
+        requests += encoded.size();
         boolean sameContext = encoded.size() >= 2 && encoded.stream().allMatch(e -> java.util.Arrays.equals(e.context(), encoded.get(0).context()));
         if (sameContext && encoded.stream().allMatch(e -> e.continuation().length == 1)) {
             return singleTokens(encoded);
@@ -107,7 +131,7 @@ public final class LogLikelihood {
         int from = Math.max(0, ctx.length + 1 - (maxLength + 1));
         int[] input = java.util.Arrays.copyOfRange(ctx, from, ctx.length);
         float[] row = lastLogSoftmax(input, 1)[0];
-        int arg = argmax(row);
+        int arg = org.llmplayground.generation.Distributions.argmax(row);
         List<Result> out = new ArrayList<>();
         for (Encoded e : encoded) {
             int t = e.continuation()[0];
@@ -136,8 +160,9 @@ public final class LogLikelihood {
             try (NDScope scope = new NDScope(); org.llmplayground.model.nn.KvCache cache = network.newCache(manager, 1)) {
                 scope.suppressNotUsedWarning();
                 float[] first = network.decode(ps, ctx, ctx.length, cache);                 // (V) after the context
+                passes++;
                 double[] firstLogp = logSoftmax(first);
-                int firstArg = argmax(first);
+                int firstArg = org.llmplayground.generation.Distributions.argmax(first);
                 int n = longest - 1;
                 float[] picked = new float[0];
                 long[] args = new long[0];
@@ -165,6 +190,7 @@ public final class LogLikelihood {
                         if (logits == null) {
                             return null;
                         }
+                        passes++;
                         NDArray logp = logits.logSoftmax(-1);
                         NDArray t = NativeArrays.longs(manager, targets, new Shape(kept, 1), manager.getDevice());
                         picked = logp.gather(t, 1).toFloatArray();                               // (K, 1)
@@ -207,16 +233,6 @@ public final class LogLikelihood {
         return out;
     }
 
-    private static int argmax(float[] row) {
-        int arg = 0;
-        for (int v = 1; v < row.length; v++) {
-            if (row[v] > row[arg]) {
-                arg = v;
-            }
-        }
-        return arg;
-    }
-
     /**
      * How many forward passes {@link #scoreChoices} needs for a question: 1 when the choices are single tokens of the
      * same context, 2 for longer continuations of the same context, else one per choice.
@@ -253,13 +269,7 @@ public final class LogLikelihood {
                 int target = continuationIds[k];
                 logprobs[k] = row[target];
                 sum += row[target];
-                int arg = 0;
-                for (int v = 1; v < row.length; v++) {
-                    if (row[v] > row[arg]) {
-                        arg = v;
-                    }
-                }
-                greedy &= arg == target;
+                greedy &= org.llmplayground.generation.Distributions.argmax(row) == target;
             }
         }
         return new Result(sum, greedy, continuationIds, contextIds.length, from > 0, logprobs);
@@ -267,6 +277,7 @@ public final class LogLikelihood {
 
     /** log_softmax over the vocabulary at the last {@code last} positions of one forward pass over {@code input}. */
     private float[][] lastLogSoftmax(int[] input, int last) {
+        passes++;
         return NoGrad.run(() -> {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();

@@ -76,8 +76,13 @@ public final class HumanEval {
      * most four, so the text is cut here again with all five). Example: "    return x\n\ndef f():" → "    return x\n".
      */
     public static String cut(String completion) {
+        return cut(completion, STOPS);
+    }
+
+    /** The text before the first of {@code stops} (the whole text when none occurs). */
+    public static String cut(String completion, List<String> stops) {
         int end = completion.length();
-        for (String s : STOPS) {
+        for (String s : stops) {
             int at = completion.indexOf(s);
             if (at >= 0 && at < end) {
                 end = at;

@@ -164,7 +164,7 @@ public class EvaluationView extends VerticalLayout {
         items.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         items.addColumn(r -> r.get("doc_id")).setHeader("Item").setFlexGrow(0).setWidth("5em");
         items.addColumn(EvaluationView::summary).setHeader("Log-likelihood per choice · completion · text").setFlexGrow(3);
-        items.addColumn(r -> r.get("loglikelihoods") instanceof double[] ll ? String.valueOf(pick(ll)) : "")
+        items.addColumn(r -> r.get("loglikelihoods") instanceof double[] ll ? String.valueOf(EvaluationService.argmax(ll)) : "")
                 .setHeader("Pick").setFlexGrow(0).setWidth("5em");
         items.addColumn(r -> r.containsKey("target") ? r.get("target") : "").setHeader("Gold").setFlexGrow(0).setWidth("5em");
         items.addColumn(r -> score(r) == null ? "" : score(r) == 1.0 ? "✓" : score(r) == 0.0 ? "✗" : String.format("%.2f", score(r)))
@@ -280,16 +280,6 @@ public class EvaluationView extends VerticalLayout {
             b.append(i == 0 ? "" : "  ").append(i).append(": ").append(String.format("%.3f", ll[i]));
         }
         return b.toString();
-    }
-
-    private static int pick(double[] ll) {
-        int best = 0;
-        for (int i = 1; i < ll.length; i++) {
-            if (ll[i] > ll[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private void start() {

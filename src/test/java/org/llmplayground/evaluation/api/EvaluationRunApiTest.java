@@ -25,44 +25,11 @@ import static org.assertj.core.api.Assertions.within;
  * algebra (5-shot) and TruthfulQA MC2, lm-eval's result shape, the same log-likelihoods, acc and mc2 as
  * lm-evaluation-harness 0.4.13 per item, the same scores on a second run, and bad requests refused.
  */
-@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
 @MicronautTest(transactional = false)
-class EvaluationRunApiTest implements TestPropertyProvider {
-    static final ObjectMapper JSON = new ObjectMapper();
-    @Inject
-    JettyServer jetty;
-    @Inject
-    ModelService models;
-
+class EvaluationRunApiTest extends EvaluationApiClient {
     @Override
-    public Map<String, String> getProperties() {
-        return TestApp.freshWorkspace("evaluation-runs");
-    }
-
-    JsonNode call(String method, String path, Object body, int status) throws Exception {
-        HttpResponse<String> r = TestApp.send(method, jetty.baseUrl() + "/api/v1/evaluation" + path, body == null ? null : JSON.writeValueAsString(body));
-        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
-        return JSON.readTree(r.body());
-    }
-
-    String importMini() throws Exception {
-        Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
-        for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(Path.of("models/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return models.importWeights("gpt2-mini").id();
-    }
-
-    JsonNode await(String id) throws Exception {
-        long end = System.currentTimeMillis() + 300_000;
-        while (System.currentTimeMillis() < end) {
-            JsonNode r = call("GET", "/runs/" + id, null, 200);
-            if (!List.of("queued", "running").contains(r.get("state").asText())) {
-                return r;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the run did not end");
+    String workspaceName() {
+        return "evaluation-runs";
     }
 
     @Test
@@ -73,7 +40,7 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         String id = call("POST", "/runs", req, 202).get("id").asText();
         JsonNode run = await(id);
         assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
-        assertThat(run.get("message").asText()).isEqualTo("40 items scored");
+        assertThat(run.get("message").asText()).startsWith("40 items scored (");
         JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
         List<JsonNode> mmlu = golden("mmlu_abstract_algebra_5shot.jsonl");
         JsonNode samples = results.get("samples").get("mmlu_abstract_algebra");
@@ -110,6 +77,13 @@ class EvaluationRunApiTest implements TestPropertyProvider {
         assertThat(lines.stream().filter(l -> l.startsWith("truthfulqa_mc2,") && l.contains(",mc2,"))).hasSize(21);
         List<JsonNode> tqa = golden("truthfulqa_mc2_0-79.jsonl"); // TruthfulQA has no few-shot setting: its fixed primer
         JsonNode mc2 = results.get("samples").get("truthfulqa_mc2");
+        // one pass per MMLU question, two per TruthfulQA question (the context into the KV cache, then its answers as one batch)
+        int requests = 80;
+        for (JsonNode s : mc2) {
+            requests += s.get("loglikelihoods").size();
+        }
+        assertThat(run.get("message").asText()).matches(java.util.regex.Pattern.quote("40 items scored (") + "\\d+\\.\\d s; 60 forward passes for "
+                + java.util.regex.Pattern.quote(String.format("%,d", requests)) + " choice requests, lm-eval runs one per request\\)");
         for (int i = 0; i < 20; i++) {
             assertThat(mc2.get(i).get("mc2").asDouble()).isCloseTo(tqa.get(i).get("mc2").asDouble(), within(1e-4));
         }
@@ -121,7 +95,7 @@ class EvaluationRunApiTest implements TestPropertyProvider {
             }
         });
         JsonNode mmlu57 = await(call("POST", "/runs", Map.of("model", model, "tasks", all, "limit", 1), 202).get("id").asText());
-        assertThat(mmlu57.get("message").asText()).isEqualTo("57 items scored");
+        assertThat(mmlu57.get("message").asText()).startsWith("57 items scored (").endsWith("s; 57 forward passes for 228 choice requests, lm-eval runs one per request)");
         JsonNode group = call("GET", "/runs/" + mmlu57.get("id").asText() + "/results", null, 200).get("results");
         assertThat(group.get("mmlu").get("n").asInt()).isEqualTo(57);
         assertThat(group.get("mmlu_stem").get("n").asInt() + group.get("mmlu_humanities").get("n").asInt()

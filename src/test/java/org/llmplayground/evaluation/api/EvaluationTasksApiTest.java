@@ -31,47 +31,21 @@ import static org.assertj.core.api.Assertions.within;
  * /api/v1/evaluation on gpt2-mini: each score checked against the pieces it is made of (the log-likelihood scorer,
  * the generator, the perplexity endpoint, the sandbox), sampled runs reproduced exactly, bad files named line by line.
  */
-@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) // so that getProperties applies
 @MicronautTest(transactional = false)
-class EvaluationTasksApiTest implements TestPropertyProvider {
-    @Inject
-    JettyServer jetty;
-    @Inject
-    ModelService models;
+class EvaluationTasksApiTest extends EvaluationApiClient {
     @Inject
     CodeSandbox sandbox;
 
     @Override
-    public Map<String, String> getProperties() {
-        return TestApp.freshWorkspace("evaluation-tasks");
+    String workspaceName() {
+        return "evaluation-tasks";
     }
 
-    JsonNode call(String method, String path, Object body, int status) throws Exception {
-        HttpResponse<String> r = TestApp.send(method, jetty.baseUrl() + "/api/v1/evaluation" + path,
-                body == null ? null : EvaluationRunApiTest.JSON.writeValueAsString(body));
-        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
-        return EvaluationRunApiTest.JSON.readTree(r.body());
-    }
-
-    String importMini() throws Exception {
-        Path dir = Files.createDirectories(models.importsFolder().resolve("gpt2-mini"));
-        for (String f : List.of("config.json", "model.safetensors")) {
-            Files.copy(Path.of("models/gpt2-mini").resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return models.importWeights("gpt2-mini").id();
-    }
-
-    JsonNode await(String id) throws Exception {
-        long end = System.currentTimeMillis() + 300_000;
-        while (System.currentTimeMillis() < end) {
-            JsonNode r = call("GET", "/runs/" + id, null, 200);
-            if (!List.of("queued", "running").contains(r.get("state").asText())) {
-                assertThat(r.get("state").asText()).as(r.toString()).isEqualTo("succeeded");
-                return r;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the run did not end");
+    /** The run once it has succeeded. */
+    JsonNode awaitSucceeded(String id) throws Exception {
+        JsonNode r = await(id);
+        assertThat(r.get("state").asText()).as(r.toString()).isEqualTo("succeeded");
+        return r;
     }
 
     static final String QUIZ = """
@@ -99,7 +73,7 @@ class EvaluationTasksApiTest implements TestPropertyProvider {
 
         String id = call("POST", "/runs", Map.of("model", model, "tasks", List.of("quiz", "answers", "texts"), "num_fewshot", 1,
                 "max_new_tokens", 8), 202).get("id").asText();
-        assertThat(await(id).get("message").asText()).isEqualTo("7 items scored");
+        assertThat(awaitSucceeded(id).get("message").asText()).startsWith("7 items scored (").endsWith(" s; 3 forward passes for 7 choice requests, lm-eval runs one per request)"); // single-token choices: one pass a question
         JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
         LoadedModel m = models.get(model);
         TokenizerCodec codec = (TokenizerCodec) m.codec();
@@ -142,7 +116,7 @@ class EvaluationTasksApiTest implements TestPropertyProvider {
         String quiz2 = QUIZ.replace("The sky is", "Grass is").replace("[\"green\", \"blue\"], \"answer\": 1", "[\"green\", \"blue\"], \"answer\": 0");
         assertThat(call("POST", "/benchmarks", Map.of("name", "quiz", "kind", "multiple_choice", "jsonl", quiz2), 201).get("version").asInt()).isEqualTo(2);
         String id2 = call("POST", "/runs", Map.of("model", model, "tasks", List.of("quiz")), 202).get("id").asText();
-        await(id2);
+        awaitSucceeded(id2);
         assertThat(call("GET", "/runs/" + id2 + "/results", null, 200).get("config").get("tasks").get("quiz").get("benchmark_version").asInt()).isEqualTo(2);
         assertThat(call("GET", "/runs/" + id2 + "/items/quiz/2", null, 200).get("prompt").asText()).isEqualTo("Question: Grass is\nAnswer:");
         assertThat(call("GET", "/runs/" + id + "/items/quiz/2", null, 200).get("prompt").asText()).endsWith("Question: The sky is\nAnswer:");
@@ -156,7 +130,7 @@ class EvaluationTasksApiTest implements TestPropertyProvider {
                 "max_chars", 30_000), 201);
         assertThat(b.get("items").asInt()).isEqualTo(2); // pieces of at most 20,000 characters, cut at line ends
         String id = call("POST", "/runs", Map.of("model", model, "tasks", List.of("shakespeare_ppl"), "stride", 512), 202).get("id").asText();
-        await(id);
+        awaitSucceeded(id);
         JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
         assertThat(results.get("config").get("perplexity").get("stride").asInt()).isEqualTo(512);
         String first = call("GET", "/runs/" + id + "/items/shakespeare_ppl/0", null, 200).get("prompt").asText();
@@ -215,7 +189,7 @@ class EvaluationTasksApiTest implements TestPropertyProvider {
         Map<String, Object> req = Map.of("model", model, "tasks", List.of("humaneval"), "limit", 2, "num_samples", 3, "temperature", 0.8,
                 "max_new_tokens", 12);
         String id = call("POST", "/runs", req, 202).get("id").asText();
-        assertThat(await(id).get("message").asText()).isEqualTo("2 items scored");
+        assertThat(awaitSucceeded(id).get("message").asText()).isEqualTo("2 items scored");
         JsonNode results = call("GET", "/runs/" + id + "/results", null, 200);
         JsonNode samples = results.get("samples").get("humaneval");
         double pass1 = 0;
@@ -239,7 +213,7 @@ class EvaluationTasksApiTest implements TestPropertyProvider {
         assertThat(item.get("task_id").asText()).isEqualTo("HumanEval/1");
         // sampled, but seeded per problem and sample: the same run again generates the same completions
         String again = call("POST", "/runs", req, 202).get("id").asText();
-        await(again);
+        awaitSucceeded(again);
         JsonNode second = call("GET", "/runs/" + again + "/results", null, 200);
         for (int i = 0; i < 2; i++) { // timings differ; what was generated and how it ran do not
             assertThat(second.get("samples").get("humaneval").get(i).get("completions")).isEqualTo(samples.get(i).get("completions"));

@@ -56,6 +56,8 @@ class ArchitectureLabBrowserTest implements TestPropertyProvider {
 
     void type(String fieldId, String value) {
         WebElement input = browser.find("#" + fieldId + " input");
+        // AppLayout scrolls its content area, which WebDriver does not always scroll to (Chromium 14x: "not interactable")
+        browser.js("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", input);
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"), value, Keys.TAB);
     }
 
