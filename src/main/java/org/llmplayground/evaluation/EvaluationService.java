@@ -743,6 +743,95 @@ public class EvaluationService {
         return c;
     }
 
+    /**
+     * Two runs on the same items, task by task: each shared task's scores, their difference, and whether it is real at
+     * 95 % ({@link Significance}: McNemar's exact test for acc and acc_norm, a seeded paired bootstrap for MC2 and
+     * generation scores). Refused when a shared task was run at different versions, few-shot counts or on different
+     * items. Perplexity sets are listed without a test (a per-text log-likelihood has no paired right/wrong).
+     */
+    public Map<String, Object> compare(String idA, String idB) {
+        EvaluationStore.Run a = run(idA);
+        EvaluationStore.Run b = run(idB);
+        List<String> shared = a.tasks().stream().filter(b.tasks()::contains).toList();
+        if (shared.isEmpty()) {
+            throw new BadInputException("Runs " + idA + " (" + String.join(", ", a.tasks()) + ") and " + idB + " (" + String.join(", ", b.tasks())
+                    + ") share no task.");
+        }
+        if (a.numFewshot() != b.numFewshot()) {
+            throw new BadInputException("Run " + idA + " is " + a.numFewshot() + "-shot and run " + idB + " " + b.numFewshot()
+                    + "-shot: their prompts differ, so their items are not the same questions.");
+        }
+        Map<String, Object> tasks = new LinkedHashMap<>();
+        for (String task : shared) {
+            Object va = describeVersion(a, task);
+            Object vb = describeVersion(b, task);
+            if (!va.equals(vb)) {
+                throw new BadInputException("Task " + task + " was run at " + va + " in " + idA + " and at " + vb + " in " + idB
+                        + ": compare runs of the same task version.");
+            }
+            List<EvaluationStore.Item> ia = store.items(idA, task);
+            List<EvaluationStore.Item> ib = store.items(idB, task);
+            if (!ia.stream().map(EvaluationStore.Item::docId).toList().equals(ib.stream().map(EvaluationStore.Item::docId).toList())) {
+                throw new BadInputException("Task " + task + ": run " + idA + " scored " + ia.size() + " items and run " + idB + " " + ib.size()
+                        + (ia.size() == ib.size() ? " but not the same ones" : "") + ": compare runs on the same items (the same limit, both finished).");
+            }
+            Kind kind = kindOf(a, task);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("n", ia.size());
+            switch (kind) {
+                case PERPLEXITY -> row.put("note", "a perplexity set: no paired test");
+                case MULTIPLE_CHOICE -> {
+                    if (task.equals("truthfulqa_mc2")) {
+                        row.putAll(test("mc2", values(ia, EvaluationStore.Item::mc2), values(ib, EvaluationStore.Item::mc2), false));
+                    } else {
+                        row.putAll(test("acc", values(ia, EvaluationStore.Item::acc), values(ib, EvaluationStore.Item::acc), true));
+                        if (task.equals("hellaswag")) {
+                            row.put("acc_norm", test("acc_norm", values(ia, EvaluationStore.Item::accNorm), values(ib, EvaluationStore.Item::accNorm), true));
+                        }
+                    }
+                }
+                default -> row.putAll(test(kind == Kind.HUMANEVAL ? "pass@1" : metricOf(a, task), values(ia, EvaluationStore.Item::acc),
+                        values(ib, EvaluationStore.Item::acc), false));
+            }
+            tasks.put(task, row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("a", Map.of("id", idA, "model", a.model(), "weights_sha256", String.valueOf(a.weightsHash())));
+        out.put("b", Map.of("id", idB, "model", b.model(), "weights_sha256", String.valueOf(b.weightsHash())));
+        out.put("tasks", tasks);
+        return out;
+    }
+
+    private static Object describeVersion(EvaluationStore.Run r, String task) {
+        if (r.details().get("tasks") instanceof Map<?, ?> t && t.get(task) instanceof Map<?, ?> d) {
+            return d.get("version") + (d.get("benchmark_version") == null ? "" : " (benchmark version " + d.get("benchmark_version") + ")");
+        }
+        return "an unrecorded version";
+    }
+
+    private static double[] values(List<EvaluationStore.Item> items, java.util.function.Function<EvaluationStore.Item, Double> f) {
+        return items.stream().mapToDouble(i -> f.apply(i) == null ? 0 : f.apply(i)).toArray();
+    }
+
+    private static Map<String, Object> test(String metric, double[] a, double[] b, boolean binary) {
+        Significance.Result r = binary ? Significance.mcnemar(a, b) : Significance.pairedBootstrap(a, b, 1234);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("metric", metric);
+        row.put("a", java.util.Arrays.stream(a).average().orElse(0));
+        row.put("b", java.util.Arrays.stream(b).average().orElse(0));
+        row.put("difference", java.util.Arrays.stream(a).average().orElse(0) - java.util.Arrays.stream(b).average().orElse(0));
+        row.put("test", r.test());
+        row.put("p_value", r.pValue());
+        row.put("significant", r.significant());
+        if (binary) {
+            row.put("a_right_b_wrong", r.discordantAWins());
+            row.put("a_wrong_b_right", r.discordantBWins());
+        } else {
+            row.put("difference_ci95", r.interval());
+        }
+        return row;
+    }
+
     /** How a run scored a task (from its recorded details; the built-ins by name). */
     private Kind kindOf(EvaluationStore.Run r, String task) {
         if (r.details().get("tasks") instanceof Map<?, ?> t && t.get(task) instanceof Map<?, ?> d && d.get("kind") instanceof String k) {

@@ -101,6 +101,13 @@ class EvaluationController {
         return io.micronaut.http.HttpResponse.ok(evaluation.results(id));
     }
 
+    @Operation(summary = "Two runs on the same items, per shared task: both scores, the difference, p-value and whether it is real at 95 % "
+            + "(McNemar's exact test for acc, paired bootstrap for continuous scores); refused for different versions, few-shot or items")
+    @Get("/compare")
+    Map<String, Object> compare(@io.micronaut.http.annotation.QueryValue String a, @io.micronaut.http.annotation.QueryValue String b) {
+        return evaluation.compare(a, b);
+    }
+
     @Operation(summary = "One item opened: the prompt the model read, the choices and their log-likelihoods, its pick and the gold answer "
             + "(generation tasks: the completions and their test results)")
     @Get("/runs/{id}/items/{task}/{docId}")
@@ -139,6 +146,44 @@ class EvaluationController {
     @JsonIgnoreProperties(ignoreUnknown = false)
     record MetricRequest(@Nullable List<String> predictions, @Nullable List<List<String>> references,
                          @Nullable @JsonProperty("use_stemmer") Boolean useStemmer) {
+    }
+
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record AgreementRequest(@Nullable List<List<Integer>> counts, @Nullable List<List<Object>> labels) {
+    }
+
+    @Operation(summary = "Inter-annotator agreement: {counts: [[raters per category] per item]} → Fleiss' kappa {fleiss_kappa, "
+            + "percent_agreement, expected_agreement, items, raters, categories}; {labels: [[rater 1, rater 2] per item]} → Cohen's kappa "
+            + "{cohen_kappa, percent_agreement, expected_agreement, items, raters, categories, category_labels}; kappa null when undefined")
+    @Post("/agreement")
+    Map<String, Object> agreement(@Body AgreementRequest req) {
+        if ((req.counts() == null) == (req.labels() == null)) {
+            throw new org.llmplayground.core.BadInputException("Give either 'counts' (Fleiss' kappa: raters per category per item) or "
+                    + "'labels' (Cohen's kappa: two raters' labels per item).");
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (req.counts() != null) {
+            org.llmplayground.evaluation.metrics.Agreement.Fleiss f = org.llmplayground.evaluation.metrics.Agreement.fleiss(req.counts());
+            out.put("fleiss_kappa", f.kappa());
+            out.put("percent_agreement", f.percentAgreement());
+            out.put("expected_agreement", f.expectedAgreement());
+            out.put("items", f.items());
+            out.put("raters", f.raters());
+            out.put("categories", f.categories());
+        } else {
+            List<List<String>> labels = req.labels().stream().map(p -> p == null ? null
+                    : p.stream().map(l -> l == null ? null : String.valueOf(l)).toList()).toList();
+            org.llmplayground.evaluation.metrics.Agreement.Cohen c = org.llmplayground.evaluation.metrics.Agreement.cohen(labels);
+            out.put("cohen_kappa", c.kappa());
+            out.put("percent_agreement", c.percentAgreement());
+            out.put("expected_agreement", c.expectedAgreement());
+            out.put("items", c.items());
+            out.put("raters", 2);
+            out.put("categories", c.categories().size());
+            out.put("category_labels", c.categories());
+        }
+        return out;
     }
 
     @Operation(summary = "The metrics: bleu, chrf, rouge, meteor, distinct, exact_match, f1, contains")

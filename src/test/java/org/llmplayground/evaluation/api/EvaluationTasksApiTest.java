@@ -153,6 +153,56 @@ class EvaluationTasksApiTest extends EvaluationApiClient {
                 .isEqualTo("Unknown corpus 'nope'. Known: tinyshakespeare, wikitext-2-valid");
     }
 
+    /**
+     * Two models on the same 40 questions: GET /compare gives both accuracies, their difference and McNemar's exact
+     * p-value, here recomputed from the two runs' items by hand (2 · the binomial tail of the disagreements); runs on
+     * different items are refused.
+     */
+    @Test
+    void twoModelsComparedOnTheSameItems() throws Exception {
+        String[] words = {"apple", "river", "stone", "cloud", "horse", "bread", "light", "night", "green", "sword"};
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 40; i++) { // letters only: the character model reads them too
+            String w = words[i % 10];
+            String other = words[(i * 3 + 1) % 10].equals(w) ? words[(i + 5) % 10] : words[(i * 3 + 1) % 10];
+            jsonl.append(String.format("{\"question\": \"Say %s again: %s %s\", \"choices\": [\"%s\", \"%s\"], \"answer\": %d}%n",
+                    w, w, w, i % 2 == 0 ? w : other, i % 2 == 0 ? other : w, i % 2));
+        }
+        call("POST", "/benchmarks", Map.of("name", "repeat", "kind", "multiple_choice", "jsonl", jsonl.toString()), 201);
+        String a = call("POST", "/runs", Map.of("model", "gpt2-mini", "tasks", List.of("repeat")), 202).get("id").asText();
+        awaitSucceeded(a);
+        String b = call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("repeat")), 202).get("id").asText();
+        awaitSucceeded(b);
+        JsonNode sa = call("GET", "/runs/" + a + "/results", null, 200).get("samples").get("repeat");
+        JsonNode sb = call("GET", "/runs/" + b + "/results", null, 200).get("samples").get("repeat");
+        int aOnly = 0;
+        int bOnly = 0;
+        for (int i = 0; i < 40; i++) {
+            aOnly += sa.get(i).get("acc").asDouble() == 1 && sb.get(i).get("acc").asDouble() == 0 ? 1 : 0;
+            bOnly += sa.get(i).get("acc").asDouble() == 0 && sb.get(i).get("acc").asDouble() == 1 ? 1 : 0;
+        }
+        int n = aOnly + bOnly;
+        assertThat(n).as("the two models disagree somewhere, so the test has something to weigh").isPositive();
+        double tail = 0;
+        java.math.BigInteger choose = java.math.BigInteger.ONE;
+        for (int k = 0; k <= Math.min(aOnly, bOnly); k++) { // Σ C(n, k) / 2^n
+            tail += choose.doubleValue() / Math.pow(2, n);
+            choose = choose.multiply(java.math.BigInteger.valueOf(n - k)).divide(java.math.BigInteger.valueOf(k + 1));
+        }
+        double p = n == 0 || aOnly == bOnly ? 1.0 : Math.min(1.0, 2 * tail);
+        JsonNode row = call("GET", "/compare?a=" + a + "&b=" + b, null, 200).get("tasks").get("repeat");
+        assertThat(row.get("test").asText()).isEqualTo("McNemar's exact test");
+        assertThat(row.get("a_right_b_wrong").asInt()).isEqualTo(aOnly);
+        assertThat(row.get("a_wrong_b_right").asInt()).isEqualTo(bOnly);
+        assertThat(row.get("p_value").asDouble()).isCloseTo(p, within(1e-9));
+        assertThat(row.get("significant").asBoolean()).isEqualTo(p < 0.05);
+        assertThat(row.get("difference").asDouble()).isCloseTo((aOnly - bOnly) / 40.0, within(1e-12));
+        String limited = call("POST", "/runs", Map.of("model", "shakespeare-char", "tasks", List.of("repeat"), "limit", 10), 202).get("id").asText();
+        awaitSucceeded(limited);
+        assertThat(call("GET", "/compare?a=" + a + "&b=" + limited, null, 400).get("message").asText()).isEqualTo("Task repeat: run " + a
+                + " scored 40 items and run " + limited + " 10: compare runs on the same items (the same limit, both finished).");
+    }
+
     @Test
     void badBenchmarkFilesAreNamedLineByLine() throws Exception {
         assertThat(call("POST", "/benchmarks", Map.of("name", "q", "kind", "multiple_choice", "jsonl",

@@ -130,6 +130,30 @@ class MetricsApiTest implements TestPropertyProvider {
         assertThat(post("distinct", Map.of("predictions", two), 200).get("corpus").get("self_bleu").asDouble()).isCloseTo(expected, within(1e-9));
     }
 
+    /** The fixed shape of POST /api/v1/evaluation/agreement, on Wikipedia's worked examples (AgreementTest has the values). */
+    @Test
+    void agreementOfAnnotators() throws Exception {
+        HttpResponse<String> r = TestApp.send("POST", jetty.baseUrl() + "/api/v1/evaluation/agreement",
+                JSON.writeValueAsString(Map.of("counts", org.llmplayground.evaluation.metrics.AgreementTest.FLEISS)));
+        JsonNode f = JSON.readTree(r.body());
+        assertThat(f.get("fleiss_kappa").asDouble()).isCloseTo(0.20993070442195524, within(1e-9));
+        assertThat(f.get("percent_agreement").asDouble()).isCloseTo(0.378021978021978, within(1e-9));
+        assertThat(List.of(f.get("items").asInt(), f.get("raters").asInt(), f.get("categories").asInt())).containsExactly(10, 14, 5);
+        List<List<Object>> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) { // 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no; numbers are labels too
+            labels.add(i < 20 ? List.of(1, 1) : i < 25 ? List.of(1, 0) : i < 35 ? List.of(0, 1) : List.of(0, 0));
+        }
+        JsonNode c = JSON.readTree(TestApp.send("POST", jetty.baseUrl() + "/api/v1/evaluation/agreement",
+                JSON.writeValueAsString(Map.of("labels", labels))).body());
+        assertThat(c.get("cohen_kappa").asDouble()).isCloseTo(0.4, within(1e-9));
+        assertThat(c.get("percent_agreement").asDouble()).isCloseTo(0.7, within(1e-12));
+        assertThat(c.get("raters").asInt()).isEqualTo(2);
+        HttpResponse<String> bad = TestApp.send("POST", jetty.baseUrl() + "/api/v1/evaluation/agreement", "{}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("message").asText()).isEqualTo("Give either 'counts' (Fleiss' kappa: raters per category per item) "
+                + "or 'labels' (Cohen's kappa: two raters' labels per item).");
+    }
+
     @Test
     void badRequestsAreRefusedWithTheReason() throws Exception {
         assertThat(post("bleurt", Map.of("predictions", List.of("a")), 404).get("message").asText())
