@@ -161,7 +161,7 @@ public final class LogLikelihood {
                 scope.suppressNotUsedWarning();
                 float[] first = network.decode(ps, ctx, ctx.length, cache);                 // (V) after the context
                 passes++;
-                double[] firstLogp = logSoftmax(first);
+                double[] firstLogp = org.llmplayground.generation.Distributions.logSoftmax(first);
                 int firstArg = org.llmplayground.generation.Distributions.argmax(first);
                 int n = longest - 1;
                 float[] picked = new float[0];
@@ -214,23 +214,6 @@ public final class LogLikelihood {
                 return out;
             }
         });
-    }
-
-    private static double[] logSoftmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double log = max + Math.log(sum);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - log;
-        }
-        return out;
     }
 
     /**
