@@ -116,7 +116,7 @@ final class CustomBenchmarkPanel extends VerticalLayout {
         add(new Paragraph("""
                 Multiple choice: {"question", "choices", "answer" (index or text)}, scored by log-likelihood like MMLU. \
                 Generation: {"question", "reference" or "references"}, answered greedily and scored with the metric. \
-                Perplexity: {"text"}. Lines with "fewshot": true are examples for num_few-shot, not test items. \
+                Perplexity: {"text"}. Lines with "fewshot": true are examples for the few-shot count, not test items. \
                 Saving a name again makes a new version; runs record the version they used."""), row, jsonl, upload, corpusRow, message);
     }
 }
