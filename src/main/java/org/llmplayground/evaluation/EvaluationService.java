@@ -389,6 +389,7 @@ public class EvaluationService {
                 message += String.format(" (%.1f s; %,d forward passes for %,d choice requests, lm-eval runs one per request)",
                         (System.nanoTime() - started) / 1e9, ll.passes(), ll.requests());
             }
+            summarize(run.id());
             store.setState(run.id(), "succeeded", message, Instant.now());
             return run.id();
         } catch (org.llmplayground.core.jobs.JobCancelledException e) {
@@ -730,6 +731,33 @@ public class EvaluationService {
         return out;
     }
 
+    /** Metrics a leaderboard ranks by (speed and token counts are not scores). */
+    private static final java.util.Set<String> NOT_SCORES = java.util.Set.of("n", "tokens", "tokens_per_second", "first_token_ms", "peak_rss_mb");
+
+    /**
+     * Stores a run's headline scores (each task's metrics with stderr and 95 % interval, MMLU's group and categories):
+     * written once when the run ends, so the leaderboard reads one table instead of re-scoring every run.
+     */
+    public List<EvaluationStore.Score> summarize(String id) {
+        Map<?, ?> results = (Map<?, ?>) results(id).get("results");
+        List<EvaluationStore.Score> scores = new ArrayList<>();
+        results.forEach((task, m) -> {
+            Map<?, ?> metrics = (Map<?, ?>) m;
+            int n = ((Number) metrics.get("n")).intValue();
+            metrics.forEach((name, v) -> {
+                String metric = String.valueOf(name);
+                if (v instanceof Number value && !metric.endsWith("_stderr") && !NOT_SCORES.contains(metric)) {
+                    double[] ci = metrics.get(metric + "_ci95") instanceof double[] c ? c : null;
+                    scores.add(new EvaluationStore.Score(id, String.valueOf(task), metric, value.doubleValue(),
+                            metrics.get(metric + "_stderr") instanceof Number se ? se.doubleValue() : null, ci == null ? null : ci[0],
+                            ci == null ? null : ci[1], n));
+                }
+            });
+        });
+        store.setScores(id, scores);
+        return scores;
+    }
+
     /** What a run's numbers depend on: model, weights hash, tasks' versions and templates, few-shot, decoding, code. */
     private static Map<String, Object> reproducibility(EvaluationStore.Run r) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -988,7 +1016,7 @@ public class EvaluationService {
      * The 95 % bootstrap interval of a mean: {@value #BOOTSTRAP} resamples of the items with replacement (seeded, so a
      * run's interval is the same every time), the 2.5th and 97.5th percentiles of their means.
      */
-    static double[] bootstrap(double[] v, long seed) {
+    public static double[] bootstrap(double[] v, long seed) {
         if (v.length == 0) {
             return new double[]{0, 0};
         }

@@ -129,6 +129,42 @@ public class EvaluationStore {
         });
     }
 
+    /** A run's headline score on one task and metric (the leaderboard's cell): mean, lm-eval's stderr, the 95 % interval. */
+    @Serdeable
+    public record Score(String runId, String task, String metric, double value, @Nullable Double stderr, @Nullable Double ciLow,
+                        @Nullable Double ciHigh, int n) {
+    }
+
+    /** Replaces a run's scores. */
+    public void setScores(String runId, List<Score> scores) {
+        jdbc.update("delete from evaluation_score where run_id=?", Jdbc.strings(runId));
+        jdbc.batch("insert into evaluation_score (run_id, task, metric, val, stderr, ci_low, ci_high, n) values (?,?,?,?,?,?,?,?)", scores,
+                (ps, s) -> {
+                    ps.setString(1, runId);
+                    ps.setString(2, s.task());
+                    ps.setString(3, s.metric());
+                    ps.setDouble(4, s.value());
+                    setNullable(ps, 5, s.stderr());
+                    setNullable(ps, 6, s.ciLow());
+                    setNullable(ps, 7, s.ciHigh());
+                    ps.setInt(8, s.n());
+                });
+    }
+
+    /** Every stored score of every run, in one query (the leaderboard's load). */
+    public List<Score> scores() {
+        return jdbc.list("select run_id, task, metric, val, stderr, ci_low, ci_high, n from evaluation_score", ps -> {
+        }, rs -> new Score(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), (Double) rs.getObject(5),
+                (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getInt(8)));
+    }
+
+    /** One run's stored scores. */
+    public List<Score> scores(String runId) {
+        return jdbc.list("select run_id, task, metric, val, stderr, ci_low, ci_high, n from evaluation_score where run_id=?", Jdbc.strings(runId),
+                rs -> new Score(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), (Double) rs.getObject(5),
+                        (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getInt(8)));
+    }
+
     private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Run(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), List.of(rs.getString(5).split(",")), rs.getInt(6),
                 (Integer) rs.getObject(7), rs.getString(8), rs.getString(9), rs.getString(10), Jdbc.instant(rs.getTimestamp(11)),

@@ -103,9 +103,9 @@ public class PreferenceCollector {
     public record Judged(PreferenceStore.Judgment judgment, String choice, Progress progress) {
     }
 
-    /** A pair with every judgment on it, for listings and agreement. */
+    /** A pair with every judgment on it, for listings and agreement, and the judgments later ones replaced. */
     @Serdeable
-    public record Listed(PreferenceStore.Pair pair, List<PreferenceStore.Judgment> judgments) {
+    public record Listed(PreferenceStore.Pair pair, List<PreferenceStore.Judgment> judgments, List<PreferenceStore.Judgment> replaced) {
     }
 
     // ------------------------------------------------------------------ prompt sets
@@ -187,7 +187,7 @@ public class PreferenceCollector {
     }
 
     /** Both sides wrote the same answer, draw after draw. */
-    static final class IdenticalAnswers extends BadInputException {
+    public static final class IdenticalAnswers extends BadInputException {
         IdenticalAnswers(String message) {
             super(message);
         }
@@ -212,7 +212,7 @@ public class PreferenceCollector {
     }
 
     /** Which stored answer an annotator sees as "A": shuffled per (pair, annotator), the same every time it is shown. */
-    static String shownFirst(String pairId, String annotator) {
+    public static String shownFirst(String pairId, String annotator) {
         return Math.floorMod((pairId + "\u0000" + annotator).hashCode(), 2) == 0 ? "a" : "b";
     }
 
@@ -250,7 +250,10 @@ public class PreferenceCollector {
     public List<Listed> list(String promptSet) {
         Map<String, List<PreferenceStore.Judgment>> byPair = new LinkedHashMap<>();
         store.judgments(promptSet).forEach(j -> byPair.computeIfAbsent(j.pairId(), k -> new ArrayList<>()).add(j));
-        return store.pairs(promptSet).stream().map(p -> new Listed(p, byPair.getOrDefault(p.id(), List.of()))).toList();
+        Map<String, List<PreferenceStore.Judgment>> replaced = new LinkedHashMap<>();
+        store.replaced(promptSet).forEach(j -> replaced.computeIfAbsent(j.pairId(), k -> new ArrayList<>()).add(j));
+        return store.pairs(promptSet).stream().map(p -> new Listed(p, byPair.getOrDefault(p.id(), List.of()),
+                replaced.getOrDefault(p.id(), List.of()))).toList();
     }
 
     public List<String> promptSets() {
@@ -321,7 +324,11 @@ public class PreferenceCollector {
 
     // ------------------------------------------------------------------ writing pairs
 
-    private PreferenceStore.Pair write(String set, String prompt, Request r) {
+    /**
+     * Writes a pair for {@code prompt} into {@code set}: the two sides' answers (drawn again with the next seeds when
+     * they come out identical; refused after {@value #DRAWS} draws).
+     */
+    public PreferenceStore.Pair write(String set, String prompt, Request r) {
         if (prompt.length() > 4000) {
             throw new BadInputException("The prompt has " + prompt.length() + " characters; at most 4,000.");
         }
@@ -400,7 +407,7 @@ public class PreferenceCollector {
     }
 
     /** An annotator's name: 1 to 80 characters, letters, digits, space, '.', '_', '-' or '@'. */
-    static String annotator(String name) {
+    public static String annotator(String name) {
         String n = name == null ? "" : name.strip();
         if (!n.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@-]{0,79}")) {
             throw new BadInputException("Name the annotator with 1 to 80 letters, digits, spaces, '.', '_', '-' or '@' (got '" + n + "').");

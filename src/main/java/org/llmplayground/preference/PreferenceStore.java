@@ -88,8 +88,8 @@ public class PreferenceStore {
     }
 
     /**
-     * Stores a judgment. Refused: an unknown pair (404), a verdict other than a, b, tie or both_bad, a pair this
-     * annotator has judged already (409: undo it first).
+     * Stores a judgment. Refused: an unknown pair (404), a verdict other than a, b, tie or both_bad. Judging a pair again
+     * replaces the annotator's earlier verdict, which moves to the history ({@link #replaced}).
      */
     public Judgment judge(String pairId, String annotator, String verdict, String shownFirst, @Nullable String note) {
         if (pair(pairId).isEmpty()) {
@@ -98,8 +98,20 @@ public class PreferenceStore {
         if (!VERDICTS.contains(verdict)) {
             throw new BadInputException("A verdict is A, B, tie or both_bad (got '" + verdict + "').");
         }
-        if (judgment(pairId, annotator).isPresent()) {
-            throw BadInputException.conflict("'" + annotator + "' has judged this pair already; undo that judgment to change it.");
+        Optional<Judgment> earlier = judgment(pairId, annotator);
+        if (earlier.isPresent()) { // judged again: the later verdict replaces the earlier, which is kept as history
+            Judgment e = earlier.get();
+            jdbc.update("insert into preference_judgment_history (pair_id, annotator, verdict, shown_first, note, judged_at, replaced_at) "
+                    + "values (?,?,?,?,?,?,?)", ps -> {
+                ps.setString(1, e.pairId());
+                ps.setString(2, e.annotator());
+                ps.setString(3, e.verdict());
+                ps.setString(4, e.shownFirst());
+                ps.setString(5, e.note());
+                ps.setTimestamp(6, Timestamp.from(e.judgedAt()));
+                ps.setTimestamp(7, Timestamp.from(Instant.now()));
+            });
+            jdbc.update("delete from preference_judgment where pair_id=? and annotator=?", Jdbc.strings(pairId, annotator));
         }
         Judgment j = new Judgment(pairId, annotator, verdict, shownFirst, note == null || note.isBlank() ? null : cut(note.strip(), 2000),
                 Instant.now());
@@ -132,6 +144,13 @@ public class PreferenceStore {
     public List<Judgment> judgments(String promptSet) {
         return jdbc.list("select j.pair_id, j.annotator, j.verdict, j.shown_first, j.note, j.judged_at from preference_judgment j "
                 + "join preference_pair p on p.id=j.pair_id where p.prompt_set=? order by j.seq", Jdbc.strings(promptSet), PreferenceStore::judgment);
+    }
+
+    /** The judgments replaced by a later one on the pairs of a prompt set, oldest first. */
+    public List<Judgment> replaced(String promptSet) {
+        return jdbc.list("select h.pair_id, h.annotator, h.verdict, h.shown_first, h.note, h.judged_at from preference_judgment_history h "
+                + "join preference_pair p on p.id=h.pair_id where p.prompt_set=? order by h.replaced_at", Jdbc.strings(promptSet),
+                PreferenceStore::judgment);
     }
 
     /** The prompt sets that have pairs, by name. */

@@ -69,8 +69,13 @@ class PreferenceLoopApiTest implements TestPropertyProvider {
         String storedRight = stored.answerA().equals(greedy) ? "a" : "b";
         assertThat(judged.get("judgment").get("verdict").asText()).isEqualTo(storedRight);
         assertThat(judged.get("progress").get("judged").asInt()).isEqualTo(1);
-        assertThat(call("POST", "/pairs/" + pair + "/judge", Map.of("annotator", "ada", "choice", "B"), 409).get("message").asText())
-                .isEqualTo("'ada' has judged this pair already; undo that judgment to change it.");
+        // judging again replaces the earlier verdict (kept as history); judging back restores it
+        String wrongShown = rightShown.equals("A") ? "B" : "A";
+        assertThat(call("POST", "/pairs/" + pair + "/judge", Map.of("annotator", "ada", "choice", wrongShown), 200).get("judgment")
+                .get("verdict").asText()).isEqualTo(storedRight.equals("a") ? "b" : "a");
+        call("POST", "/pairs/" + pair + "/judge", Map.of("annotator", "ada", "choice", rightShown, "note", "closer"), 200);
+        assertThat(store.replaced("preference-demo")).extracting(PreferenceStore.Judgment::verdict)
+                .containsExactly(storedRight, storedRight.equals("a") ? "b" : "a");
         assertThat(call("POST", "/pairs/nope/judge", Map.of("annotator", "ada", "choice", "A"), 404).get("message").asText())
                 .isEqualTo("No pair 'nope': ask for the next pair first.");
         assertThat(call("POST", "/pairs/" + pair + "/judge", Map.of("annotator", "bob", "choice", "C"), 400).get("message").asText())
