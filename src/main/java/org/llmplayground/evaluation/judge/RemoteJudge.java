@@ -105,10 +105,12 @@ public class RemoteJudge {
                     wait = Math.min(10_000, Long.parseLong(retryAfter.strip()) * 1000);
                 }
             } catch (InterruptedIOException e) {
-                last = "did not answer within " + timeout.toSeconds() + " s";
-            } catch (PublicAddresses.Refused e) {
-                throw new Failed("The judge endpoint " + describe() + " is refused: " + e.getMessage());
+                last = "did not answer within " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms");
             } catch (IOException e) {
+                if (e instanceof PublicAddresses.Refused || String.valueOf(e.getMessage()).startsWith("refused: ")) { // the guard (DNS or connect)
+                    throw new Failed("The judge endpoint " + describe() + " is " + e.getMessage().replace("playground.fetch.allow-private",
+                            "playground.evaluation.judge.allow-private") + ".");
+                }
                 last = "could not be reached (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
             }
             if (attempt < retries) {
