@@ -47,6 +47,10 @@ class PgChart extends HTMLElement {
     return patch;
   }
   _apply(opt, replace) {
+    // tooltip.formatter "raw": each data item's name, then its "raw" lines (e.g. a radar's unnormalised scores)
+    if (opt.tooltip && opt.tooltip.formatter === 'raw') {
+      opt.tooltip.formatter = p => [p.name].concat((p.data && p.data.raw) || []).join('<br/>');
+    }
     const base = { backgroundColor: 'transparent', textStyle: { color: this._textColor() }, animation: false };
     this._chart.setOption(replace ? Object.assign(base, opt) : opt, !!replace);
     if (replace) this._chart.setOption(this._themePatch(), false);

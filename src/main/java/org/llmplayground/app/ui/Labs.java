@@ -44,7 +44,8 @@ public final class Labs {
                     + "with DPO while its rewards separate and its KL to the reference stays small.",
                     org.llmplayground.preference.ui.PreferencesView.class, VaadinIcon.SCALE),
             new Lab(8, "Evaluation", "Measure a model with numbers that match the reference tools: MMLU, HellaSwag and TruthfulQA scored "
-                    + "as lm-evaluation-harness does, BLEU, chrF, ROUGE and METEOR as sacreBLEU, rouge-score and NLTK compute them.",
+                    + "as lm-evaluation-harness does, BLEU, chrF, ROUGE and METEOR as sacreBLEU, rouge-score and NLTK compute them; a "
+                    + "leaderboard, people and judge models.",
                     org.llmplayground.evaluation.ui.EvaluationView.class, VaadinIcon.CHART));
 
     /** A page beside the labs (the chat playground): in the navigation's tools section. */
@@ -77,8 +78,10 @@ public final class Labs {
             new Step("Fine-tune", "Supervised fine-tuning with LoRA or QLoRA: the model learns to answer instructions, measured on "
                     + "held-out ones; then preferences: judge answers, train a reward model, align with DPO.",
                     List.of(org.llmplayground.finetune.ui.FineTuneView.class, org.llmplayground.preference.ui.PreferencesView.class), null),
-            new Step("Evaluate", "Metrics and benchmarks that match the reference implementations; human evaluation and "
-                    + "LLM-as-judge are coming.", List.of(org.llmplayground.evaluation.ui.EvaluationView.class), null),
+            new Step("Evaluate", "Metrics and benchmarks that match the reference implementations; a leaderboard, radar, "
+                    + "history and paired tests to read them; human evaluation with agreement, and LLM-as-judge.",
+                    List.of(org.llmplayground.evaluation.ui.EvaluationView.class, org.llmplayground.evaluation.ui.DashboardView.class,
+                            org.llmplayground.evaluation.ui.HumanEvaluationView.class), null),
             new Step("Track models and experiments", "A model registry, quantization, and experiment tracking with H2 and "
                     + "Weights & Biases.", List.of(), "coming"));
 

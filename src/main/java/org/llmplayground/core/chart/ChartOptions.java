@@ -86,6 +86,33 @@ public final class ChartOptions {
         return option;
     }
 
+    /**
+     * A radar of several series over named axes, values already normalised to 0..1 (1 = the best shown); each
+     * series' {@code raw} lines (the unnormalised values) appear in its tooltip, so the shape compares models and the
+     * tooltip still tells the real scores.
+     */
+    public static Map<String, Object> radar(List<String> axes, Map<String, double[]> normalised, Map<String, List<String>> raw) {
+        Map<String, Object> option = new LinkedHashMap<>();
+        option.put("tooltip", Map.of("trigger", "item", "formatter", "raw"));
+        option.put("legend", Map.of("bottom", 0, "type", "scroll"));
+        option.put("radar", Map.of("indicator", axes.stream().map(a -> Map.of("name", a, "max", 1, "min", 0)).toList(), "radius", "62%",
+                "center", List.of("50%", "48%")));
+        option.put("series", List.of(Map.of("type", "radar", "data", normalised.entrySet().stream().map(e -> Map.of("name", e.getKey(),
+                "value", e.getValue(), "raw", raw.getOrDefault(e.getKey(), List.of()))).toList())));
+        return option;
+    }
+
+    /** Bars side by side: one group per category, one bar per named series (e.g. two models per MMLU category). */
+    public static Map<String, Object> groupedBars(String xName, String yName, List<String> categories, Map<String, List<? extends Number>> series) {
+        Map<String, Object> option = base(xName, yName);
+        option.put("legend", Map.of("top", 0, "type", "scroll"));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 56, "bottom", 36, "containLabel", true));
+        option.put("xAxis", axis("category", xName, categories));
+        option.put("series", series.entrySet().stream().map(e -> Map.of("type", "bar", "name", e.getKey(), "data", e.getValue(),
+                "barMaxWidth", 32)).toList());
+        return option;
+    }
+
     private static Map<String, Object> base(String xName, String yName) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));

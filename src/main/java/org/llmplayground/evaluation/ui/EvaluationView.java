@@ -213,7 +213,9 @@ public class EvaluationView extends VerticalLayout {
         HorizontalLayout texts = new HorizontalLayout(predictions, references);
         HorizontalLayout metricRow = new HorizontalLayout(metric, stemmer, score);
         metricRow.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(new H1("8. Evaluation"), new Explainer("Measuring a model: benchmarks and metrics", EXPLANATION),
+        add(new H1("8. Evaluation"), new HorizontalLayout(new com.vaadin.flow.router.RouterLink("Dashboard: leaderboard, radar, history →",
+                DashboardView.class), new com.vaadin.flow.router.RouterLink("Human evaluation and LLM-as-judge →", HumanEvaluationView.class)),
+                new Explainer("Measuring a model: benchmarks and metrics", EXPLANATION),
                 new H3("1. Benchmarks"), settings, error, progress, scores, downloads, itemRow, items, itemDetail,
                 new H3("2. Metrics on your texts"), texts, metricRow, metricResult,
                 new H3("3. Perplexity of the model on your text"), perplexityText, ppl, perplexityResult,

@@ -1,8 +1,6 @@
 package org.llmplayground.preference.ui;
 
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.Key;
-import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -38,7 +36,6 @@ import org.llmplayground.model.LoadedModel;
 import org.llmplayground.preference.PreferenceCollector;
 import org.llmplayground.preference.PreferenceJobs;
 import org.llmplayground.preference.PreferenceSets;
-import org.llmplayground.preference.PreferenceStore;
 import org.llmplayground.preference.RewardScores;
 import org.llmplayground.training.Trainer;
 import org.llmplayground.training.TrainingCharts;
@@ -101,17 +98,13 @@ public class PreferencesView extends VerticalLayout {
     private final NumberField tempB = new NumberField("Temperature 2");
     private final Select<String> activeRun = new Select<>();
     private final TextField typed = new TextField("Or type a prompt");
-    private final Div prompt = new Div();
-    private final Div answerA = new Div();
-    private final Div answerB = new Div();
-    private final TextField note = new TextField("Note (optional)");
+    private final PairJudgePanel pair = new PairJudgePanel("pref", this::judge, this::undo);
     private final Span collectStatus = new Span();
     private final Span collectProgress = new Span();
     private final Grid<PreferenceCollector.Listed> judged = new Grid<>();
     private final Div exportBox = new Div();
     private final TextField saveName = new TextField("Save as preference set");
     private PreferenceCollector.Offer offer;
-    private final List<Button> verdictButtons = new ArrayList<>();
 
     // reward model
     private final ComboBox<String> rewardSet = new ComboBox<>("Preference set");
@@ -254,27 +247,8 @@ public class PreferencesView extends VerticalLayout {
         next.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         HorizontalLayout asking = row(next, typed, ask);
 
-        prompt.setId("pref-prompt");
-        prompt.getStyle().set("font-weight", "600").set("white-space", "pre-wrap").set("margin", "var(--lumo-space-s) 0");
-        HorizontalLayout answers = new HorizontalLayout(answerCard("A", answerA, "pref-answer-a"), answerCard("B", answerB, "pref-answer-b"));
-        answers.setWidthFull();
-        Button aBetter = verdict("A better", "A", Key.DIGIT_1, "pref-judge-a");
-        Button bBetter = verdict("B better", "B", Key.DIGIT_2, "pref-judge-b");
-        Button tie = verdict("Tie", "tie", Key.DIGIT_3, "pref-judge-tie");
-        Button bad = verdict("Both bad", "both_bad", Key.DIGIT_4, "pref-judge-bad");
-        Button undo = new Button("Undo (U)", e -> undo());
-        undo.setId("pref-undo");
-        undo.addClickShortcut(Key.KEY_U);
-        note.setId("pref-note");
-        note.setWidth("20em");
-        // typing a note must not judge: its keys stay in the field
-        note.getElement().executeJs("this.addEventListener('keydown', e => e.stopPropagation())");
         collectStatus.setId("pref-collect-status");
         collectProgress.setId("pref-progress");
-        Span keys = new Span("Keys: 1 A better · 2 B better · 3 tie · 4 both bad · U undo. Which model wrote which answer is hidden "
-                + "and the order is shuffled per annotator.");
-        keys.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
-
         judged.setId("pref-judged");
         judged.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
         judged.addColumn(l -> l.pair().prompt()).setHeader("Prompt").setFlexGrow(2);
@@ -289,8 +263,7 @@ public class PreferencesView extends VerticalLayout {
         Button save = new Button("Save", e -> saveSet());
         save.setId("pref-save");
         exportBox.setId("pref-export");
-        VerticalLayout tab = new VerticalLayout(settings, asking, prompt, answers, row(aBetter, bBetter, tie, bad, undo, note), keys,
-                collectProgress, collectStatus, new H3("Judged so far"), row(exportBox, saveName, save), judged);
+        VerticalLayout tab = new VerticalLayout(settings, asking, pair, collectProgress, collectStatus, new H3("Judged so far"), row(exportBox, saveName, save), judged);
         tab.setPadding(false);
         refreshJudged();
         return tab;
@@ -301,26 +274,6 @@ public class PreferencesView extends VerticalLayout {
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
         row.getStyle().set("flex-wrap", "wrap");
         return row;
-    }
-
-    private static Div answerCard(String label, Div text, String id) {
-        text.setId(id);
-        text.getStyle().set("white-space", "pre-wrap").set("font-family", "var(--lumo-font-family-monospace, monospace)").set("min-height", "2em");
-        Span head = new Span("Answer " + label);
-        head.getStyle().set("font-weight", "600").set("color", "var(--lumo-secondary-text-color)");
-        Div card = new Div(head, text);
-        card.getStyle().set("flex", "1").set("border", "1px solid var(--lumo-contrast-20pct)").set("border-radius", "8px")
-                .set("padding", "var(--lumo-space-s) var(--lumo-space-m)");
-        return card;
-    }
-
-    private Button verdict(String label, String choice, Key key, String id) {
-        Button b = new Button(label + " (" + key.getKeys().get(0).replace("Digit", "") + ")", e -> judge(choice));
-        b.setId(id);
-        b.addClickShortcut(key);
-        b.setEnabled(false);
-        verdictButtons.add(b);
-        return b;
     }
 
     private void refreshActiveRuns() {
@@ -357,11 +310,7 @@ public class PreferencesView extends VerticalLayout {
 
     private void show(PreferenceCollector.Offer o) {
         offer = o;
-        prompt.setText(o.prompt());
-        answerA.setText(o.first());
-        answerB.setText(o.second());
-        note.clear();
-        verdictButtons.forEach(b -> b.setEnabled(true));
+        pair.show(o.prompt(), o.first(), o.second());
         showProgress(o.progress());
     }
 
@@ -375,11 +324,11 @@ public class PreferencesView extends VerticalLayout {
             return;
         }
         try {
-            PreferenceCollector.Judged j = collector.judge(offer.pairId(), annotator.getValue(), choice, note.getValue());
+            PreferenceCollector.Judged j = collector.judge(offer.pairId(), annotator.getValue(), choice, pair.note());
             showProgress(j.progress());
             showStatus("Judged: " + j.choice() + ".", false);
             offer = null;
-            verdictButtons.forEach(b -> b.setEnabled(false));
+            pair.disable();
             refreshJudged();
             next(false);
         } catch (BadInputException e) {
