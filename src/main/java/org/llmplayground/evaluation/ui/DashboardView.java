@@ -111,13 +111,25 @@ public class DashboardView extends VerticalLayout {
         TabSheet tabs = new TabSheet();
         tabs.setWidthFull();
         tabs.add("Leaderboard", leaderboardTab());
-        tabs.add("MMLU by category", categoriesTab());
-        tabs.add("History", historyTab());
-        tabs.add("Compare", compareTab());
+        lazyTab(tabs, "MMLU by category", this::categoriesTab);
+        lazyTab(tabs, "History", this::historyTab);
+        lazyTab(tabs, "Compare", this::compareTab);
         HorizontalLayout links = new HorizontalLayout(new RouterLink("← Run benchmarks", EvaluationView.class),
                 new RouterLink("Human evaluation and LLM-as-judge →", HumanEvaluationView.class));
         add(new H1("8. Evaluation: dashboard"), links, new Explainer("Reading scores: leaderboards, intervals, paired tests", EXPLANATION), tabs);
         refreshBoard();
+    }
+
+    /** A tab whose content is built when first opened: the page loads with the leaderboard only. */
+    private static void lazyTab(TabSheet tabs, String label, java.util.function.Supplier<Component> content) {
+        VerticalLayout holder = new VerticalLayout();
+        holder.setPadding(false);
+        com.vaadin.flow.component.tabs.Tab tab = tabs.add(label, holder);
+        tabs.addSelectedChangeListener(e -> {
+            if (e.getSelectedTab() == tab && holder.getComponentCount() == 0) {
+                holder.add(content.get());
+            }
+        });
     }
 
     private static HorizontalLayout row(Component... items) {
@@ -146,7 +158,7 @@ public class DashboardView extends VerticalLayout {
         refresh.setId("dash-refresh");
         board.setId("dash-leaderboard");
         board.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_COLUMN_BORDERS);
-        board.setAllRowsVisible(true);
+        board.setHeight("420px"); // rows drawn as they scroll into view: 60 models load as fast as 6
         boardInfo.setId("dash-board-info");
         boardDownloads.setId("dash-downloads");
         radarModels.setId("dash-radar-models");
@@ -176,7 +188,8 @@ public class DashboardView extends VerticalLayout {
         for (Leaderboard.Column c : current.columns()) {
             Comparator<Leaderboard.Row> byValue = Comparator.comparing(r -> r.scores().containsKey(c.name()) ? r.scores().get(c.name()).value() : null,
                     Comparator.nullsFirst(Comparator.naturalOrder()));
-            board.addColumn(r -> cellText(r, c)).setHeader(c.name() + (c.higherIsBetter() ? " ↑" : " ↓")).setKey(c.name()).setAutoWidth(true)
+            board.addColumn(r -> cellText(r, c)).setHeader(c.name() + (c.higherIsBetter() ? " ↑" : " ↓")).setKey(c.name())
+                    .setWidth(Math.max(7, c.name().length() * 0.62 + 3) + "em").setFlexGrow(0)
                     .setSortable(true).setComparator(byValue).setTooltipGenerator(r -> tooltip(r, c));
         }
         board.setItems(current.rows());
