@@ -1,13 +1,12 @@
 package org.llmplayground.data.ui;
 
+import static org.llmplayground.core.ui.Layouts.row;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
@@ -106,12 +105,6 @@ class StagesPanel extends VerticalLayout {
         bindVisibility();
     }
 
-    private static HorizontalLayout row(Component... c) {
-        HorizontalLayout r = new HorizontalLayout(c);
-        r.setAlignItems(FlexComponent.Alignment.BASELINE);
-        r.setWrap(true);
-        return r;
-    }
 
     private static Component indent(Component c) {
         VerticalLayout v = new VerticalLayout(c);

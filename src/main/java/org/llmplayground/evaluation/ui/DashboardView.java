@@ -1,5 +1,6 @@
 package org.llmplayground.evaluation.ui;
 
+import static org.llmplayground.core.ui.Layouts.row;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -10,7 +11,6 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -132,12 +132,6 @@ public class DashboardView extends VerticalLayout {
         });
     }
 
-    private static HorizontalLayout row(Component... items) {
-        HorizontalLayout row = new HorizontalLayout(items);
-        row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        row.getStyle().set("flex-wrap", "wrap");
-        return row;
-    }
 
     private static Span error(String id) {
         Span s = new Span();

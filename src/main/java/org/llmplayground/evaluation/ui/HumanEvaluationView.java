@@ -1,5 +1,6 @@
 package org.llmplayground.evaluation.ui;
 
+import static org.llmplayground.core.ui.Layouts.row;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -10,7 +11,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
@@ -130,12 +130,6 @@ public class HumanEvaluationView extends VerticalLayout {
         refreshTasks();
     }
 
-    private static HorizontalLayout row(Component... items) {
-        HorizontalLayout row = new HorizontalLayout(items);
-        row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        row.getStyle().set("flex-wrap", "wrap");
-        return row;
-    }
 
     private static void status(Span s, String text, boolean error) {
         s.setText(text);

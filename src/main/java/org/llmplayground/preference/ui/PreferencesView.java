@@ -1,5 +1,6 @@
 package org.llmplayground.preference.ui;
 
+import static org.llmplayground.core.ui.Layouts.row;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -11,7 +12,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -269,12 +269,6 @@ public class PreferencesView extends VerticalLayout {
         return tab;
     }
 
-    private static HorizontalLayout row(Component... items) {
-        HorizontalLayout row = new HorizontalLayout(items);
-        row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        row.getStyle().set("flex-wrap", "wrap");
-        return row;
-    }
 
     private void refreshActiveRuns() {
         List<String> items = new ArrayList<>(List.of("none"));
