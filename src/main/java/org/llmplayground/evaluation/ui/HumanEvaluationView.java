@@ -36,7 +36,7 @@ import org.llmplayground.evaluation.judge.JudgeStore;
 import org.llmplayground.evaluation.metrics.Ranking;
 import org.llmplayground.generation.GenerationService;
 import org.llmplayground.model.LoadedModel;
-import org.llmplayground.preference.ui.PairJudgePanel;
+import org.llmplayground.core.ui.PairJudgePanel;
 
 import java.time.Duration;
 import java.util.ArrayList;

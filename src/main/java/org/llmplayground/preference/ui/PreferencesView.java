@@ -31,6 +31,7 @@ import org.llmplayground.core.jobs.JobRunner;
 import org.llmplayground.core.ui.Async;
 import org.llmplayground.core.ui.Explainer;
 import org.llmplayground.core.ui.JobProgress;
+import org.llmplayground.core.ui.PairJudgePanel;
 import org.llmplayground.generation.GenerationService;
 import org.llmplayground.model.LoadedModel;
 import org.llmplayground.preference.PreferenceCollector;

@@ -1,4 +1,4 @@
-package org.llmplayground.preference.ui;
+package org.llmplayground.core.ui;
 
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The A/B interface: a prompt, two answers side by side (which model wrote which hidden), the verdicts A better,
  * B better, tie, both bad (keys 1–4), undo (U) and an optional note. The Preferences lab collects with it and the
- * Evaluation lab's human evaluation judges pairs with it: one interface, ids prefixed per use ("pref-judge-a").
+ * Evaluation lab's human evaluation judges pairs with it: one interface, in core so neither lab imports the other's
+ * views; ids prefixed per use ("pref-judge-a").
  */
 public class PairJudgePanel extends VerticalLayout {
     private final Div prompt = new Div();
