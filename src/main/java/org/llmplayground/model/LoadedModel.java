@@ -67,8 +67,18 @@ public final class LoadedModel implements AutoCloseable {
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             synchronized (lock) {
+                java.util.Map<String, org.llmplayground.model.nn.Quantized> quantized = network instanceof org.llmplayground.model.nn.Transformer t
+                        ? t.quantizedWeights() : java.util.Map.of();
                 for (var p : network.getParameters()) {
                     sha.update(p.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    if (quantized.containsKey(p.getValue().getName())) { // held as codes: the weights it computes with, ŵ
+                        float[] w = network.values(p.getValue());
+                        sha.update(java.util.Arrays.toString(quantized.get(p.getValue().getName()).shapes()[0]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(w.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        b.asFloatBuffer().put(w);
+                        sha.update(b.array());
+                        continue;
+                    }
                     ai.djl.ndarray.NDArray a = p.getValue().getArray();
                     sha.update(a.getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     if (a.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {

@@ -72,6 +72,37 @@ final class ModelFactory {
         }
     }
 
+    /**
+     * A copy of {@code src} whose matrices (q, k, v, o, the feed-forward ones, the token embedding and an untied
+     * head) are held quantized: codes and scales replace their floats, and each use dequantizes them into float blocks
+     * for the matmul (DJL's PyTorch engine has no int8 matmul on CPU). Norms, biases and positions stay float32.
+     */
+    static LoadedModel quantized(LoadedModel src, String id, String name, String description, org.llmplayground.model.nn.Quantized.Scheme scheme) {
+        if (!(src.network() instanceof org.llmplayground.model.nn.Transformer)) {
+            throw new BadInputException(src.info().name() + " is not a transformer: only transformer weights are quantized.");
+        }
+        NDManager manager = NDManager.newBaseManager(src.device());
+        try {
+            org.llmplayground.model.nn.Transformer copy = new org.llmplayground.model.nn.Transformer(src.config());
+            copy.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            synchronized (src.lock()) {
+                for (Pair<String, Parameter> p : copy.getParameters()) {
+                    p.getValue().getArray().set(src.network().values(src.network().getParameters().get(p.getKey())));
+                }
+            }
+            LoadedModel.ModelInfo info = info(id, name, description, "quantized (" + scheme.id() + ") from " + src.info().id(), src.config(),
+                    copy, src.codec());
+            copy.quantizeWeights(scheme, true);
+            return new LoadedModel(info, copy, manager, src.codec());
+        } catch (IllegalArgumentException e) {
+            manager.close();
+            throw new BadInputException(e.getMessage());
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     private static LoadedModel.ModelInfo info(String id, String name, String description, String source, ModelConfig config,
                                               CausalLm network, TokenCodec codec) {
         long n = 0;

@@ -70,7 +70,68 @@ public class ModelService {
         this.tokenizers = tokenizers;
         this.imports = workspace.dir("imports");
         this.bundledCopies = workspace.dir("cache").resolve("bundled-models");
+        this.quantizedDir = workspace.dir("models").resolve("quantized");
         this.wantedDevice = device;
+    }
+
+    private final Path quantizedDir;
+
+    /**
+     * A quantized copy of a loaded model as a model of its own ({@code <id>-int8} or {@code <id>-q4}): weight-only int8
+     * (per output channel, absmax) or llama.cpp's Q4_0 (groups of 32 with a scale) for every matrix, saved as
+     * safetensors (codes int8/uint8, scales float32; norms, biases, positions float32) under
+     * models/quantized/&lt;id&gt;/. {@code format}: int8, q4 (or q4_0).
+     */
+    public synchronized LoadedModel.ModelInfo quantize(String id, String format) {
+        String f = format == null ? "" : format.strip().toLowerCase(Locale.ROOT);
+        org.llmplayground.model.nn.Quantized.Scheme scheme = switch (f) {
+            case "int8" -> org.llmplayground.model.nn.Quantized.Scheme.INT8;
+            case "q4", "q4_0" -> org.llmplayground.model.nn.Quantized.Scheme.Q4_0;
+            default -> throw new BadInputException("format is int8 or q4 (got '" + format + "').");
+        };
+        LoadedModel src = get(id);
+        if (src.network() instanceof org.llmplayground.model.nn.Transformer t && t.quantization() != null) {
+            throw new BadInputException("'" + id + "' is already quantized (" + t.quantization().id() + "): quantize its float original.");
+        }
+        String newId = id + "-" + (scheme == org.llmplayground.model.nn.Quantized.Scheme.INT8 ? "int8" : "q4");
+        if (models.containsKey(newId)) {
+            throw BadInputException.conflict("'" + newId + "' exists already; delete it first to quantize again.");
+        }
+        LoadedModel q = ModelFactory.quantized(src, newId, src.info().name() + " (" + scheme.id() + ")",
+                "Weight-only " + scheme.id() + " quantization of " + id + ": the matrices (attention, feed-forward, token embedding) "
+                        + "held as codes and scales, dequantized for each matmul; norms, biases and positions stay float32.", scheme);
+        try {
+            Path dir = Files.createDirectories(quantizedDir.resolve(newId));
+            saveQuantized(q, dir.resolve("model.safetensors"), id, scheme);
+            models.put(newId, q);
+            sources.put(newId, dir);
+            return q.info();
+        } catch (IOException e) {
+            q.close();
+            throw new UncheckedIOException("Cannot write the quantized model: " + e.getMessage(), e);
+        }
+    }
+
+    private static void saveQuantized(LoadedModel q, Path file, String from, org.llmplayground.model.nn.Quantized.Scheme scheme) throws IOException {
+        org.llmplayground.model.nn.Transformer t = (org.llmplayground.model.nn.Transformer) q.network();
+        Map<String, org.llmplayground.model.io.SafetensorsWriter.Raw> tensors = new LinkedHashMap<>();
+        for (var p : t.getParameters()) {
+            org.llmplayground.model.nn.Quantized qw = t.quantizedWeights().get(p.getValue().getName());
+            if (qw == null) {
+                float[] v = t.values(p.getValue());
+                tensors.put(p.getKey(), org.llmplayground.model.io.SafetensorsWriter.Raw.of(new org.llmplayground.model.io.Tensor(v,
+                        p.getValue().getArray().getShape().getShape(), p.getKey())));
+            } else {
+                org.llmplayground.model.nn.Quantized.Codes c = qw.codes();
+                long[][] shapes = qw.shapes();
+                tensors.put(p.getKey() + ".qcodes", new org.llmplayground.model.io.SafetensorsWriter.Raw(
+                        scheme == org.llmplayground.model.nn.Quantized.Scheme.INT8 ? "I8" : "U8", shapes[0], c.codes()));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(c.scales().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(c.scales());
+                tensors.put(p.getKey() + ".qscales", new org.llmplayground.model.io.SafetensorsWriter.Raw("F32", shapes[1], b.array()));
+            }
+        }
+        org.llmplayground.model.io.SafetensorsWriter.writeRaw(tensors, Map.of("quantization", scheme.id(), "quantized_from", from), file);
     }
 
     /** "auto": the first GPU when the engine sees one, else the CPU. */

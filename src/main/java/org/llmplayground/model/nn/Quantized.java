@@ -170,6 +170,16 @@ public final class Quantized implements AutoCloseable {
         return scheme;
     }
 
+    /** The stored codes (int8, or two 4-bit codes a byte) and scales, as bytes and floats: what a saved model holds. */
+    public Codes codes() {
+        return new Codes(codes.toByteArray(), scales.toFloatArray());
+    }
+
+    /** The shapes of {@link #codes()}: codes (rows, cols) or (rows, cols / 2); scales (rows, 1) or (rows, cols / 32, 1). */
+    public long[][] shapes() {
+        return new long[][]{codes.getShape().getShape(), scales.getShape().getShape()};
+    }
+
     /** Bytes held: the codes and the scales. */
     public long bytes() {
         return bytes(rows, cols, scheme);

@@ -210,7 +210,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
             }
         }
         Lora made = new Lora(spec);
-        NDManager manager = tokEmb.getArray().getManager();
+        NDManager manager = owner();
         java.util.Random random = new java.util.Random(seed);
         for (int i = 0; i < config.layers(); i++) {
             if (!spec.layers().isEmpty() && !spec.layers().contains(i)) {
@@ -305,14 +305,45 @@ public final class Transformer extends AbstractBlock implements CausalLm {
      * weights it converted.
      */
     public long[] quantizeBase(Quantized.Scheme scheme) {
+        return quantizeWeights(scheme, false);
+    }
+
+    /** The manager that owns the weights (kept once the embedding's float array is released by quantization). */
+    private NDManager owner;
+
+    private NDManager owner() {
+        return owner != null ? owner : tokEmb.getArray().getManager();
+    }
+
+    /**
+     * {@link #quantizeBase}, and with {@code embeddings} also the token embedding (and an untied output head), per row
+     * (one token's vector) for int8: what a quantized model of its own holds, where a small model's embedding is most
+     * of its size (gpt2-mini: 3.2M of its 3.3M parameters). Lookups and the output head then dequantize it each pass.
+     */
+    public long[] quantizeWeights(Quantized.Scheme scheme, boolean embeddings) {
         if (!quantized.isEmpty()) {
             throw new IllegalStateException("The base weights are already quantized.");
         }
         long before = 0;
         long after = 0;
-        NDManager manager = tokEmb.getArray().getManager();
+        NDManager manager = owner();
+        owner = manager;
+        List<Parameter> targets = new java.util.ArrayList<>();
         for (Layer layer : layers) {
-            for (Parameter p : layer.linearWeights()) {
+            targets.addAll(layer.linearWeights());
+        }
+        if (embeddings) {
+            if (config.embeddingSize() % Quantized.GROUP != 0 && scheme == Quantized.Scheme.Q4_0) {
+                throw new IllegalArgumentException(String.format("Q4_0 needs the embedding width to be a multiple of %d (this model: %d); "
+                        + "use int8.", Quantized.GROUP, config.embeddingSize()));
+            }
+            targets.add(tokEmb);
+            if (head != null) {
+                targets.add(head);
+            }
+        }
+        {
+            for (Parameter p : targets) {
                 if (config.ffnHiddenSize() % Quantized.GROUP != 0 && scheme == Quantized.Scheme.Q4_0
                         || config.embeddingSize() % Quantized.GROUP != 0 && scheme == Quantized.Scheme.Q4_0) {
                     throw new IllegalArgumentException(String.format("Q4_0 needs the layers' input sizes to be multiples of %d "
@@ -328,6 +359,11 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         }
         decodeQkv.clear();
         return new long[]{before, after};
+    }
+
+    /** The base weights held quantized, by parameter name (empty: none). */
+    public java.util.Map<String, Quantized> quantizedWeights() {
+        return java.util.Collections.unmodifiableMap(quantized);
     }
 
     /** How the base is quantized, or null when it is not. */
@@ -351,7 +387,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
         if (q == null) {
             return p.getArray().toFloatArray();
         }
-        try (NDManager scope = tokEmb.getArray().getManager().newSubManager()) {
+        try (NDManager scope = owner().newSubManager()) {
             return q.dequantize(scope).toFloatArray();
         }
     }
@@ -369,7 +405,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
 
     /** Keeps arrays past the current NDScope, owned by the manager of the model's weights. */
     private NDArray[] keep(NDArray[] arrays) {
-        NDManager owner = tokEmb.getArray().getManager();
+        NDManager owner = owner();
         for (NDArray a : arrays) {
             if (a != null) {
                 NDScope.unregister(a);
@@ -380,7 +416,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     }
 
     private NDArray headWeight(ParameterStore ps, NDArray ids, boolean training) {
-        return ps.getValue(head == null ? tokEmb : head, ids.getDevice(), training);
+        return weight(ps, head == null ? tokEmb : head, ids, training);
     }
 
     /**
@@ -390,7 +426,7 @@ public final class Transformer extends AbstractBlock implements CausalLm {
     private NDArray hidden(ParameterStore ps, NDArray ids, NDArray padding, boolean training, Probe probe, KvCache cache) {
         long t = ids.getShape().get(1);
         int past = cache == null ? 0 : cache.length();
-        NDArray wte = ps.getValue(tokEmb, ids.getDevice(), training);
+        NDArray wte = weight(ps, tokEmb, ids, training);
         NDArray x = Embedding.embedding(ids, wte, SparseFormat.DENSE).head();          // (B, T, d)
         if (config.scaleEmbeddings()) {
             x = Scalars.times(x, Math.sqrt(config.embeddingSize()));
