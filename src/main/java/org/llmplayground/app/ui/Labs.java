@@ -52,7 +52,8 @@ public final class Labs {
     public record Tool(String title, String id, Class<? extends Component> view, VaadinIcon icon) {
     }
 
-    public static final List<Tool> TOOLS = List.of(new Tool("Chat playground", "chat", ChatView.class, VaadinIcon.CHAT));
+    public static final List<Tool> TOOLS = List.of(new Tool("Chat playground", "chat", ChatView.class, VaadinIcon.CHAT),
+            new Tool("Models", "models", org.llmplayground.registry.ui.ModelsView.class, VaadinIcon.CUBES));
 
     /**
      * One step of the learning path: what the learner does, the pages where they do it (empty while the lab is not
