@@ -49,6 +49,19 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Sets a run's state, message (cut to 2,000 characters) and finish time in {@code table}'s columns state, message,
+     * finished_at, keyed by id: how every run table of the labs records how a job ended.
+     */
+    public void setState(String table, String id, String state, String message, java.time.Instant finished) {
+        update("update " + table + " set state=?, message=?, finished_at=? where id=?", ps -> {
+            ps.setString(1, state);
+            ps.setString(2, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
+            ps.setTimestamp(3, finished == null ? null : java.sql.Timestamp.from(finished));
+            ps.setString(4, id);
+        });
+    }
+
     public void query(String sql, Binder binder, RowReader reader) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);

@@ -73,12 +73,7 @@ public class EvaluationStore {
     }
 
     public void setState(String runId, String state, @Nullable String message, @Nullable Instant finished) {
-        jdbc.update("update evaluation_run set state=?, message=?, finished_at=? where id=?", ps -> {
-            ps.setString(1, state);
-            ps.setString(2, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
-            ps.setTimestamp(3, finished == null ? null : Timestamp.from(finished));
-            ps.setString(4, runId);
-        });
+        jdbc.setState("evaluation_run", runId, state, message, finished);
     }
 
     public Optional<Run> find(String id) {

@@ -55,12 +55,7 @@ public class JudgeStore {
     }
 
     public void setState(String id, String state, @Nullable String message, @Nullable Instant finished) {
-        jdbc.update("update judge_run set state=?, message=?, finished_at=? where id=?", ps -> {
-            ps.setString(1, state);
-            ps.setString(2, message == null || message.length() <= 2000 ? message : message.substring(0, 2000));
-            ps.setTimestamp(3, finished == null ? null : Timestamp.from(finished));
-            ps.setString(4, id);
-        });
+        jdbc.setState("judge_run", id, state, message, finished);
     }
 
     public Optional<Run> find(String id) {
