@@ -928,7 +928,7 @@ public class EvaluationService {
             if (v instanceof Number num && !name.endsWith("_stderr") && !name.equals("n")) {
                 Map<?, ?> mm = (Map<?, ?>) m;
                 double[] ci = mm.get(name + "_ci95") instanceof double[] c ? c : null;
-                b.append(csv(task)).append(",,").append(csv(name)).append(',').append(num).append(',')
+                b.append(csvField(task)).append(",,").append(csvField(name)).append(',').append(num).append(',')
                         .append(mm.get(name + "_stderr") == null ? "" : mm.get(name + "_stderr")).append(',')
                         .append(ci == null ? "" : ci[0]).append(',').append(ci == null ? "" : ci[1]).append(",,\n");
             }
@@ -938,17 +938,18 @@ public class EvaluationService {
                 Map<?, ?> row = (Map<?, ?>) o;
                 String metric = row.containsKey("acc") ? "acc" : row.containsKey("pass@1") ? "pass@1" : row.containsKey("score") ? "score" : "loglikelihood";
                 Object pick = row.get("loglikelihoods") instanceof double[] ll ? argmax(ll) : "";
-                b.append(csv(task)).append(',').append(row.get("doc_id")).append(',').append(metric).append(',').append(row.get(metric))
+                b.append(csvField(task)).append(',').append(row.get("doc_id")).append(',').append(metric).append(',').append(row.get(metric))
                         .append(",,,,").append(row.containsKey("target") ? row.get("target") : "").append(',').append(pick).append('\n');
                 if (row.get("mc2") != null) {
-                    b.append(csv(task)).append(',').append(row.get("doc_id")).append(",mc2,").append(row.get("mc2")).append(",,,,,\n");
+                    b.append(csvField(task)).append(',').append(row.get("doc_id")).append(",mc2,").append(row.get("mc2")).append(",,,,,\n");
                 }
             }
         });
         return b.toString();
     }
 
-    private static String csv(Object v) {
+    /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
+    public static String csvField(Object v) {
         String s = String.valueOf(v);
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }

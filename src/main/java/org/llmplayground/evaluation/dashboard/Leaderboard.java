@@ -9,7 +9,6 @@ import org.llmplayground.evaluation.human.HumanEvaluation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -197,11 +196,11 @@ public class Leaderboard {
     public static String csv(Board b) {
         StringBuilder out = new StringBuilder("model,weights_sha256");
         for (Column c : b.columns()) {
-            out.append(',').append(quote(c.name())).append(',').append(quote(c.name() + " ci95_low")).append(',').append(quote(c.name() + " ci95_high"));
+            out.append(',').append(EvaluationService.csvField(c.name())).append(',').append(EvaluationService.csvField(c.name() + " ci95_low")).append(',').append(EvaluationService.csvField(c.name() + " ci95_high"));
         }
         out.append('\n');
         for (Row r : b.rows()) {
-            out.append(quote(r.model())).append(',').append(r.weightsSha256() == null ? "" : r.weightsSha256());
+            out.append(EvaluationService.csvField(r.model())).append(',').append(r.weightsSha256() == null ? "" : r.weightsSha256());
             for (Column c : b.columns()) {
                 Cell cell = r.scores().get(c.name());
                 out.append(',').append(cell == null ? "" : String.valueOf(cell.value()));
@@ -211,16 +210,5 @@ public class Leaderboard {
             out.append('\n');
         }
         return out.toString();
-    }
-
-    static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    /** Runs' tasks seen in the board (for the UI's metric chooser). */
-    public static Set<String> tasks(Board b) {
-        Set<String> out = new HashSet<>();
-        b.columns().forEach(c -> out.add(c.task()));
-        return out;
     }
 }

@@ -129,14 +129,12 @@ class JudgeRunApiTest extends EvaluationApiClient {
                 ModelService.SHAKESPEARE_MODEL, "prompts", List.of("Say hello.", "Name a colour.", "Count to three.", "Spell cat."), "k", 1), 202);
         awaitTask("ab");
         // one annotator: stored a on three prompts, b on "Name a colour."
-        Map<String, String> human = new HashMap<>();
         for (int i = 0; i < 4; i++) {
             JsonNode item = call("POST", "/human/tasks/ab/next", Map.of("annotator", "ada"), 200);
             PreferenceStore.Pair p = pairs.pair(item.get("pairId").asText()).orElseThrow();
             String want = p.prompt().equals("Name a colour.") ? p.answerB() : p.answerA();
             call("POST", "/human/tasks/ab/judge", Map.of("annotator", "ada", "pair_id", p.id(), "choice",
                     item.get("first").asText().equals(want) ? "A" : "B"), 200);
-            human.put(p.prompt(), p.prompt().equals("Name a colour.") ? "b" : "a");
         }
 
         JsonNode run = call("POST", "/judge/runs", Map.of("task", "ab", "judge", "remote"), 202);
@@ -162,7 +160,6 @@ class JudgeRunApiTest extends EvaluationApiClient {
         // the key is nowhere in what the app stored or answers
         assertThat(call("GET", "/judge/runs", null, 200).toString()).doesNotContain(KEY);
         assertThat(r.toString()).doesNotContain(KEY);
-        assertThat(human).hasSize(4);
     }
 
     @Test
