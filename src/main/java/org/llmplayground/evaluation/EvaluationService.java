@@ -351,7 +351,7 @@ public class EvaluationService {
     private String execute(Request r, JobContext ctx) {
         EvaluationStore.Run run = store.find(r.runId()).orElseThrow();
         store.setState(run.id(), "running", null, null);
-        try {
+        try (ModelService.Lease lease = models.use(r.model(), "evaluation '" + ctx.jobId() + "'")) {
             LoadedModel m = models.get(r.model());
             ctx.progress(0, "Hashing the weights");
             String hash = m.weightsHash();

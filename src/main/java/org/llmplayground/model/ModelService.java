@@ -393,9 +393,44 @@ public class ModelService {
         return path;
     }
 
+    /** Jobs using each model now (an evaluation, a training run started from it): unloading waits for them. */
+    private final Map<String, List<String>> users = new java.util.HashMap<>();
+
+    /**
+     * Marks {@code id} as used by {@code by} (a job's title) until the returned lease is closed; while any lease is
+     * open, {@link #unload} refuses, so deleting a model cannot pull the weights from under a running job.
+     */
+    public synchronized Lease use(String id, String by) {
+        users.computeIfAbsent(id, k -> new ArrayList<>()).add(by);
+        return () -> {
+            synchronized (ModelService.this) {
+                List<String> u = users.get(id);
+                if (u != null && u.remove(by) && u.isEmpty()) {
+                    users.remove(id);
+                }
+            }
+        };
+    }
+
+    /** A model in use until closed. */
+    public interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Who uses {@code id} now (empty when nothing does). */
+    public synchronized List<String> usedBy(String id) {
+        return List.copyOf(users.getOrDefault(id, List.of()));
+    }
+
     public synchronized void unload(String id) {
         if (BUNDLED.contains(id)) {
             throw new BadInputException("'" + id + "' is bundled and stays loaded.");
+        }
+        List<String> busy = users.getOrDefault(id, List.of());
+        if (!busy.isEmpty()) {
+            throw BadInputException.conflict("'" + id + "' is in use by a running job (" + String.join("; ", busy) + "); wait for it to "
+                    + "finish or cancel it, then delete the model.");
         }
         LoadedModel m = models.remove(id);
         sources.remove(id);

@@ -19,6 +19,11 @@ public final class TokenizerCodec implements TokenCodec {
         this.tokenizer = tokenizer;
     }
 
+    /** The Tokenizer lab id this codec encodes with. */
+    public String tokenizerId() {
+        return tokenizer;
+    }
+
     @Override
     public boolean readsText() {
         return true;

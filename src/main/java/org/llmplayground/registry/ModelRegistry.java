@@ -108,8 +108,22 @@ public class ModelRegistry {
         } else if (id.equals("import-" + org.llmplayground.preference.PreferenceCollector.SFT_DEMO_MODEL)) {
             kind = "fine-tuned";
             parent = ModelService.SHAKESPEARE_MODEL;
+        } else if (id.startsWith("import-hub-")) {
+            kind = "downloaded";
+            parent = "huggingface.co/" + info.source().replaceFirst("^Imported from imports/hub-", "").replaceFirst(" \\(.*$", "")
+                    .replace("--", "/");
         } else {
             kind = "imported";
+            Path folder = models.weightsPath(id).orElse(null);
+            if (folder != null && org.llmplayground.model.io.PlaygroundCheckpoint.looksLike(folder)) {
+                try { // a promoted checkpoint: its meta names the run it came from
+                    var meta = org.llmplayground.training.Checkpoints.readMeta(folder);
+                    kind = "trained";
+                    parent = "training run " + meta.runId().substring(0, Math.min(8, meta.runId().length())) + "…, step " + meta.step();
+                } catch (IOException e) {
+                    // not readable as a run's checkpoint: an import like any other
+                }
+            }
         }
         long memory = memoryBytes(m);
         long size = models.weightsPath(id).map(ModelRegistry::bytesOnDisk).filter(b -> b > 0).orElse(info.parameters() * 4);
@@ -137,6 +151,18 @@ public class ModelRegistry {
         return bytes;
     }
 
+    /** Every file's bytes under {@code p} (a file: its size; absent: 0). */
+    static long folderBytes(Path p) {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            return all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Weight files' bytes: a file, or a folder's *.safetensors, *.bin, *.json weight files. */
     static long bytesOnDisk(Path p) {
         try {
@@ -160,17 +186,21 @@ public class ModelRegistry {
         }
     }
 
-    /** Unloads a model; a quantized model's files are deleted too. Returns the bytes freed on disk. Bundled models stay. */
+    /**
+     * Unloads a model; the files of a model the app made (quantized, downloaded from the Hub, promoted from a
+     * checkpoint) are deleted too. Returns the bytes freed on disk. Bundled models stay; a model a running job uses
+     * is refused (see {@link ModelService#use}).
+     */
     public long delete(String id) {
         Entry e = get(id);
         Path files = models.weightsPath(id).orElse(null);
         models.unload(id);
-        if (files != null && "quantized".equals(e.kind())) {
-            long freed = bytesOnDisk(files);
-            try (Stream<Path> all = Files.walk(files)) {
-                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
+        boolean owned = "quantized".equals(e.kind()) || "downloaded".equals(e.kind())
+                || ("trained".equals(e.kind()) && id.startsWith("import-"));
+        if (files != null && owned) {
+            long freed = folderBytes(files);
+            try {
+                org.llmplayground.training.Checkpoints.deleteTree(files);
             } catch (IOException ex) {
                 throw new UncheckedIOException("Unloaded '" + id + "', but could not delete its files: " + ex.getMessage(), ex);
             }

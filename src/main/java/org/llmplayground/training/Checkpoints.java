@@ -206,7 +206,7 @@ public class Checkpoints {
         return out;
     }
 
-    static void deleteTree(Path p) throws IOException {
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -46,7 +46,12 @@ class RunExecution {
             TrainingRun run = store.get(l.runId);
             l.save(run.with(TrainingRun.State.RUNNING, "Preparing the data"));
             ctx.progress(0, "Tokenizing " + run.corpus() + " with " + run.tokenizer());
-            train(ctx, l, config, restoreFrom, initWeights);
+            String base = config.training().initFrom();
+            // the model the run starts from stays while the run trains: deleting it now is refused, not a surprise
+            try (ModelService.Lease lease = base == null || models.models().stream().noneMatch(i -> i.id().equals(base)) ? null
+                    : models.use(base, "training run '" + run.name() + "'")) {
+                train(ctx, l, config, restoreFrom, initWeights);
+            }
         } catch (BadInputException e) {
             l.flush();
             l.finish(store.get(l.runId).with(TrainingRun.State.FAILED, e.getMessage()));

@@ -26,10 +26,12 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * A Hugging Face Hub client for dataset files, over the Hub's public HTTP URLs:
+ * A Hugging Face Hub client for the files of a dataset or model repository, over the Hub's public HTTP URLs:
  * <pre>
- *   GET {endpoint}/api/datasets/{id}/tree/{revision}?recursive=true      the files, with size and LFS sha256
+ *   GET {endpoint}/api/datasets/{id}/tree/{revision}?recursive=true      a dataset's files, with size and LFS sha256
  *   GET {endpoint}/datasets/{id}/resolve/{revision}/{path}                a file (redirects to the CDN)
+ *   GET {endpoint}/api/models/{id}/tree/{revision}?recursive=true        a model's files
+ *   GET {endpoint}/{id}/resolve/{revision}/{path}                         (models have no prefix in file URLs)
  * </pre>
  * The endpoint is configurable, as the {@code HF_ENDPOINT} variable is for the Python client, so tests (and mirrors)
  * can point it elsewhere. A token, if given, is sent as {@code Authorization: Bearer} and never logged.
@@ -44,6 +46,24 @@ public final class HubClient {
     private final HttpUrl endpoint;
     private final String token;
     private final OkHttpClient http;
+    private final Repo repo;
+
+    /** The two kinds of repository, with the path prefixes of their listing and file URLs. */
+    public enum Repo {
+        DATASET("api/datasets", "datasets", "dataset", "'wikitext' or 'allenai/c4'"),
+        MODEL("api/models", null, "model", "'gpt2' or 'openai-community/gpt2'");
+        final String api;
+        final String files;
+        final String noun;
+        final String example;
+
+        Repo(String api, String files, String noun, String example) {
+            this.api = api;
+            this.files = files;
+            this.noun = noun;
+            this.example = example;
+        }
+    }
 
     /** A file of a dataset repository: path, size, and the sha256 of its content when the Hub knows it (LFS files). */
     @io.micronaut.serde.annotation.Serdeable
@@ -59,6 +79,11 @@ public final class HubClient {
     }
 
     public HubClient(String endpoint, String token, Duration timeout) {
+        this(Repo.DATASET, endpoint, token, timeout);
+    }
+
+    public HubClient(Repo repo, String endpoint, String token, Duration timeout) {
+        this.repo = repo;
         HttpUrl url = HttpUrl.parse(endpoint);
         if (url == null) {
             throw new BadInputException("The Hub endpoint '" + endpoint + "' is not a URL.");
@@ -90,9 +115,9 @@ public final class HubClient {
         return true;
     }
 
-    /** Every file of a dataset at a revision (a branch, tag or commit). Entries with unsafe paths are left out. */
+    /** Every file of a repository at a revision (a branch, tag or commit). Entries with unsafe paths are left out. */
     public List<HubFile> files(String dataset, String revision) {
-        HttpUrl url = endpoint.newBuilder().addPathSegments("api/datasets").addPathSegments(checkId(dataset)).addPathSegment("tree")
+        HttpUrl url = endpoint.newBuilder().addPathSegments(repo.api).addPathSegments(checkId(dataset)).addPathSegment("tree")
                 .addPathSegment(revision).addQueryParameter("recursive", "true").build();
         try (Response r = http.newCall(request(url).build()).execute()) {
             check(r, dataset);
@@ -121,8 +146,12 @@ public final class HubClient {
      * @param expected size and sha256 to verify (either may be unknown: −1 / null)
      */
     public Path download(String dataset, String revision, HubFile expected, Path target, Progress progress, BooleanSupplier cancelled) {
-        HttpUrl url = endpoint.newBuilder().addPathSegment("datasets").addPathSegments(checkId(dataset)).addPathSegment("resolve")
-                .addPathSegment(revision).addPathSegments(expected.path()).build();
+        HttpUrl.Builder b = endpoint.newBuilder();
+        if (repo.files != null) {
+            b.addPathSegment(repo.files);
+        }
+        HttpUrl url = b.addPathSegments(checkId(dataset)).addPathSegment("resolve").addPathSegment(revision)
+                .addPathSegments(expected.path()).build();
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(target.getParent());
@@ -211,17 +240,17 @@ public final class HubClient {
             return;
         }
         String hint = switch (r.code()) {
-            case 401, 403 -> "the Hub refused access (a gated or private dataset needs a token with access to it)";
-            case 404 -> "the Hub has no such dataset, revision or file";
+            case 401, 403 -> "the Hub refused access (a gated or private " + repo.noun + " needs a token with access to it)";
+            case 404 -> "the Hub has no such " + repo.noun + ", revision or file";
             case 429 -> "the Hub is rate-limiting requests; wait and try again";
             default -> r.code() >= 500 ? "the Hub had an error; try again later" : "unexpected answer";
         };
         throw new BadInputException(what + ": HTTP " + r.code() + ", " + hint + ".", r.code() == 404 ? 404 : 502);
     }
 
-    private static String checkId(String dataset) {
-        if (dataset == null || !dataset.matches("[A-Za-z0-9][\\w.-]*(/[\\w.-]+)?")) {
-            throw new BadInputException("'" + dataset + "' is not a dataset id (like 'wikitext' or 'allenai/c4').");
+    private String checkId(String dataset) {
+        if (dataset == null || !dataset.matches("[A-Za-z0-9][\\w.-]*(/[\\w.-]+)?") || dataset.contains("..")) {
+            throw new BadInputException("'" + dataset + "' is not a " + repo.noun + " id (like " + repo.example + ").");
         }
         return dataset;
     }

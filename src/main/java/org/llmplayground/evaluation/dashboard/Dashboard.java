@@ -3,6 +3,7 @@ package org.llmplayground.evaluation.dashboard;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.SvgCharts;
 import org.llmplayground.evaluation.EvaluationService;
 import org.llmplayground.evaluation.EvaluationStore;
 import org.llmplayground.evaluation.benchmarks.Benchmarks;
