@@ -34,7 +34,7 @@ public class CheckpointBrowser {
         this.models = models;
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Checkpoint(String run, String runName, String runState, int step, @Nullable Double trainLoss, @Nullable Double valLoss,
                              long sizeBytes, String modelId, boolean open) {
     }

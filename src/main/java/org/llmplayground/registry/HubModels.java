@@ -49,11 +49,11 @@ public class HubModels {
     private final String defaultToken;
 
     /** A repository file as the download dialog shows it: whether the import needs it. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record RepoFile(String path, long size, @Nullable String sha256, boolean needed) {
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false)
     public record DownloadRequest(String repo, @Nullable String revision, @Nullable String token) {
         @Override

@@ -63,7 +63,7 @@ public class ModelCards {
     }
 
     /** A card: its Markdown, whether a learner edited it, and when that was (null for a generated card). */
-    @io.micronaut.serde.annotation.Serdeable
+    @io.micronaut.serde.annotation.Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Card(String model, String markdown, boolean edited, @io.micronaut.core.annotation.Nullable Instant savedAt) {
     }
 

@@ -43,24 +43,24 @@ public class ModelDiff {
     }
 
     /** One tensor's change: its name, shape, ‖A‖, ‖B − A‖ and their ratio. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record TensorChange(String name, long[] shape, double norm, double deltaNorm, double relative) {
     }
 
     /** The heatmap: rows are layers ("layer 0" …) and "model" for tensors outside the blocks, columns tensor kinds. */
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Heatmap(List<String> rows, List<String> columns, List<double[]> cells, double max) {
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record ConfigChange(String field, String a, String b) {
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record OutputPair(String prompt, String a, String b, boolean same) {
     }
 
-    @Serdeable
+    @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
     public record Diff(String a, String b, List<TensorChange> tensors, List<String> notComparable, double overall, Heatmap heatmap,
                        List<ConfigChange> config, List<OutputPair> outputs) {
     }

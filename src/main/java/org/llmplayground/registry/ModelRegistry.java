@@ -110,8 +110,8 @@ public class ModelRegistry {
             parent = ModelService.SHAKESPEARE_MODEL;
         } else if (id.startsWith("import-hub-")) {
             kind = "downloaded";
-            parent = "huggingface.co/" + info.source().replaceFirst("^Imported from imports/hub-", "").replaceFirst(" \\(.*$", "")
-                    .replace("--", "/");
+            parent = models.weightsPath(id).map(p -> "huggingface.co/" + p.getFileName().toString().substring(4).replace("--", "/"))
+                    .orElse(null);
         } else {
             kind = "imported";
             Path folder = models.weightsPath(id).orElse(null);
