@@ -115,6 +115,18 @@ public final class Workspace {
         return resolved;
     }
 
+    /** The bytes of every file under {@code p} (a file: its size; absent or unreadable: 0): what deleting it frees. */
+    public static long bytesUnder(Path p) {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+            return all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     private static Path createDirectories(Path dir) {
         try {
             return Files.createDirectories(dir);

@@ -55,7 +55,7 @@ public class CheckpointBrowser {
                 }
                 String modelId = modelId(r.id(), s.step());
                 out.add(new Checkpoint(r.id(), r.name(), r.state().name().toLowerCase(java.util.Locale.ROOT), s.step(), trainLoss, s.valLoss(),
-                        ModelRegistry.folderBytes(Path.of(s.path())), modelId, loaded.contains(modelId)));
+                        Workspace.bytesUnder(Path.of(s.path())), modelId, loaded.contains(modelId)));
             }
         }
         return out;
@@ -111,7 +111,7 @@ public class CheckpointBrowser {
         if (models.models().stream().anyMatch(i -> i.id().equals(id))) {
             models.unload(id); // refused while a job uses it: the checkpoint then stays too
         }
-        long freed = ModelRegistry.folderBytes(dir);
+        long freed = Workspace.bytesUnder(dir);
         try {
             Checkpoints.deleteTree(dir);
         } catch (IOException e) {

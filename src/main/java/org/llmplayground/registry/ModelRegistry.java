@@ -151,18 +151,6 @@ public class ModelRegistry {
         return bytes;
     }
 
-    /** Every file's bytes under {@code p} (a file: its size; absent: 0). */
-    static long folderBytes(Path p) {
-        if (!Files.exists(p)) {
-            return 0;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            return all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Weight files' bytes: a file, or a folder's *.safetensors, *.bin, *.json weight files. */
     static long bytesOnDisk(Path p) {
         try {
@@ -198,7 +186,7 @@ public class ModelRegistry {
         boolean owned = "quantized".equals(e.kind()) || "downloaded".equals(e.kind())
                 || ("trained".equals(e.kind()) && id.startsWith("import-"));
         if (files != null && owned) {
-            long freed = folderBytes(files);
+            long freed = org.llmplayground.core.Workspace.bytesUnder(files);
             try {
                 org.llmplayground.training.Checkpoints.deleteTree(files);
             } catch (IOException ex) {

@@ -191,6 +191,16 @@ public class TrainingService {
         return submit(run, c, copy);
     }
 
+    /**
+     * A new run from a run's record alone: its resolved config (every default filled in when it started) and seed,
+     * under a new name. On CPU it gives the same loss curve, step for step (see RunsApiTest).
+     */
+    public TrainingRun reproduce(String runId) {
+        TrainingRun source = queries.run(runId);
+        TrainingConfig c = TrainingConfigs.parse(source.configYaml()).withDefaults();
+        return start(c.withName(checks.freeName(source.name() + " (again)")));
+    }
+
     /** Stops a run: a queued one at once, a running or paused one after its current step, with a checkpoint. */
     public TrainingRun stop(String runId) {
         TrainingRun run = queries.run(runId);

@@ -71,6 +71,10 @@ class JobRepository {
     }
 
     /** A kind's jobs, newest first. */
+    List<JobRecord> recent(int limit) {
+        return jdbc.list("select " + COLUMNS + " from job order by created_at desc limit " + Math.max(1, limit), ps -> { }, JobRepository::read);
+    }
+
     List<JobRecord> findByKindOrderByCreatedAtDesc(String kind) {
         return jdbc.list("select " + COLUMNS + " from job where kind=? order by created_at desc", Jdbc.strings(kind), JobRepository::read);
     }

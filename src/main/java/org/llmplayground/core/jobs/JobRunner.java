@@ -52,6 +52,7 @@ public class JobRunner {
 
     private final io.micronaut.serde.ObjectMapper json;
     private final Map<String, Rerun<?>> reruns = new ConcurrentHashMap<>();
+    private final List<JobObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** How a lab starts a job of one rerun key again from its stored request. */
     private record Rerun<R>(Class<R> type, java.util.function.Function<R, JobRecord> start) {
@@ -78,6 +79,26 @@ public class JobRunner {
             repository.update(stale.withState(JobState.INTERRUPTED, "Interrupted: the server stopped while this job was "
                     + stale.state().name().toLowerCase() + (cleaned.isEmpty() ? "" : "; " + cleaned)));
         }
+    }
+
+    /** Adds an observer told about every job's start and end (see {@link JobObserver}). */
+    public void observe(JobObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The jobs queued or running now. */
+    public List<JobRecord> activeJobs() {
+        return active.values().stream().map(r -> r.record).toList();
+    }
+
+    /** Every job, newest first (at most {@code limit}). */
+    public List<JobRecord> recent(int limit) {
+        return repository.recent(limit).stream().map(r -> find(r.id()).orElse(r)).toList();
+    }
+
+    /** The settings a job was started with, as JSON, when its lab keeps them (jobs that can be run again). */
+    public Optional<String> request(String id) {
+        return repository.findRequest(id).map(r -> r[1]);
     }
 
     /**
@@ -113,12 +134,29 @@ public class JobRunner {
      * record stays as it was (its history); the new one is checked like a first start (e.g. a source since deleted).
      */
     public JobRecord rerun(String id) {
+        return startAgain(id, false);
+    }
+
+    /** Whether {@link #reproduce} can start {@code job} again: it kept its request and its lab knows how to start it. */
+    public boolean canReproduce(String id) {
+        return repository.findRequest(id).map(r -> reruns.containsKey(r[0])).orElse(false);
+    }
+
+    /**
+     * Any ended job, a succeeded one too, started again from its stored request: the same settings and seed, a new
+     * record (experiment tracking's "run again").
+     */
+    public JobRecord reproduce(String id) {
+        return startAgain(id, true);
+    }
+
+    private JobRecord startAgain(String id, boolean evenSucceeded) {
         JobRecord old = get(id);
         if (!old.state().isFinal()) {
             throw BadInputException.conflict("Job " + id + " is still " + old.state().name().toLowerCase(java.util.Locale.ROOT)
                     + ": it can be run again once it has ended.");
         }
-        if (old.state() == JobState.SUCCEEDED) {
+        if (old.state() == JobState.SUCCEEDED && !evenSucceeded) {
             throw BadInputException.conflict("Job " + id + " succeeded; its result is kept. Start a new one to run it again.");
         }
         String[] stored = repository.findRequest(id).orElseThrow(() -> BadInputException.conflict("Job " + id + " (" + old.kind()
@@ -294,6 +332,7 @@ public class JobRunner {
             }
             update(running, running.record.withState(JobState.RUNNING, "Running"), true);
         }
+        tell(o -> o.started(running.record));
         try {
             String result = running.job.run(running);
             if (running.cancelled) {
@@ -316,6 +355,17 @@ public class JobRunner {
         update(running, record, true);
         active.remove(record.id());
         listeners.remove(record.id());
+        tell(o -> o.ended(record));
+    }
+
+    private void tell(Consumer<JobObserver> call) {
+        for (JobObserver o : observers) {
+            try {
+                call.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warn("A job observer failed; the job goes on", e);
+            }
+        }
     }
 
     private void update(Running running, JobRecord record, boolean force) {
