@@ -241,6 +241,62 @@ public class ModelRegistry {
         return out;
     }
 
+    /**
+     * What quantization did to one matrix (layer 0's query projection, else the first quantized one): histograms of
+     * its weights before and after on the same 61 bins over [−max|w|, max|w|], how many distinct values each has
+     * (float32: nearly one per weight; int8: at most 255 per row; q4: 16 per group of 32), and the largest error.
+     */
+    public Map<String, Object> weightHistogram(String id) {
+        Entry q = get(id);
+        if (q.quantization() == null || q.parent() == null) {
+            throw new BadInputException("'" + id + "' is not a quantized model: quantize one first.");
+        }
+        LoadedModel qm = models.get(id);
+        LoadedModel base = models.get(q.parent());
+        Map<String, Quantized> quantized = ((Transformer) qm.network()).quantizedWeights();
+        String name = quantized.containsKey("layers.0.attn.q.weight") ? "layers.0.attn.q.weight" : quantized.keySet().iterator().next();
+        float[] before;
+        float[] after;
+        synchronized (base.lock()) {
+            before = base.network().values(base.network().getParameters().get(name));
+        }
+        synchronized (qm.lock()) {
+            after = qm.network().values(qm.network().getParameters().get(name));
+        }
+        double max = 0;
+        double worst = 0;
+        for (int i = 0; i < before.length; i++) {
+            max = Math.max(max, Math.abs(before[i]));
+            worst = Math.max(worst, Math.abs(before[i] - after[i]));
+        }
+        int bins = 61;
+        long[] hb = new long[bins];
+        long[] ha = new long[bins];
+        List<String> centers = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            centers.add(String.format(Locale.ROOT, "%.3f", -max + (b + 0.5) * 2 * max / bins));
+        }
+        for (int i = 0; i < before.length; i++) {
+            hb[bin(before[i], max, bins)]++;
+            ha[bin(after[i], max, bins)]++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", id);
+        out.put("original", q.parent());
+        out.put("tensor", name);
+        out.put("bins", centers);
+        out.put("before", hb);
+        out.put("after", ha);
+        out.put("distinct_before", java.util.stream.IntStream.range(0, before.length).mapToObj(i -> before[i]).distinct().count());
+        out.put("distinct_after", java.util.stream.IntStream.range(0, after.length).mapToObj(i -> after[i]).distinct().count());
+        out.put("max_abs_error", worst);
+        return out;
+    }
+
+    private static int bin(float v, double max, int bins) {
+        return max == 0 ? bins / 2 : (int) Math.min(bins - 1, Math.max(0, Math.floor((v + max) / (2 * max) * bins)));
+    }
+
     /** (after − before) / before. */
     static double change(double before, double after) {
         return before == 0 ? 0 : (after - before) / before;

@@ -3,7 +3,6 @@ package org.llmplayground.tracking;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.event.ApplicationShutdownEvent;
-import jakarta.inject.Singleton;
 import org.llmplayground.training.Trainer;
 import org.llmplayground.training.TrainingRun;
 import org.llmplayground.training.TrainingStore;
@@ -20,26 +19,31 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Mirrors the training engine's runs (pre-training, fine-tuning, reward models, DPO: every run the engine records)
- * to Weights &amp; Biases when a key is configured, as the official client reads it: WANDB_API_KEY, WANDB_BASE_URL
+ * Mirrors every run to Weights &amp; Biases when a key is configured — the training engine's runs (pre-training,
+ * fine-tuning, reward models, DPO) with every step, and every other lab's jobs (evaluation, data cleaning, tokenizer
+ * training, downloads) with their settings and the progress, CPU and memory {@link RunRecorder} sampled — as the official client reads it: WANDB_API_KEY, WANDB_BASE_URL
  * (default https://api.wandb.ai), WANDB_ENTITY, WANDB_PROJECT (default llm-playground). No lab logs by hand: every 2 s
  * it reads the steps the engine stored since the last look, buffers them ({@link WandbMirror}) and sends what W&amp;B
  * has not acknowledged. Runs started or still active since the app started are mirrored; older runs are not
  * back-filled. The key is read once and never logged or stored.
  */
-@Singleton
+@io.micronaut.context.annotation.Context // mirrors from startup on, not from the first request that needs this bean
 public class WandbTracking implements ApplicationEventListener<ApplicationShutdownEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(WandbTracking.class);
     private final WandbMirror mirror;
     private final TrainingStore runs;
+    private final org.llmplayground.core.jobs.JobRunner jobs;
+    private final org.llmplayground.core.Jdbc jdbc;
     private final Instant started = Instant.now();
     private final ScheduledExecutorService ticker;
     private final String where;
 
     public WandbTracking(javax.sql.DataSource dataSource, io.micronaut.jdbc.DataSourceResolver resolver, TrainingStore runs,
-                         @Value("${wandb.api.key:}") String key, @Value("${wandb.base.url:https://api.wandb.ai}") String baseUrl,
+                         org.llmplayground.core.jobs.JobRunner jobs, @Value("${wandb.api.key:}") String key, @Value("${wandb.base.url:https://api.wandb.ai}") String baseUrl,
                          @Value("${wandb.entity:}") String entity, @Value("${wandb.project:llm-playground}") String project) {
         this.runs = runs;
+        this.jobs = jobs;
+        this.jdbc = new org.llmplayground.core.Jdbc(resolver.resolve(dataSource), "W&B mirroring");
         if (key == null || key.isBlank()) {
             this.mirror = null;
             this.ticker = null;
@@ -107,9 +111,45 @@ public class WandbTracking implements ApplicationEventListener<ApplicationShutdo
                     mirror.finish(r.id(), summary, r.state() == TrainingRun.State.FINISHED ? 0 : 1);
                 }
             }
+            for (org.llmplayground.core.jobs.JobRecord j : jobs.recent(200)) {
+                boolean inScope = j.createdAt().isAfter(started) || j.finishedAt() == null || j.finishedAt().isAfter(started);
+                if (j.kind().equals(org.llmplayground.training.TrainingService.JOB_KIND) || !inScope || j.startedAt() == null
+                        || mirror.finished(j.id())) {
+                    continue;
+                }
+                mirrorJob(j);
+            }
             mirror.syncAll(Instant.now());
         } catch (RuntimeException e) {
             LOG.warn("W&B mirroring: {}", e.getMessage());
+        }
+    }
+
+    /** A job of another lab: its request as the config, each system sample as a history line, its end. */
+    private void mirrorJob(org.llmplayground.core.jobs.JobRecord j) {
+        if (!mirror.started(j.id())) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("kind", j.kind());
+            jobs.request(j.id()).ifPresent(r -> config.put("request", r));
+            mirror.start(j.id(), j.title(), config);
+        }
+        int after = mirror.lastStep(j.id());
+        int[] step = {0};
+        jdbc.query("select t_ms, cpu, heap_mb, rss_mb, progress from run_system where job_id=? order by t_ms", org.llmplayground.core.Jdbc.strings(j.id()),
+                rs -> {
+                    int n = step[0]++;
+                    if (n > after) {
+                        mirror.log(j.id(), Map.of("_step", n, "progress", rs.getDouble(5), "system/cpu", rs.getDouble(2),
+                                "system/heap_mb", rs.getDouble(3), "system/rss_mb", rs.getDouble(4)));
+                    }
+                });
+        if (j.state().isFinal()) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("state", j.state().name().toLowerCase(java.util.Locale.ROOT));
+            if (j.result() != null) {
+                summary.put("result", j.result());
+            }
+            mirror.finish(j.id(), summary, j.state() == org.llmplayground.core.jobs.JobState.SUCCEEDED ? 0 : 1);
         }
     }
 

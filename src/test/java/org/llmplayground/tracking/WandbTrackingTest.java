@@ -93,11 +93,37 @@ class WandbTrackingTest implements TestPropertyProvider {
         List<Integer> steps = new java.util.ArrayList<>();
         for (JsonNode b : streamed) {
             for (JsonNode line : b.path("files").path("wandb-history.jsonl").path("content")) {
-                steps.add(JSON.readTree(line.asText()).get("_step").asInt());
+                JsonNode l = JSON.readTree(line.asText());
+                if (l.has("loss")) { // the training run's lines, not another test's job
+                    steps.add(l.get("_step").asInt());
+                }
             }
         }
         assertThat(steps).hasSize(20).isSorted();
         assertThat(streamed.get(streamed.size() - 1).get("complete").asBoolean()).isTrue();
         assertThat(streamed.stream().anyMatch(b -> b.path("files").has("wandb-summary.json"))).isTrue();
+    }
+
+    @Test
+    void anEvaluationJobMirrorsToo() throws Exception {
+        var started = TestApp.send("POST", jetty.baseUrl() + "/api/v1/evaluation/runs", JSON.writeValueAsString(Map.of("model", "gpt2-mini",
+                "tasks", List.of("mmlu_abstract_algebra"), "limit", 2)));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String job = JSON.readTree(TestApp.get(jetty.baseUrl() + "/api/v1/runs?lab=evaluation").body()).get(0).get("id").asText();
+        JsonNode status = null;
+        for (int i = 0; i < 600; i++) {
+            var r = TestApp.get(jetty.baseUrl() + "/api/v1/tracking/wandb/status?run=" + job);
+            status = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            if (status != null && status.path("run").path("completed").asBoolean()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(status).isNotNull();
+        assertThat(status.get("run").get("state").asText()).isEqualTo("synced");
+        assertThat(status.get("run").get("acknowledged").asInt()).isPositive();
+        String upsert = streamed.stream().filter(b -> b.path("query").asText().startsWith("mutation UpsertBucket(")
+                && b.toString().contains("mmlu_abstract_algebra")).findFirst().orElseThrow().toString();
+        assertThat(upsert).contains("\\\"kind\\\"", "evaluation").doesNotContain("test-key-1234");
     }
 }

@@ -53,7 +53,8 @@ public final class Labs {
     }
 
     public static final List<Tool> TOOLS = List.of(new Tool("Chat playground", "chat", ChatView.class, VaadinIcon.CHAT),
-            new Tool("Models", "models", org.llmplayground.registry.ui.ModelsView.class, VaadinIcon.CUBES));
+            new Tool("Models", "models", org.llmplayground.registry.ui.ModelsView.class, VaadinIcon.CUBES),
+            new Tool("Experiments", "experiments", org.llmplayground.tracking.ui.ExperimentsView.class, VaadinIcon.FLASK));
 
     /**
      * One step of the learning path: what the learner does, the pages where they do it (empty while the lab is not

@@ -87,6 +87,22 @@ public final class ChartOptions {
     }
 
     /**
+     * Lines over a numeric x axis, each series its own (x, y) points: runs of different lengths overlaid by step or by
+     * seconds. {@code logY} draws y on a log scale (losses that fall by orders of magnitude).
+     */
+    public static Map<String, Object> xy(String xName, String yName, Map<String, List<double[]>> series, boolean logY) {
+        Map<String, Object> option = new LinkedHashMap<>();
+        option.put("tooltip", Map.of("trigger", "axis"));
+        option.put("legend", Map.of("top", 0, "type", "scroll"));
+        option.put("grid", Map.of("left", 16, "right", 24, "top", 56, "bottom", 36, "containLabel", true));
+        option.put("xAxis", Map.of("type", "value", "name", xName, "nameLocation", "middle", "nameGap", 26, "min", "dataMin"));
+        option.put("yAxis", Map.of("type", logY ? "log" : "value", "name", yName, "scale", true, "nameTextStyle", Map.of("align", "left")));
+        option.put("series", series.entrySet().stream().map(e -> Map.of("type", "line", "name", e.getKey(), "data", e.getValue(),
+                "showSymbol", e.getValue().size() < 30)).toList());
+        return option;
+    }
+
+    /**
      * A radar of several series over named axes, values already normalised to 0..1 (1 = the best shown); each
      * series' {@code raw} lines (the unnormalised values) appear in its tooltip, so the shape compares models and the
      * tooltip still tells the real scores.

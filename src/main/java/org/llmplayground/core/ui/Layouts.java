@@ -16,4 +16,16 @@ public final class Layouts {
         row.setWrap(true);
         return row;
     }
+
+    /** A tab whose content is built when first opened: a page loads with its first tab only. */
+    public static void lazyTab(com.vaadin.flow.component.tabs.TabSheet tabs, String label, java.util.function.Supplier<Component> content) {
+        com.vaadin.flow.component.orderedlayout.VerticalLayout holder = new com.vaadin.flow.component.orderedlayout.VerticalLayout();
+        holder.setPadding(false);
+        com.vaadin.flow.component.tabs.Tab tab = tabs.add(label, holder);
+        tabs.addSelectedChangeListener(e -> {
+            if (e.getSelectedTab() == tab && holder.getComponentCount() == 0) {
+                holder.add(content.get());
+            }
+        });
+    }
 }

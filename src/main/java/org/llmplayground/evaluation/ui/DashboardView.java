@@ -111,27 +111,14 @@ public class DashboardView extends VerticalLayout {
         TabSheet tabs = new TabSheet();
         tabs.setWidthFull();
         tabs.add("Leaderboard", leaderboardTab());
-        lazyTab(tabs, "MMLU by category", this::categoriesTab);
-        lazyTab(tabs, "History", this::historyTab);
-        lazyTab(tabs, "Compare", this::compareTab);
+        org.llmplayground.core.ui.Layouts.lazyTab(tabs, "MMLU by category", this::categoriesTab);
+        org.llmplayground.core.ui.Layouts.lazyTab(tabs, "History", this::historyTab);
+        org.llmplayground.core.ui.Layouts.lazyTab(tabs, "Compare", this::compareTab);
         HorizontalLayout links = new HorizontalLayout(new RouterLink("← Run benchmarks", EvaluationView.class),
                 new RouterLink("Human evaluation and LLM-as-judge →", HumanEvaluationView.class));
         add(new H1("8. Evaluation: dashboard"), links, new Explainer("Reading scores: leaderboards, intervals, paired tests", EXPLANATION), tabs);
         refreshBoard();
     }
-
-    /** A tab whose content is built when first opened: the page loads with the leaderboard only. */
-    private static void lazyTab(TabSheet tabs, String label, java.util.function.Supplier<Component> content) {
-        VerticalLayout holder = new VerticalLayout();
-        holder.setPadding(false);
-        com.vaadin.flow.component.tabs.Tab tab = tabs.add(label, holder);
-        tabs.addSelectedChangeListener(e -> {
-            if (e.getSelectedTab() == tab && holder.getComponentCount() == 0) {
-                holder.add(content.get());
-            }
-        });
-    }
-
 
     private static Span error(String id) {
         Span s = new Span();

@@ -166,6 +166,12 @@ class ModelsController {
         return registry.quantizationReport(id);
     }
 
+    @Operation(summary = "One quantized matrix before and after: histograms on shared bins, distinct values, the largest error")
+    @Get("/{id}/quantization/histogram")
+    Map<String, Object> histogram(@PathVariable String id) {
+        return registry.weightHistogram(id);
+    }
+
     /** The fixed shape: snake_case keys. */
     static Map<String, Object> json(ModelRegistry.Entry e) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();

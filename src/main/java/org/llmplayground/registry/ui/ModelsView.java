@@ -8,6 +8,7 @@ import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
@@ -18,6 +19,13 @@ import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.BadInputException;
 import org.llmplayground.core.ui.Async;
 import org.llmplayground.core.ui.Explainer;
+import org.llmplayground.core.chart.Chart;
+import org.llmplayground.core.chart.ChartOptions;
+import org.llmplayground.core.jobs.JobRunner;
+import org.llmplayground.registry.CheckpointBrowser;
+import org.llmplayground.registry.HubModels;
+import org.llmplayground.registry.ModelCards;
+import org.llmplayground.registry.ModelDiff;
 import org.llmplayground.registry.ModelRegistry;
 
 import java.util.List;
@@ -25,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static org.llmplayground.core.ui.Layouts.lazyTab;
 import static org.llmplayground.core.ui.Layouts.row;
 
 /**
@@ -45,8 +54,14 @@ public class ModelsView extends VerticalLayout {
             weights share a scale d = max / −8 and each weight keeps 4 bits (16 levels): 5 bits a weight here with its
             scale, error up to |d|. Matrices are dequantized block by block for each product (the CPU engine has no int8
             matmul), so memory falls but speed does not rise.</p>
+            <p>The chart under the list shows one matrix before and after: float32 weights spread over a smooth bell;
+            quantized ones sit on a few levels (int8: 255 per row, q4: 16 per group of 32), each within half a step of
+            where it was.</p>
+            <p>A <b>model card</b> says what a model is for and what it is not: its data (with a hash), its config, its
+            losses and scores with their intervals, its limits, and how to train it again. The <b>diff</b> shows where
+            training moved the weights: ‖B − A‖ / ‖A‖ per tensor, 0.01 meaning 1 % of the weights' size.</p>
             <p>Try: quantize gpt2-mini to int8 and to q4, open each report and compare the perplexity change with the size
-            saved; then run the same MMLU subjects on all three in the Evaluation lab.</p>
+            saved; then run the same MMLU subjects on all three in the Evaluation lab, and diff gpt2-mini against each.</p>
             """;
     private final ModelRegistry registry;
     private final BackgroundExecutor executor;
@@ -55,8 +70,11 @@ public class ModelsView extends VerticalLayout {
     private final Grid<ModelRegistry.Entry> grid = new Grid<>();
     private final Select<String> format = new Select<>();
     private final Span status = new Span();
+    private final Chart histogram = new Chart();
+    private CheckpointsPanel checkpointsPanel;
 
-    public ModelsView(ModelRegistry registry, BackgroundExecutor executor) {
+    public ModelsView(ModelRegistry registry, BackgroundExecutor executor, HubModels hub, ModelCards cards, ModelDiff diffs,
+                      CheckpointBrowser checkpoints, JobRunner jobs) {
         this.registry = registry;
         this.executor = executor;
         setWidthFull();
@@ -65,7 +83,7 @@ public class ModelsView extends VerticalLayout {
         search.addValueChangeListener(e -> refresh());
         kind.setId("models-kind");
         kind.setLabel("Kind");
-        kind.setItems("all", "bundled", "trained", "fine-tuned", "imported", "built", "quantized");
+        kind.setItems("all", "bundled", "trained", "fine-tuned", "imported", "downloaded", "built", "quantized");
         kind.setValue("all");
         kind.addValueChangeListener(e -> refresh());
         grid.setId("models-grid");
@@ -94,8 +112,33 @@ public class ModelsView extends VerticalLayout {
         delete.addThemeVariants(ButtonVariant.LUMO_ERROR);
         status.setId("models-status");
         status.getStyle().set("white-space", "pre-wrap");
-        add(new H1("Models"), new Explainer("The model registry and quantization", EXPLANATION), row(search, kind), grid,
-                row(format, quantize, report, delete), status);
+        histogram.setId("models-histogram");
+        histogram.setWidthFull();
+        histogram.setHeight("300px");
+        histogram.setVisible(false);
+        VerticalLayout all = new VerticalLayout(row(search, kind), grid, row(format, quantize, report, delete), status, histogram);
+        all.setPadding(false);
+        TabSheet tabs = new TabSheet();
+        tabs.setId("models-tabs");
+        tabs.setWidthFull();
+        tabs.add("All models", all);
+        lazyTab(tabs, "Card and export", () -> {
+            CardPanel c = new CardPanel(registry, cards);
+            ModelRegistry.Entry e = grid.asSingleSelect().getValue();
+            c.select(e == null ? org.llmplayground.model.ModelService.GPT2_MINI_MODEL : e.id());
+            return c;
+        });
+        lazyTab(tabs, "Checkpoints", () -> checkpointsPanel = new CheckpointsPanel(checkpoints, this::refresh));
+        lazyTab(tabs, "Diff", () -> {
+            DiffPanel d = new DiffPanel(registry, diffs, executor);
+            ModelRegistry.Entry e = grid.asSingleSelect().getValue();
+            if (e != null && e.parent() != null && registry.list(null, null).stream().anyMatch(x -> x.id().equals(e.parent()))) {
+                d.choose(e.parent(), e.id());
+            }
+            return d;
+        });
+        lazyTab(tabs, "Download from the Hub", () -> new HubPanel(hub, jobs, executor, this::refresh));
+        add(new H1("Models"), new Explainer("The model registry, cards, diffs and quantization", EXPLANATION), tabs);
         refresh();
     }
 
@@ -104,6 +147,9 @@ public class ModelsView extends VerticalLayout {
     }
 
     private void refresh() {
+        if (checkpointsPanel != null) {
+            checkpointsPanel.refresh();
+        }
         grid.setItems(registry.list("all".equals(kind.getValue()) ? null : kind.getValue(), search.getValue()));
     }
 
@@ -136,6 +182,7 @@ public class ModelsView extends VerticalLayout {
             grid.select(q);
             show(String.format(Locale.ROOT, "%s: %s on disk (was %s), %s in memory (was %s).", q.id(), mb(q.sizeBytes()), mb(e.sizeBytes()),
                     mb(q.memoryBytes()), mb(e.memoryBytes())), false);
+            showHistogram(q.id());
         }, m -> show(m, true));
     }
 
@@ -160,6 +207,20 @@ public class ModelsView extends VerticalLayout {
                         ((Number) m.get("quantized")).doubleValue(), 100 * ((Number) m.get("change")).doubleValue()));
             });
             show(b.toString(), false);
+            showHistogram(e.id());
+        }, m -> show(m, true));
+    }
+
+    /** One matrix before and after quantization, on shared bins. */
+    private void showHistogram(String quantized) {
+        Async.run(this, executor, () -> registry.weightHistogram(quantized), h -> {
+            Map<String, List<? extends Number>> series = new java.util.LinkedHashMap<>();
+            series.put("float32 (" + h.get("distinct_before") + " distinct values)", java.util.Arrays.stream((long[]) h.get("before")).boxed().toList());
+            series.put(h.get("model") + " (" + h.get("distinct_after") + " distinct values)", java.util.Arrays.stream((long[]) h.get("after")).boxed().toList());
+            @SuppressWarnings("unchecked")
+            List<String> bins = (List<String>) h.get("bins");
+            histogram.setOption(ChartOptions.lines(h.get("tensor") + " weight", "weights", bins, series));
+            histogram.setVisible(true);
         }, m -> show(m, true));
     }
 
