@@ -90,6 +90,10 @@ public class ModelService {
             default -> throw new BadInputException("format is int8 or q4 (got '" + format + "').");
         };
         LoadedModel src = get(id);
+        if (src.network() instanceof org.llmplayground.model.nn.Transformer t && t.lora() != null) {
+            throw new BadInputException("'" + id + "' carries LoRA adapters, which stay float32 and train on top of the base: merge "
+                    + "them first (Fine-tuning lab, \"merge and save\") and quantize the merged model.");
+        }
         if (src.network() instanceof org.llmplayground.model.nn.Transformer t && t.quantization() != null) {
             throw new BadInputException("'" + id + "' is already quantized (" + t.quantization().id() + "): quantize its float original.");
         }
@@ -175,7 +179,63 @@ public class ModelService {
 
     public synchronized List<LoadedModel.ModelInfo> models() {
         loadBundled();
+        if (!restored) {
+            restored = true;
+            restoreSaved();
+        }
         return models.values().stream().map(LoadedModel::info).toList();
+    }
+
+    private boolean restored;
+
+    /**
+     * Loads again what earlier sessions made and kept on disk, so the registry survives a restart: models downloaded
+     * from the Hub and promoted checkpoints (imports/hub-*, checkpoint folders in imports/), and quantized models
+     * (models/quantized/&lt;original&gt;-int8|q4, quantized again from their original: absmax rounding is deterministic,
+     * so the codes are the saved ones). One that cannot be loaded is skipped with a warning. Returns the ids loaded.
+     */
+    public synchronized List<String> restoreSaved() {
+        loadBundled();
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(imports)) {
+            for (Path p : entries.sorted().toList()) {
+                String name = p.getFileName().toString();
+                String id = "import-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+                boolean ours = Files.isDirectory(p) && !name.endsWith(Workspace.UNFINISHED)
+                        && (name.startsWith("hub-") || PlaygroundCheckpoint.looksLike(p));
+                if (ours && !models.containsKey(id)) {
+                    try {
+                        out.add(importWeights(name).id());
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not load imports/{} again: {}", name, e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not list {}: {}", imports, e.getMessage());
+        }
+        if (Files.isDirectory(quantizedDir)) {
+            try (Stream<Path> entries = Files.list(quantizedDir)) {
+                for (Path p : entries.sorted().toList()) {
+                    String id = p.getFileName().toString();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)-(int8|q4)").matcher(id);
+                    if (!models.containsKey(id) && m.matches() && Files.isRegularFile(p.resolve("model.safetensors"))) {
+                        if (!models.containsKey(m.group(1))) {
+                            LOG.warn("Quantized model {} not loaded: its original {} is not loaded", id, m.group(1));
+                            continue;
+                        }
+                        try {
+                            out.add(quantize(m.group(1), m.group(2)).id());
+                        } catch (RuntimeException e) {
+                            LOG.warn("Could not load quantized model {} again: {}", id, e.getMessage());
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not list {}: {}", quantizedDir, e.getMessage());
+            }
+        }
+        return out;
     }
 
     public synchronized LoadedModel get(String id) {

@@ -313,6 +313,19 @@ class ModelLifecycleApiTest implements TestPropertyProvider {
 
     @Test
     @Order(7)
+    void savedModelsComeBackAfterARestart() throws Exception {
+        // a restart forgets what is loaded, not what is on disk: unloading leaves the files, as stopping the app does
+        models.unload("gpt2-mini-int8");
+        models.unload("import-hub-demo-gpt2-mini");
+        assertThat(models.models().stream().map(m -> m.id()).toList()).doesNotContain("gpt2-mini-int8", "import-hub-demo-gpt2-mini");
+        assertThat(models.restoreSaved()).containsExactlyInAnyOrder("gpt2-mini-int8", "import-hub-demo-gpt2-mini");
+        assertThat(call("GET", "/api/v1/models/gpt2-mini-int8", null, 200).get("kind").asText()).isEqualTo("quantized");
+        assertThat(call("GET", "/api/v1/models/import-hub-demo-gpt2-mini", null, 200).get("kind").asText()).isEqualTo("downloaded");
+        assertThat(models.restoreSaved()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void aModelARunningJobUsesCannotBeDeleted() throws Exception {
         try (ModelService.Lease lease = models.use("import-hub-demo-gpt2-mini", "evaluation 'test'")) {
             assertThat(call("DELETE", "/api/v1/models/import-hub-demo-gpt2-mini", null, 409).get("message").asText())
