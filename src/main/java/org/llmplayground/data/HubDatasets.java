@@ -48,10 +48,8 @@ public class HubDatasets {
                        @Value("${playground.hub.token:}") String defaultToken) {
         this.files = files;
         this.jobs = jobs;
-        String env = System.getenv("HF_ENDPOINT");
-        this.endpoint = endpoint != null && !endpoint.isBlank() ? endpoint.strip()
-                : env != null && !env.isBlank() ? env.strip() : "https://huggingface.co";
-        this.defaultToken = defaultToken == null || defaultToken.isBlank() ? System.getenv("HF_TOKEN") : defaultToken;
+        this.endpoint = HubClient.endpoint(endpoint);
+        this.defaultToken = HubClient.token(defaultToken);
     }
 
     public String endpoint() {
@@ -64,15 +62,7 @@ public class HubDatasets {
 
     /** The dataset's files at {@code revision} (default "main"). */
     public List<HubClient.HubFile> files(String dataset, @Nullable String revision, @Nullable String token) {
-        return client(token).files(dataset, revision(revision));
-    }
-
-    private static String revision(@Nullable String r) {
-        String rev = r == null || r.isBlank() ? "main" : r.strip();
-        if (!rev.matches("[\\w.-]+")) {
-            throw new BadInputException("'" + rev + "' is not a revision (a branch, tag or commit like 'main' or 'refs-convert-parquet').");
-        }
-        return rev;
+        return client(token).files(dataset, HubClient.revision(revision));
     }
 
     /** Downloads the chosen files as a job; its result is the first file's path in the datasets folder. */
@@ -80,7 +70,7 @@ public class HubDatasets {
         if (r.files() == null || r.files().isEmpty()) {
             throw new BadInputException("Choose at least one file of the dataset to download.");
         }
-        String rev = revision(r.revision());
+        String rev = HubClient.revision(r.revision());
         HubClient hub = client(r.token());
         Map<String, HubClient.HubFile> listed = hub.files(r.dataset(), rev).stream()
                 .collect(Collectors.toMap(HubClient.HubFile::path, Function.identity(), (a, b) -> a));

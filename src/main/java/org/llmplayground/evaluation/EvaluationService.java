@@ -506,16 +506,7 @@ public class EvaluationService {
      * generated item, its maximum is the run's memory figure (the whole process: model, KV caches, the JVM).
      */
     static double residentMegabytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: no figure
-        }
-        return 0;
+        return org.llmplayground.core.ProcessMemory.residentMb().orElse(0);
     }
 
     private int runTexts(String runId, TaskSpec spec, List<String> texts, java.util.Set<Integer> have, LogLikelihood ll, int stride, LoadedModel m,

@@ -66,27 +66,17 @@ public class HubModels {
                      @Value("${playground.hub.token:}") String defaultToken) {
         this.models = models;
         this.jobs = jobs;
-        String env = System.getenv("HF_ENDPOINT");
-        this.endpoint = endpoint != null && !endpoint.isBlank() ? endpoint.strip()
-                : env != null && !env.isBlank() ? env.strip() : "https://huggingface.co";
-        this.defaultToken = defaultToken == null || defaultToken.isBlank() ? System.getenv("HF_TOKEN") : defaultToken;
+        this.endpoint = HubClient.endpoint(endpoint);
+        this.defaultToken = HubClient.token(defaultToken);
     }
 
     private HubClient client(@Nullable String token) {
         return new HubClient(HubClient.Repo.MODEL, endpoint, token == null || token.isBlank() ? defaultToken : token, Duration.ofSeconds(30));
     }
 
-    static String revision(@Nullable String r) {
-        String rev = r == null || r.isBlank() ? "main" : r.strip();
-        if (!rev.matches("[\\w.-]+") || rev.contains("..")) {
-            throw new BadInputException("'" + rev + "' is not a revision (a branch, tag or commit like 'main' or 'v1.0').");
-        }
-        return rev;
-    }
-
     /** The repository's files, each marked whether an import needs it. */
     public List<RepoFile> files(String repo, @Nullable String revision, @Nullable String token) {
-        List<HubClient.HubFile> listed = client(token).files(repo, revision(revision));
+        List<HubClient.HubFile> listed = client(token).files(repo, HubClient.revision(revision));
         List<String> needed = needed(repo, listed).stream().map(HubClient.HubFile::path).toList();
         return listed.stream().map(f -> new RepoFile(f.path(), f.size(), f.sha256(), needed.contains(f.path()))).toList();
     }
@@ -122,7 +112,7 @@ public class HubModels {
             throw new BadInputException("Give a model repository id, like 'openai-community/gpt2'.");
         }
         String repo = r.repo().strip();
-        String rev = revision(r.revision());
+        String rev = HubClient.revision(r.revision());
         HubClient hub = client(r.token());
         List<HubClient.HubFile> chosen = needed(repo, hub.files(repo, rev)); // 404 / 401 answered before a job exists
         String name = folder(repo, rev);

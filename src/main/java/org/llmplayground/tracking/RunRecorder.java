@@ -97,37 +97,21 @@ public class RunRecorder implements ApplicationEventListener<ApplicationShutdown
     void sample(JobRecord job) {
         double cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuLoad()) : 0;
-        Runtime rt = Runtime.getRuntime();
-        double heap = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+        double heap = org.llmplayground.core.ProcessMemory.heapMb();
         long now = System.currentTimeMillis();
         jdbc.update("merge into run_system (job_id, t_ms, cpu, heap_mb, rss_mb, progress) key (job_id, t_ms) values (?,?,?,?,?,?)", ps -> {
             ps.setString(1, job.id());
             ps.setLong(2, now);
             ps.setDouble(3, cpu);
             ps.setDouble(4, heap);
-            ps.setDouble(5, residentMb());
+            ps.setDouble(5, org.llmplayground.core.ProcessMemory.residentOrHeapMb());
             ps.setDouble(6, job.progress());
         });
     }
 
-    /** This process's resident memory from /proc (Linux), which counts the native memory of PyTorch; else the heap. */
-    static double residentMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux: fall through
-        }
-        Runtime rt = Runtime.getRuntime();
-        return (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
-    }
-
     /**
-     * The git commit of the checkout the app runs from (".git/HEAD", following one ref), "+dirty" unknown without
-     * git itself; else the app's version. "a1b2c3d4e5f6 (main)" or "0.1.0-SNAPSHOT".
+     * The git commit of the checkout the app runs from (".git/HEAD", following one ref; whether the tree has changes
+     * since is not known without git itself), else the app's version: "git a1b2…f6 (main)" or "llm-playground 0.1.0-SNAPSHOT".
      */
     static String codeVersion(Path dir) {
         try {

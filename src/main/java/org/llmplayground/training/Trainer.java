@@ -22,8 +22,6 @@ import org.llmplayground.model.nn.NativeArrays;
 import org.llmplayground.model.nn.Scalars;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -565,15 +563,6 @@ public final class Trainer {
     }
 
     static double residentMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: heap only
-        }
-        return (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0;
+        return org.llmplayground.core.ProcessMemory.residentOrHeapMb();
     }
 }

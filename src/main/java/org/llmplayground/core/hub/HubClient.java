@@ -93,6 +93,30 @@ public final class HubClient {
         this.http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout).followRedirects(true).build();
     }
 
+    /**
+     * The Hub endpoint: the configured one, else the {@code HF_ENDPOINT} variable (as the Python client reads it), else
+     * https://huggingface.co.
+     */
+    public static String endpoint(String configured) {
+        String env = System.getenv("HF_ENDPOINT");
+        return configured != null && !configured.isBlank() ? configured.strip()
+                : env != null && !env.isBlank() ? env.strip() : "https://huggingface.co";
+    }
+
+    /** The default token: the configured one, else the {@code HF_TOKEN} variable; may be null. */
+    public static String token(String configured) {
+        return configured == null || configured.isBlank() ? System.getenv("HF_TOKEN") : configured;
+    }
+
+    /** A revision to ask for: "main" when blank; a branch, tag or commit name, never a path. */
+    public static String revision(String r) {
+        String rev = r == null || r.isBlank() ? "main" : r.strip();
+        if (!rev.matches("[\\w.-]+") || rev.contains("..")) {
+            throw new BadInputException("'" + rev + "' is not a revision (a branch, tag or commit like 'main' or 'v1.0').");
+        }
+        return rev;
+    }
+
     @Override
     public String toString() {
         return "HubClient[" + endpoint + (token == null ? "" : ", token set") + "]"; // never the token itself
