@@ -43,9 +43,40 @@ class RunsApiTest implements TestPropertyProvider {
     String again;
     String evaluation;
 
+    final okhttp3.mockwebserver.MockWebServer mlflow = new okhttp3.mockwebserver.MockWebServer();
+    final List<okhttp3.mockwebserver.RecordedRequest> mlflowRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile boolean mlflowRefuses;
+
     @Override
     public Map<String, String> getProperties() {
-        return TestApp.freshWorkspace("runs-api");
+        mlflow.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+            @Override
+            public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest r) {
+                mlflowRequests.add(r);
+                String path = r.getPath();
+                if (path.startsWith("/api/2.0/mlflow/experiments/get-by-name")) {
+                    return new okhttp3.mockwebserver.MockResponse().setResponseCode(404).setBody("{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}");
+                }
+                if (path.equals("/api/2.0/mlflow/experiments/create")) {
+                    return new okhttp3.mockwebserver.MockResponse().setBody("{\"experiment_id\":\"7\"}");
+                }
+                if (path.equals("/api/2.0/mlflow/runs/create")) {
+                    return mlflowRefuses ? new okhttp3.mockwebserver.MockResponse().setResponseCode(403)
+                            .setBody("{\"error_code\":\"PERMISSION_DENIED\",\"message\":\"no access\"}")
+                            : new okhttp3.mockwebserver.MockResponse().setBody("{\"run\":{\"info\":{\"run_id\":\"abc123\"}}}");
+                }
+                return new okhttp3.mockwebserver.MockResponse().setBody("{}");
+            }
+        });
+        Map<String, String> p = new java.util.HashMap<>(TestApp.freshWorkspace("runs-api"));
+        p.put("mlflow.tracking.uri", mlflow.url("/").toString());
+        p.put("mlflow.tracking.token", "mlflow-secret");
+        return p;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void stopMlflow() throws java.io.IOException {
+        mlflow.shutdown();
     }
 
     JsonNode call(String method, String path, Object body, int status) throws Exception {
@@ -159,5 +190,47 @@ class RunsApiTest implements TestPropertyProvider {
         assertThat(metrics).startsWith("metric,step,time_s,value\nloss,1,");
         assertThat(call("GET", "/api/v1/runs/" + first + "/artifacts", null, 200).get(0).get("model_id").asText())
                 .isEqualTo("run-" + first.substring(0, 8) + "-25");
+    }
+
+    @Test
+    @Order(4)
+    void aRunExportsToMlflowWithEveryParamAndMetricPoint() throws Exception {
+        JsonNode out = call("POST", "/api/v1/runs/" + first + "/mlflow", null, 200);
+        assertThat(out.get("mlflow_run_id").asText()).isEqualTo("abc123");
+        assertThat(out.get("experiment_id").asText()).isEqualTo("7");
+        assertThat(out.get("status").asText()).isEqualTo("FINISHED");
+        int points = 0;
+        for (JsonNode series : call("GET", "/api/v1/runs/" + first + "/metrics", null, 200)) {
+            points += series.size();
+        }
+        assertThat(out.get("metrics").asInt()).isEqualTo(points);
+        List<String> paths = mlflowRequests.stream().map(okhttp3.mockwebserver.RecordedRequest::getPath).toList();
+        assertThat(paths.get(0)).isEqualTo("/api/2.0/mlflow/experiments/get-by-name?experiment_name=llm-playground");
+        assertThat(paths.subList(1, 3)).containsExactly("/api/2.0/mlflow/experiments/create", "/api/2.0/mlflow/runs/create");
+        assertThat(paths.get(paths.size() - 1)).isEqualTo("/api/2.0/mlflow/runs/update");
+        assertThat(mlflowRequests).allSatisfy(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer mlflow-secret"));
+        JsonNode create = JSON.readTree(mlflowRequests.get(2).getBody().readUtf8());
+        assertThat(create.get("experiment_id").asText()).isEqualTo("7");
+        assertThat(create.get("run_name").asText()).isEqualTo("tracked");
+        int sentMetrics = 0;
+        boolean maxSteps = false;
+        for (okhttp3.mockwebserver.RecordedRequest r : mlflowRequests.subList(3, mlflowRequests.size() - 1)) {
+            JsonNode batch = JSON.readTree(r.getBody().readUtf8());
+            assertThat(batch.get("run_id").asText()).isEqualTo("abc123");
+            assertThat(batch.path("metrics").size()).isLessThanOrEqualTo(1000);
+            assertThat(batch.path("params").size()).isLessThanOrEqualTo(100);
+            sentMetrics += batch.path("metrics").size();
+            for (JsonNode p : batch.path("params")) {
+                maxSteps |= p.get("key").asText().equals("training.max_steps") && p.get("value").asText().equals("25");
+            }
+        }
+        assertThat(sentMetrics).isEqualTo(points);
+        assertThat(maxSteps).isTrue();
+        assertThat(out.toString()).doesNotContain("mlflow-secret");
+
+        mlflowRefuses = true;
+        assertThat(call("POST", "/api/v1/runs/" + first + "/mlflow", null, 502).get("message").asText())
+                .isEqualTo("MLflow refused runs/create: HTTP 403 — PERMISSION_DENIED: no access (the server wants credentials: set "
+                        + "MLFLOW_TRACKING_TOKEN). The run is kept here; export it again once this is fixed.");
     }
 }

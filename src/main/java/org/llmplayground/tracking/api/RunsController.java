@@ -24,9 +24,18 @@ import java.util.Map;
 @Tag(name = "Runs", description = "Experiment tracking: every run of every lab")
 class RunsController {
     private final Runs runs;
+    private final org.llmplayground.tracking.MlflowExport mlflow;
 
-    RunsController(Runs runs) {
+    RunsController(Runs runs, org.llmplayground.tracking.MlflowExport mlflow) {
         this.runs = runs;
+        this.mlflow = mlflow;
+    }
+
+    @Operation(summary = "Export an ended run to MLflow (MLFLOW_TRACKING_URI): experiments/get-by-name or create, runs/create, "
+            + "runs/log-batch (params, every metric point), runs/update; → {mlflow_run_id, experiment_id, params, metrics, status, url}")
+    @Post("/{id}/mlflow")
+    Map<String, Object> mlflow(@PathVariable String id) {
+        return mlflow.export(id);
     }
 
     @Operation(summary = "Runs of every lab, newest first; ?lab=, ?state=, ?tag=, ?q= narrow; ?format=csv for a spreadsheet")

@@ -56,7 +56,7 @@ import static org.llmplayground.core.ui.Layouts.row;
 @Route(value = "experiments", layout = MainLayout.class)
 @PageTitle("Experiments · LLM Playground")
 @Prototype
-public class ExperimentsView extends VerticalLayout {
+public class ExperimentsView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     static final String EXPLANATION = """
             <p>Every job of every lab is a <b>run</b>, recorded without any logging code in the labs: the resolved
             config (every default filled in), the seed, the data's hash, the code version (git commit), the
@@ -92,8 +92,11 @@ public class ExperimentsView extends VerticalLayout {
     private ScheduledExecutorService ticker;
     private ScheduledFuture<?> live;
 
-    public ExperimentsView(Runs runs) {
+    private final org.llmplayground.tracking.MlflowExport mlflow;
+
+    public ExperimentsView(Runs runs, org.llmplayground.tracking.MlflowExport mlflow) {
         this.runs = runs;
+        this.mlflow = mlflow;
         setWidthFull();
         lab.setId("runs-lab");
         lab.setLabel("Lab");
@@ -132,6 +135,10 @@ public class ExperimentsView extends VerticalLayout {
         compare.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         Button again = new Button("Run again", e -> reproduce());
         again.setId("runs-again");
+        Button toMlflow = new Button("Export to MLflow", e -> exportToMlflow());
+        toMlflow.setId("runs-mlflow");
+        toMlflow.setTooltipText(mlflow.enabled() ? "Send the selected run's record to the MLflow server of MLFLOW_TRACKING_URI"
+                : "Set MLFLOW_TRACKING_URI to export runs to an MLflow server");
         Anchor csv = new Anchor("/api/v1/runs?format=csv", "Export CSV");
         csv.setId("runs-csv");
         csv.getElement().setAttribute("download", true);
@@ -173,8 +180,18 @@ public class ExperimentsView extends VerticalLayout {
         detail.add(row(metric, xAxis, smoothing, logScale), chart, new H3("Config and summary"), diff, row(tags, notes, save), record);
         detail.setVisible(false);
         add(new H1("Experiments"), new Explainer("Experiment tracking and reproducibility", EXPLANATION),
-                row(lab, state, tag, search), grid, row(compare, again, csv, json), status, detail);
+                row(lab, state, tag, search), grid, row(compare, again, toMlflow, csv, json), status, detail);
         refresh();
+    }
+
+    /** {@code experiments?run=<id>} (the Training lab's link) opens that run. */
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        List<String> wanted = event.getLocation().getQueryParameters().getParameters().getOrDefault("run", List.of());
+        if (wanted.isEmpty()) {
+            return;
+        }
+        grid.getGenericDataView().getItems().filter(r -> r.id().equals(wanted.get(0))).findFirst().ifPresentOrElse(grid::select, () -> show("No run '" + wanted.get(0) + "' (deleted, or a typo in the link).", true));
     }
 
     static String summary(Map<String, Object> s) {
@@ -315,6 +332,21 @@ public class ExperimentsView extends VerticalLayout {
             Map<String, Object> r = runs.reproduce(ids.get(0));
             refresh();
             show("Started '" + r.get("name") + "' from the record: same config, same seed.", false);
+        } catch (BadInputException e) {
+            show(e.getMessage(), true);
+        }
+    }
+
+    private void exportToMlflow() {
+        List<String> ids = selectedIds();
+        if (ids.size() != 1) {
+            show("Select one run to export to MLflow.", true);
+            return;
+        }
+        try {
+            Map<String, Object> r = mlflow.export(ids.get(0));
+            show("Exported to MLflow as run " + r.get("mlflow_run_id") + ": " + r.get("params") + " params, " + r.get("metrics")
+                    + " metric points (" + r.get("url") + ").", false);
         } catch (BadInputException e) {
             show(e.getMessage(), true);
         }

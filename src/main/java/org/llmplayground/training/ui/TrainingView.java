@@ -117,6 +117,8 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
 
     /** The run shown: its recorded history plus what arrived since, guarded by {@code this}. */
     private TrainingRun current;
+    /** The shown run's page in Experiments: its full record, compared with other runs. */
+    private final com.vaadin.flow.component.html.Anchor track = new com.vaadin.flow.component.html.Anchor("", "Open in Experiments");
     private final List<Trainer.StepMetrics> steps = new ArrayList<>();
     private final List<Trainer.EvalMetrics> evals = new ArrayList<>();
     private final List<Trainer.Sample> sampleList = new ArrayList<>();
@@ -178,7 +180,9 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         applyCheckpoint.setId("training-checkpoint-apply");
         applyCheckpoint.addClickListener(e -> act(() -> service.setCheckpointInterval(current.id(),
                 checkpointEvery.getValue() == null ? 0 : checkpointEvery.getValue())));
-        HorizontalLayout row = new HorizontalLayout(settings.start, pause, resume, stop, checkpointEvery, applyCheckpoint);
+        track.setId("training-track");
+        track.setVisible(false);
+        HorizontalLayout row = new HorizontalLayout(settings.start, pause, resume, stop, checkpointEvery, applyCheckpoint, track);
         row.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
         return row;
     }
@@ -366,6 +370,8 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             sampleList.addAll(h.samples());
         }
         runs.select(run);
+        track.setHref("experiments?run=" + run.id());
+        track.setVisible(true);
         overlay.setItems(allRuns.stream().filter(r -> !r.id().equals(run.id())).toList());
         overlays = List.of();
         renderCharts();

@@ -60,7 +60,7 @@ class ExperimentsBrowserTest extends LabBrowserTest {
 
     @Test
     void compareTwoRunsAndRunOneAgain() throws Exception {
-        train("slow lr", 1e-4);
+        String slow = train("slow lr", 1e-4);
         train("fast lr", 3e-3);
         browser.open(jetty.baseUrl() + "/experiments", "runs-grid");
         browser.await(d -> browser.find("#runs-grid").getText().contains("slow lr") && browser.find("#runs-grid").getText().contains("fast lr"));
@@ -84,5 +84,9 @@ class ExperimentsBrowserTest extends LabBrowserTest {
         browser.await(d -> browser.find("#runs-status").getText().startsWith("Started 'slow lr (again)'"));
         browser.await(d -> browser.find("#runs-grid").getText().contains("slow lr (again)"));
         browser.screenshot("experiments-2-record");
+
+        // the Training lab links a run here: experiments?run=<id> opens its record
+        browser.open(jetty.baseUrl() + "/experiments?run=" + slow, "runs-grid");
+        browser.await(d -> browser.find("#runs-record").getText().contains("id: " + slow));
     }
 }
