@@ -54,7 +54,8 @@ public final class Labs {
 
     public static final List<Tool> TOOLS = List.of(new Tool("Chat playground", "chat", ChatView.class, VaadinIcon.CHAT),
             new Tool("Models", "models", org.llmplayground.registry.ui.ModelsView.class, VaadinIcon.CUBES),
-            new Tool("Experiments", "experiments", org.llmplayground.tracking.ui.ExperimentsView.class, VaadinIcon.FLASK));
+            new Tool("Experiments", "experiments", org.llmplayground.tracking.ui.ExperimentsView.class, VaadinIcon.FLASK),
+            new Tool("Docs", "docs", org.llmplayground.docs.ui.DocsView.class, VaadinIcon.BOOK));
 
     /**
      * One step of the learning path: what the learner does, the pages where they do it (empty while the lab is not

@@ -88,5 +88,12 @@ class ExperimentsBrowserTest extends LabBrowserTest {
         // the Training lab links a run here: experiments?run=<id> opens its record
         browser.open(jetty.baseUrl() + "/experiments?run=" + slow, "runs-grid");
         browser.await(d -> browser.find("#runs-record").getText().contains("id: " + slow));
+
+        // the Docs page (in the same menu): troubleshooting rendered from docs/troubleshooting.md, and its search
+        browser.open(jetty.baseUrl() + "/docs/troubleshooting", "docs-content");
+        browser.await(d -> browser.find("#docs-content").getText().contains("The loss turns NaN"));
+        type("docs-search", "repetition penalty");
+        browser.await(d -> browser.find("#docs-results").getText().startsWith("Troubleshooting: "));
+        browser.screenshot("docs-1-troubleshooting");
     }
 }
