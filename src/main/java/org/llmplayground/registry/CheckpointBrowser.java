@@ -53,17 +53,12 @@ public class CheckpointBrowser {
                 } catch (IOException ignored) {
                     // a checkpoint whose meta cannot be read still lists, without its train loss
                 }
-                String modelId = modelId(r.id(), s.step());
+                String modelId = TrainingQueries.checkpointModelId(r.id(), s.step());
                 out.add(new Checkpoint(r.id(), r.name(), r.state().name().toLowerCase(java.util.Locale.ROOT), s.step(), trainLoss, s.valLoss(),
                         Workspace.bytesUnder(Path.of(s.path())), modelId, loaded.contains(modelId)));
             }
         }
         return out;
-    }
-
-    /** The registry id a checkpoint opens as (see {@link TrainingQueries#openAsModel}). */
-    static String modelId(String runId, int step) {
-        return "run-" + runId.substring(0, 8) + "-" + step;
     }
 
     public LoadedModel.ModelInfo open(String runId, int step) {
@@ -107,7 +102,7 @@ public class CheckpointBrowser {
             throw BadInputException.conflict("'" + run.name() + "' is " + run.state().name().toLowerCase(java.util.Locale.ROOT)
                     + " and resumes from its latest checkpoint (step " + step + "); stop it first, or delete an older one.");
         }
-        String id = modelId(runId, step);
+        String id = TrainingQueries.checkpointModelId(runId, step);
         if (models.models().stream().anyMatch(i -> i.id().equals(id))) {
             models.unload(id); // refused while a job uses it: the checkpoint then stays too
         }

@@ -196,7 +196,7 @@ public class Runs {
                 a.put("step", s.step());
                 a.put("path", s.path());
                 a.put("size_bytes", org.llmplayground.core.Workspace.bytesUnder(Path.of(s.path())));
-                a.put("model_id", "run-" + id.substring(0, 8) + "-" + s.step());
+                a.put("model_id", TrainingQueries.checkpointModelId(id, s.step()));
                 if (s.valLoss() != null) {
                     a.put("val_loss", s.valLoss());
                 }

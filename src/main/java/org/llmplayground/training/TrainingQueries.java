@@ -103,11 +103,16 @@ public class TrainingQueries {
                         + saved.stream().map(s -> String.valueOf(s.step())).toList() + "."));
     }
 
+    /** The model id a run's checkpoint opens as: "run-" + the run id's first 8 characters + "-" + the step. */
+    public static String checkpointModelId(String runId, int step) {
+        return "run-" + runId.substring(0, Math.min(8, runId.length())) + "-" + step;
+    }
+
     /** Loads a checkpoint as a model for the generator and the Transformer lab; returns its model info. */
     public LoadedModel.ModelInfo openAsModel(String runId, int step) {
         TrainingRun run = run(runId);
         Path dir = checkpointDir(runId, step);
-        return models.loadCheckpoint(dir, "run-" + runId.substring(0, 8) + "-" + step, run.name() + " @ step " + step,
+        return models.loadCheckpoint(dir, checkpointModelId(runId, step), run.name() + " @ step " + step,
                 "Checkpoint of training run '" + run.name() + "' at step " + step + ".");
     }
 }
