@@ -369,13 +369,14 @@ public class JobRunner {
     }
 
     private void update(Running running, JobRecord record, boolean force) {
-        running.record = record;
         long now = System.currentTimeMillis();
         if (force || now - running.lastSave >= SAVE_INTERVAL_MS) {
             running.lastSave = now;
             repository.update(record);
         }
         publish(record.id(), new JobEvent(record, null));
+        // only now does get()/await() see the new state: whoever waits for the end has had its last event delivered
+        running.record = record;
     }
 
     /**
