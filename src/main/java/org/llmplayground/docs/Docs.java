@@ -2,16 +2,12 @@ package org.llmplayground.docs;
 
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
-import org.commonmark.Extension;
-import org.commonmark.ext.gfm.tables.TablesExtension;
-import org.commonmark.ext.heading.anchor.HeadingAnchorExtension;
 import org.commonmark.node.Heading;
 import org.commonmark.node.Node;
 import org.commonmark.node.Text;
 import org.commonmark.node.AbstractVisitor;
-import org.commonmark.parser.Parser;
-import org.commonmark.renderer.html.HtmlRenderer;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Markdown;
 import org.llmplayground.core.Resources;
 
 import java.util.ArrayList;
@@ -30,14 +26,6 @@ import java.util.Map;
 public class Docs {
     /** The pages, in reading order. */
     public static final List<String> PAGES = List.of("index", "concepts", "troubleshooting", "reliability");
-    private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create(), HeadingAnchorExtension.create());
-    private final Parser parser = Parser.builder().extensions(EXTENSIONS).build();
-    private final HtmlRenderer renderer = HtmlRenderer.builder().extensions(EXTENSIONS).escapeHtml(true).sanitizeUrls(true)
-            .attributeProviderFactory(c -> (node, tag, attributes) -> {
-                if (node instanceof org.commonmark.node.Link && attributes.containsKey("href")) {
-                    attributes.put("href", appLink(attributes.get("href")));
-                }
-            }).build();
     private final Map<String, Page> pages = new LinkedHashMap<>();
 
     /** A page: its name, title (the first heading), Markdown and HTML. */
@@ -53,8 +41,8 @@ public class Docs {
     public Docs() {
         for (String name : PAGES) {
             String md = Resources.text("bundled/docs/" + name + ".md");
-            Node doc = parser.parse(md);
-            pages.put(name, new Page(name, title(doc, name), md, renderer.render(doc)));
+            Node doc = Markdown.parse(md);
+            pages.put(name, new Page(name, title(doc, name), md, Markdown.render(doc)));
         }
     }
 
@@ -93,16 +81,9 @@ public class Docs {
         return hits;
     }
 
-    /** "concepts.md#attention" → "/docs/concepts#attention"; "/tokenizer" and external links stay as they are. */
+    /** See {@link Markdown#appLink}. */
     static String appLink(String href) {
-        if (href.startsWith("http:") || href.startsWith("https:") || href.startsWith("/") || href.startsWith("#")) {
-            return href;
-        }
-        String[] parts = href.split("#", 2);
-        if (parts[0].endsWith(".md")) {
-            return "/docs/" + parts[0].substring(0, parts[0].length() - 3) + (parts.length > 1 ? "#" + parts[1] : "");
-        }
-        return href;
+        return Markdown.appLink(href);
     }
 
     private static String title(Node doc, String fallback) {

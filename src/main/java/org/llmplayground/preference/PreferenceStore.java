@@ -140,6 +140,13 @@ public class PreferenceStore {
         return last;
     }
 
+    /** How many judgments exist, on every set, by every annotator (the course's "judge a few pairs" check). */
+    public long judgmentCount() {
+        long[] n = {0};
+        jdbc.query("select count(*) from preference_judgment", ps -> { }, rs -> n[0] = rs.getLong(1));
+        return n[0];
+    }
+
     /** Every judgment on the pairs of a prompt set (all annotators), in the order they were made. */
     public List<Judgment> judgments(String promptSet) {
         return jdbc.list("select j.pair_id, j.annotator, j.verdict, j.shown_first, j.note, j.judged_at from preference_judgment j "

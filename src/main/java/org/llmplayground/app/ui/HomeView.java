@@ -2,6 +2,7 @@ package org.llmplayground.app.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Text;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.OrderedList;
@@ -13,17 +14,24 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
+import io.micronaut.context.annotation.Prototype;
+import org.llmplayground.course.CourseService;
+import org.llmplayground.course.Tutorial;
 
 /** The home page: what the app is and the learning path through the labs. */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("LLM Playground")
+@Prototype
 public class HomeView extends VerticalLayout {
-    public HomeView() {
+    public HomeView(CourseService course) {
         setMaxWidth("960px");
         add(new H1("Learn how large language models work by building one"));
         add(new Paragraph("LLM Playground is a workbench: every lab explains one idea and then lets you use a real "
                 + "implementation of it, on real data, on this machine. Nothing here is simulated: the tokenizers produce "
                 + "the same ids as OpenAI's and Hugging Face's, and later labs train and run real models."));
+        add(new H3("The course"), new Paragraph("Nine guided tutorials, each beside its lab: every step explains one idea, "
+                + "you do it in the lab, and the app checks the result before the next step unlocks. From a tokenizer of "
+                + "your own to a fine-tuned, evaluated model served over the OpenAI API."), course(course));
         add(new H3("The learning path"), path());
         add(new H3("Labs"));
         for (Labs.Lab lab : Labs.ALL) {
@@ -31,6 +39,28 @@ public class HomeView extends VerticalLayout {
         }
         add(new Paragraph("Each lab has a matching REST API (see REST API in the menu), so what you try in the browser "
                 + "you can script."));
+    }
+
+    /** Each tutorial with the learner's progress and a link that opens it beside its lab. */
+    private static OrderedList course(CourseService course) {
+        OrderedList list = new OrderedList();
+        list.setId("home-course");
+        for (CourseService.Progress p : course.overview()) {
+            Tutorial t = course.tutorial(p.tutorial());
+            ListItem item = new ListItem();
+            item.setId("home-tutorial-" + t.number());
+            String verb = p.complete() ? "Review" : p.passed() > 0 ? "Continue" : "Start";
+            Anchor open = new Anchor(t.lab() + "?tutorial=" + t.id(), t.title().replaceFirst("^Tutorial \\d+: ", ""));
+            open.setId("home-tutorial-link-" + t.number());
+            long right = p.quiz().stream().filter(CourseService.QuizAnswer::correct).count();
+            Span state = new Span(" — " + t.minutes() + " min · " + (p.complete() ? "✓ done" : p.passed() + " of " + p.steps() + " steps")
+                    + (p.quiz().isEmpty() ? "" : " · quiz " + right + " of " + t.quiz().size()) + " · " + verb);
+            state.setId("home-tutorial-state-" + t.number());
+            state.addClassName("pg-course-progress");
+            item.add(open, state);
+            list.add(item);
+        }
+        return list;
     }
 
     /** The steps in order; each links to its lab(s), or says it is coming when its lab is not built yet. */

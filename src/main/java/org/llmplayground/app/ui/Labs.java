@@ -85,8 +85,9 @@ public final class Labs {
                     + "history and paired tests to read them; human evaluation with agreement, and LLM-as-judge.",
                     List.of(org.llmplayground.evaluation.ui.EvaluationView.class, org.llmplayground.evaluation.ui.DashboardView.class,
                             org.llmplayground.evaluation.ui.HumanEvaluationView.class), null),
-            new Step("Track models and experiments", "A model registry, quantization, and experiment tracking with H2 and "
-                    + "Weights & Biases.", List.of(), "coming"));
+            new Step("Track models and experiments", "A model registry with the Hub, quantization, cards and export; experiment "
+                    + "tracking with H2, Weights & Biases and MLflow.", List.of(org.llmplayground.registry.ui.ModelsView.class,
+                    org.llmplayground.tracking.ui.ExperimentsView.class), null));
 
     private Labs() {
     }
