@@ -7,6 +7,7 @@ import org.llmplayground.corpus.CorpusInfo;
 import org.llmplayground.corpus.CorpusStore;
 import org.llmplayground.corpus.PreCleaner;
 import org.llmplayground.evaluation.EvaluationStore;
+import org.llmplayground.finetune.FineTuneService;
 import org.llmplayground.generation.GenerationService;
 import org.llmplayground.generation.GenerationSettings;
 import org.llmplayground.generation.Generator;
@@ -49,9 +50,11 @@ public class Checks {
     private final PreferenceStore preferences;
     private final EvaluationStore evaluations;
     private final Path exports;
+    private final FineTuneService finetune;
 
     public Checks(TokenizerService tokenizers, Runs runs, ModelRegistry models, GenerationService generation, CorpusStore corpora,
-                  PreferenceStore preferences, EvaluationStore evaluations, Workspace workspace) {
+                  PreferenceStore preferences, EvaluationStore evaluations, Workspace workspace, FineTuneService finetune) {
+        this.finetune = finetune;
         this.tokenizers = tokenizers;
         this.runs = runs;
         this.models = models;
@@ -64,7 +67,7 @@ public class Checks {
 
     /** The check kinds the tutorials may use (the parser's test keeps every tutorial within them). */
     public static final Set<String> KINDS = Set.of("tokenizer-trained", "answer-tokens", "answer-parameters", "answer-probability",
-            "answer-greedy", "answer-sample", "answer-model", "run", "model", "corpus", "preferences", "evaluation", "exported");
+            "answer-greedy", "answer-sample", "answer-model", "answer-finetune-accuracy", "run", "model", "corpus", "preferences", "evaluation", "exported");
 
     public Outcome run(CheckSpec c, @Nullable String answer) {
         if (c.isAnswer() && (answer == null || answer.isBlank())) {
@@ -81,6 +84,7 @@ public class Checks {
                     .withSampling(Double.parseDouble(c.arg("temperature")), 0, Double.parseDouble(c.arg("top_p")), 0)
                     .withSeed(Long.parseLong(c.arg("seed"))), answer);
             case "answer-model" -> answerModel(c.arg("kind"), answer);
+            case "answer-finetune-accuracy" -> answerFineTuneAccuracy(answer);
             case "run" -> run(c.arg("lab"), c.arg("state", "succeeded"), c.args().get("metric"), c.args().get("below"),
                     Integer.parseInt(c.arg("count", "1")));
             case "model" -> model(c.arg("kind"));
@@ -156,6 +160,22 @@ public class Checks {
     private List<String> latestTrained() {
         return models.list("trained", null).stream().sorted(Comparator.comparing(ModelRegistry.Entry::createdAt).reversed()).limit(3)
                 .map(ModelRegistry.Entry::id).toList();
+    }
+
+    /** The tuned accuracy on the test split of one of the 2 newest LoRA/QLoRA adapters, as Compare shows it (±1 point). */
+    private Outcome answerFineTuneAccuracy(String answer) {
+        List<FineTuneService.Adapter> adapters = finetune.adapters().stream().filter(a -> !"full".equals(a.method())).toList();
+        if (adapters.isEmpty()) {
+            return new Outcome(false, "No finished LoRA fine-tuning run yet (the step before).");
+        }
+        Double given = decimal(answer);
+        for (FineTuneService.Adapter a : adapters.subList(0, Math.min(2, adapters.size()))) { // newest first
+            double percent = 100 * finetune.compare(a.id(), "test", null, null).tuned().accuracy();
+            if (given != null && Math.abs(given - percent) <= 1.0) {
+                return new Outcome(true, String.format(Locale.ROOT, "Right: '%s' answers %.1f %% of the test instructions exactly.", a.name(), percent));
+            }
+        }
+        return new Outcome(false, "Not what Compare gives for your adapter on the test split (within 1 point).");
     }
 
     private Outcome answerModel(String kind, String answer) {
