@@ -100,7 +100,7 @@ public class Checks {
         return tokenizers.tokenizers().stream().filter(t -> !t.builtin() && t.vocabSize() >= minVocab)
                 .map(t -> new Outcome(true, "Found your tokenizer '" + t.name() + "' with " + String.format("%,d", t.vocabSize()) + " tokens."))
                 .findFirst().orElse(new Outcome(false, "No tokenizer of yours with at least " + minVocab + " tokens yet: train one in "
-                        + "'Train a tokenizer' with Vocabulary size " + minVocab + "."));
+                        + "'Train a vocabulary' with Vocabulary size " + minVocab + "."));
     }
 
     /** "trained" accepts the count of any tokenizer the learner trained, so it works with several. */

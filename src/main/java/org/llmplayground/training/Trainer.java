@@ -344,6 +344,14 @@ public final class Trainer {
      * Gradients of one optimizer step: k micro-batches, each loss divided by k, so the summed gradients are those of
      * the mean loss over all k·B sequences (what one k-times larger batch would give). Returns the mean loss.
      */
+    /**
+     * DJL's PyTorch gradient collector is one per process ("A PtGradientCollector is already collecting. Only one can be
+     * collecting at a time"): two trainers stepping at once — a run, and the estimate timing a step of the next config
+     * (see StepTimer), or a fine-tune beside a pre-training run — would fail one of them. So the backward passes take
+     * turns; everything else of a step (optimizer, evaluation, samples) still runs in parallel.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock GRADIENTS = new java.util.concurrent.locks.ReentrantLock();
+
     double forwardBackward(int step) {
         TrainingConfig.Training t = config.training();
         int b = batches.rowsPerBatch(t.batchSize());
@@ -352,6 +360,7 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed(seedFor(step, 0)); // dropout masks depend on (seed, step) only
         DropoutMasks.reseed(seedFor(step, 0));
         double lossSum = 0;
+        GRADIENTS.lock();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int micro = 0; micro < k; micro++) {
                 int width = batches.width(step, micro);
@@ -366,6 +375,8 @@ public final class Trainer {
                 gc.backward(k == 1 ? loss : Scalars.over(loss, k));
                 lossSum += loss.getFloat();
             }
+        } finally {
+            GRADIENTS.unlock();
         }
         return lossSum / k;
     }

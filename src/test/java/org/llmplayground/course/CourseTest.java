@@ -147,7 +147,7 @@ class CourseTest implements TestPropertyProvider {
         assertThat(right.get("progress").get("step_states").get(1).get("state").asText()).isEqualTo("open");
         JsonNode noTokenizer = call("POST", "/api/v1/course/tokenizer/steps/2/check", Map.of(), 200);
         assertThat(noTokenizer.get("message").asText()).isEqualTo("No tokenizer of yours with at least 512 tokens yet: train one in "
-                + "'Train a tokenizer' with Vocabulary size 512.");
+                + "'Train a vocabulary' with Vocabulary size 512.");
         assertThat(call("POST", "/api/v1/course/tokenizer/steps/9/check", Map.of(), 400).get("message").asText())
                 .isEqualTo("Tutorial 1 has steps 1 to 3; there is no step 9.");
         assertThat(call("GET", "/api/v1/course/nope", null, 404).get("message").asText()).startsWith("No tutorial 'nope'. Tutorials: 1 tokenizer, 2 transformer");

@@ -88,12 +88,11 @@ public class TutorialPanel extends VerticalLayout {
         Div box = new Div();
         box.setId("tutorial-step-" + (index + 1));
         box.addClassNames("pg-tutorial-step", "pg-step-" + state.state());
-        String mark = switch (state.state()) {
-            case "passed" -> "✓ ";
-            case "locked" -> "🔒 ";
-            default -> "";
-        };
-        box.add(new H4(mark + "Step " + (index + 1) + ". " + step.title()));
+        H4 heading = new H4(("passed".equals(state.state()) ? "✓ " : "") + "Step " + (index + 1) + ". " + step.title());
+        if ("locked".equals(state.state())) {
+            heading.addComponentAsFirst(lockIcon());
+        }
+        box.add(heading);
         if ("locked".equals(state.state())) {
             box.add(new Paragraph("Unlocks when the step before passes its check."));
             return box;
@@ -119,6 +118,13 @@ public class TutorialPanel extends VerticalLayout {
         }
         box.add(answer, new HorizontalLayout(check), message);
         return box;
+    }
+
+    private static com.vaadin.flow.component.icon.Icon lockIcon() {
+        var icon = VaadinIcon.LOCK.create();
+        icon.setSize("0.9em");
+        icon.getStyle().set("margin-right", "0.3em");
+        return icon;
     }
 
     private void check(int index, String answer, Span message) {
