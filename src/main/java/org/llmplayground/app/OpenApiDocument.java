@@ -46,6 +46,15 @@ public class OpenApiDocument {
      * request body ("" when it takes none) that the REST page offers to send.
      */
     public record Operation(String method, String path, String tag, String summary, String request, String response, String example) {
+        /** The request's media type ("application/json", "multipart/form-data"), "" when it takes no body. */
+        public String requestType() {
+            return request.lines().findFirst().orElse("");
+        }
+
+        /** The successful answer's media type, "" when it has no body. */
+        public String responseType() {
+            return response.lines().findFirst().orElse("");
+        }
     }
 
     /** Hand-written examples for the endpoints a learner tries first; the others get one built from their schema. */

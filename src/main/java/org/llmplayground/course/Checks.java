@@ -146,10 +146,16 @@ public class Checks {
             return new Outcome(false, "No trained model yet: wait for the run to save a checkpoint.");
         }
         int chars = Integer.parseInt(c.arg("chars"));
+        // a learner who copies the whole output copies the prompt too ("ROMEO:⏎What the"): accept it with or without
+        String given = normalize(answer);
+        String prompt = normalize(c.arg("prompt"));
+        List<String> candidates = given.startsWith(prompt) && given.length() > prompt.length()
+                ? List.of(given, given.substring(prompt.length()).strip()) : List.of(given);
         for (String id : ids) {
             String text = generation.generate(generation.prepare(id, c.arg("prompt"), settings), Generator.Listener.NONE, () -> false).text();
             String expected = text.length() > chars ? text.substring(0, chars) : text;
-            if (normalize(answer).equals(normalize(expected)) || normalize(answer).startsWith(normalize(expected)) && !expected.isBlank()) {
+            String want = normalize(expected);
+            if (candidates.stream().anyMatch(a -> a.equals(want) || a.startsWith(want) && !want.isEmpty())) {
                 return new Outcome(true, "Right: the model writes \"" + expected.replace("\n", "⏎") + "\".");
             }
         }

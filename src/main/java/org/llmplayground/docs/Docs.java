@@ -25,7 +25,9 @@ import java.util.Map;
 @Singleton
 public class Docs {
     /** The pages, in reading order. */
-    public static final List<String> PAGES = List.of("index", "concepts", "troubleshooting", "reliability");
+    public static final List<String> PAGES = List.of("index", "concepts", "labs/tokenizer", "labs/transformer", "labs/training",
+            "labs/generation", "labs/data", "labs/finetune", "labs/preferences", "labs/evaluation", "labs/chat", "labs/models",
+            "labs/experiments", "api", "configuration", "troubleshooting", "reliability");
     private final Map<String, Page> pages = new LinkedHashMap<>();
 
     /** A page: its name, title (the first heading), Markdown and HTML. */
@@ -74,7 +76,8 @@ public class Docs {
             }
             if (all) {
                 String line = p.markdown().lines().filter(l -> l.toLowerCase(Locale.ROOT).contains(words[0])).findFirst().orElse("")
-                        .replaceAll("[*`#]+", "").replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1").strip(); // the words, not the Markdown
+                        .replaceAll("[*`#]+", "").replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1")
+                        .replaceAll("^\\s*\\|\\s*|\\s*\\|\\s*$", "").replaceAll("\\s*\\|\\s*", " · ").strip(); // the words, not the Markdown
                 hits.add(new Hit(p.name(), p.title(), line.length() > 200 ? line.substring(0, 199) + "…" : line));
             }
         }

@@ -45,15 +45,15 @@ class ShellBrowserTest implements TestPropertyProvider {
         assertThat(browser.find("ol.pg-path").getText()).contains("Tokenize.", "Pre-train.");
         assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream().map(e -> e.getText().trim()).toList())
                 .contains("Home", "1. Tokenizer", "REST API", "Admin");
-        // every step links its lab; steps whose lab is not built yet say so instead of promising a link
-        for (int step = 1; step <= 7; step++) {
+        // every step links its lab (every lab is built now: none says "coming")
+        for (int step = 1; step <= 8; step++) {
             assertThat(browser.driver().findElements(By.cssSelector("#home-step-" + step + " a.pg-path-link"))).as("step " + step).isNotEmpty();
         }
         assertThat(browser.find("#home-step-4").getText()).contains("Lab 4: Generation", "Chat playground");
         assertThat(browser.find("#home-step-6").getText()).contains("Fine-tune", "Lab 6: Fine-tuning", "Lab 7: Preferences");
         assertThat(browser.find("#home-step-7").getText()).contains("Evaluate", "Lab 8: Evaluation");
-        assertThat(browser.find("#home-step-8").getText()).contains("Track models", "coming");
-        assertThat(browser.driver().findElements(By.cssSelector("#home-step-8 a"))).isEmpty();
+        assertThat(browser.find("#home-step-8").getText()).contains("Track models", "Models", "Experiments").doesNotContain("coming");
+        assertThat(browser.driver().findElements(By.cssSelector("#home-step-8 a"))).hasSize(2);
         assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item")).stream().map(e -> e.getText().trim()).toList())
                 .contains("Chat playground");
         browser.screenshot("shell-1-home");
@@ -104,6 +104,9 @@ class ShellBrowserTest implements TestPropertyProvider {
         browser.driver().findElements(By.cssSelector("#api-operations vaadin-grid-cell-content")).stream()
                 .filter(c -> c.getText().equals("/api/v1/tokenization/encode")).findFirst().orElseThrow().click();
         browser.await(d -> String.valueOf(browser.js("return document.querySelector('#api-try-body textarea').value")).contains("\"gpt2\""));
+        // the same request to copy: curl and Python (run as printed in SpineTest)
+        assertThat(browser.find("#api-example-curl").getText()).startsWith("curl -s -X POST '" + jetty.baseUrl() + "/api/v1/tokenization/encode'");
+        assertThat(browser.find("#api-example-python").getText()).contains("urllib.request.Request(\"" + jetty.baseUrl() + "/api/v1/tokenization/encode\"");
         browser.click("#api-try-send");
         browser.await(d -> browser.find("#api-try-answer").getText().startsWith("200"));
         assertThat(browser.find("#api-try-answer").getText()).contains("\"ids\"", "15496");

@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,6 +29,9 @@ class SpineTest implements TestPropertyProvider {
 
     @Inject
     JettyServer jetty;
+
+    @Inject
+    OpenApiDocument document;
 
     @Override
     public Map<String, String> getProperties() {
@@ -71,6 +76,48 @@ class SpineTest implements TestPropertyProvider {
         HttpResponse<String> r = TestApp.get(jetty.baseUrl() + "/api/v1/openapi.yml");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("openapi: 3.0.1", "/api/v1/tokenization/encode:", "/api/v1/tokenization/train/{jobId}:");
+    }
+
+    /**
+     * The REST page's examples are what a user pastes into a terminal: the curl command and the Python script of the
+     * encode and configs endpoints run as printed against this server and get the real answer, and every other
+     * operation's examples at least parse (bash -n for the shell quoting, Python's ast for the scripts).
+     */
+    @Test
+    void theApiPagesExamplesRunAsPrinted() throws Exception {
+        List<OpenApiDocument.Operation> ops = document.operations();
+        OpenApiDocument.Operation encode = ops.stream().filter(o -> o.method().equals("POST") && o.path().equals("/api/v1/tokenization/encode"))
+                .findFirst().orElseThrow();
+        OpenApiDocument.Operation configs = ops.stream().filter(o -> o.method().equals("GET") && o.path().equals("/api/v1/training/configs"))
+                .findFirst().orElseThrow();
+        String base = jetty.baseUrl();
+        assertThat(ApiExamples.curl(encode, base)).isEqualTo("curl -s -X POST '" + base + "/api/v1/tokenization/encode' -H 'Content-Type: "
+                + "application/json' -d '{\"text\":\"Hello world! Tokenizers split text into pieces.\",\"tokenizer\":\"gpt2\"}'");
+        assertThat(exec(List.of("bash", "-c", ApiExamples.curl(encode, base)), "")).contains("[15496,995,0,");
+        assertThat(exec(List.of("/usr/bin/python3", "-c", ApiExamples.python(encode, base)), "")).contains("15496,", "\"tokenizer\": \"gpt2\"");
+        assertThat(exec(List.of("bash", "-c", ApiExamples.curl(configs, base)), "")).contains("\"quickstart\"");
+        assertThat(exec(List.of("/usr/bin/python3", "-c", ApiExamples.python(configs, base)), "")).contains("\"quickstart\"");
+        StringBuilder shell = new StringBuilder();
+        List<String> scripts = new ArrayList<>();
+        for (OpenApiDocument.Operation op : ops) {
+            shell.append(ApiExamples.curl(op, base)).append('\n');
+            scripts.add(ApiExamples.python(op, base));
+        }
+        assertThat(exec(List.of("bash", "-n"), shell.toString())).isEmpty();
+        String check = "import ast, json, sys\nfor s in json.load(sys.stdin):\n    ast.parse(s)\nprint('ok')";
+        assertThat(exec(List.of("/usr/bin/python3", "-c", check), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(scripts)))
+                .isEqualTo("ok\n");
+    }
+
+    /** Runs a command with {@code stdin}; its stdout and stderr together, failing on a non-zero exit. */
+    static String exec(List<String> command, String stdin) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(command + "\n" + out).isZero();
+        return out;
     }
 
     @Test

@@ -144,7 +144,7 @@ class CourseTest implements TestPropertyProvider {
         JsonNode right = call("POST", "/api/v1/course/1/steps/1/check", Map.of("answer", " 13 "), 200);
         assertThat(right.get("passed").asBoolean()).isTrue();
         assertThat(right.get("progress").get("passed").asInt()).isEqualTo(1);
-        assertThat(right.get("progress").get("step_states").get(1).get("state").asText()).isEqualTo("open");
+        assertThat(right.get("progress").get("stepStates").get(1).get("state").asText()).isEqualTo("open");
         JsonNode noTokenizer = call("POST", "/api/v1/course/tokenizer/steps/2/check", Map.of(), 200);
         assertThat(noTokenizer.get("message").asText()).isEqualTo("No tokenizer of yours with at least 512 tokens yet: train one in "
                 + "'Train a vocabulary' with Vocabulary size 512.");
@@ -166,7 +166,12 @@ class CourseTest implements TestPropertyProvider {
         assertThat(text).hasSize(20);
         JsonNode wrong = call("POST", "/api/v1/course/decoding/steps/1/check", Map.of("answer", "Exeunt all"), 200);
         assertThat(wrong.get("passed").asBoolean()).isFalse();
+        assertThat(call("POST", "/api/v1/course/decoding/steps/1/check", Map.of("answer", "ROMEO:"), 200).get("passed").asBoolean())
+                .as("the prompt alone").isFalse();
         assertThat(call("POST", "/api/v1/course/decoding/steps/1/check", Map.of("answer", text.replace("\n", "\n  ")), 200)
+                .get("passed").asBoolean()).isTrue();
+        // copied from the output panel: the prompt included, newlines drawn as ⏎
+        assertThat(call("POST", "/api/v1/course/decoding/steps/1/check", Map.of("answer", "ROMEO:" + text.replace("\n", "⏎")), 200)
                 .get("passed").asBoolean()).isTrue();
         JsonNode sample = call("POST", "/api/v1/inference/generate", Map.of("model", "shakespeare-char", "prompt", "ROMEO:",
                 "strategy", "sample", "max_new_tokens", 20, "temperature", 0.8, "top_p", 0.9, "seed", 42), 200);

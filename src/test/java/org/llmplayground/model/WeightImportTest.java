@@ -1,5 +1,6 @@
 package org.llmplayground.model;
 
+import org.llmplayground.core.Troubleshooting;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
@@ -133,7 +134,8 @@ class WeightImportTest {
         Path bert = Files.createDirectories(dir.resolve("bert"));
         Files.writeString(bert.resolve("config.json"), "{\"model_type\": \"bert\"}");
         Files.copy(FIXTURES.resolve("gpt2-tiny/model.safetensors"), bert.resolve("model.safetensors"));
-        assertThatThrownBy(() -> WeightFormats.read(bert)).hasMessage("config.json has model_type 'bert'; the importer reads 'gpt2' and 'llama'");
+        assertThatThrownBy(() -> WeightFormats.read(bert)).hasMessage("config.json has model_type 'bert'; the importer reads 'gpt2' and 'llama'")
+                .matches(e -> Troubleshooting.linkFor(e.getMessage()).orElseThrow().equals("/docs/troubleshooting#an-import-fails"));
         Path garbage = Files.createDirectories(dir.resolve("garbage"));
         Files.writeString(garbage.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
         Files.write(garbage.resolve("model.safetensors"), new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9});

@@ -1,5 +1,6 @@
 package org.llmplayground.registry;
 
+import org.llmplayground.core.Troubleshooting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -204,10 +205,12 @@ class ModelLifecycleApiTest implements TestPropertyProvider {
         JsonNode bert = awaitJob(call("POST", "/api/v1/models/hub/download", Map.of("repo", "demo/bert"), 202).get("id").asText());
         assertThat(bert.get("message").asText()).isEqualTo("demo/bert is a 'bert' model; the importer reads gpt2 and llama architectures "
                 + "only, so nothing else was downloaded.");
+        assertThat(Troubleshooting.linkFor(bert.get("message").asText())).contains("/docs/troubleshooting#an-import-fails");
         int before = requests.size();
         JsonNode corrupt = awaitJob(call("POST", "/api/v1/models/hub/download", Map.of("repo", "demo/corrupt"), 202).get("id").asText());
         assertThat(corrupt.get("message").asText()).startsWith("Checksum mismatch for model.safetensors: expected sha256 " + "ab".repeat(32))
                 .endsWith("The download was deleted; run it again.");
+        assertThat(Troubleshooting.linkFor(corrupt.get("message").asText())).contains("/docs/troubleshooting#a-hub-download-fails");
         assertThat(requests.subList(before, requests.size())).noneMatch(r -> r.getPath().contains("bert"));
         assertThat(call("GET", "/api/v1/models", null, 200).findValuesAsText("id")).doesNotContain("import-hub-demo-bert", "import-hub-demo-corrupt");
     }

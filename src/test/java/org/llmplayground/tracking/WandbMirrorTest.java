@@ -1,5 +1,6 @@
 package org.llmplayground.tracking;
 
+import org.llmplayground.core.Troubleshooting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.mockwebserver.MockResponse;
@@ -142,6 +143,7 @@ class WandbMirrorTest {
         m.sync(id, Instant.now());
         assertThat(m.status(id).orElseThrow().message())
                 .isEqualTo("W&B answered 401: unauthorized (the API key is not valid: set WANDB_API_KEY) — mirroring stopped; the run's lines are kept here.");
+        assertThat(Troubleshooting.linkFor(m.status(id).orElseThrow().message())).contains("/docs/troubleshooting#weights--biases-shows-failing");
     }
 
     @Test

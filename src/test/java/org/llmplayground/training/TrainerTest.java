@@ -1,5 +1,6 @@
 package org.llmplayground.training;
 
+import org.llmplayground.core.Troubleshooting;
 import org.llmplayground.model.CharVocabulary;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -259,6 +260,7 @@ class TrainerTest {
             assertThat(o.reason()).isEqualTo(String.format("The loss became NaN at step 25 (learning rate %.2e); training stopped "
                     + "and the last good checkpoint is step 20. Try a lower learning_rate or stronger grad_clip.",
                     new LrSchedule("cosine", 3e-3, 1e-4, 5, 40).at(25)));
+            assertThat(Troubleshooting.linkFor(o.reason())).contains("/docs/troubleshooting#the-loss-turns-nan");
             assertThat(r.steps).hasSize(24); // the NaN step is not reported as a step
             assertThat(names(run.checkpoints().dir())).containsExactly("step-0000020");
             assertThat(Checkpoints.readModel(run.checkpoints().dir().resolve("step-0000020")).get("layers.0.attn.q.weight").data())

@@ -18,11 +18,12 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.micronaut.context.annotation.Prototype;
+import org.llmplayground.app.ApiExamples;
 import org.llmplayground.app.OpenApiDocument;
 
 /**
  * The REST API, from the OpenAPI document generated at build time: every operation with its request and response
- * schemas, an example request, and "try it", which sends the request from this page (same origin, so with the same
+ * schemas, an example request, the same request in curl and in Python, and "try it", which sends the request from this page (same origin, so with the same
  * host checks and key as any client) and shows the status and the answer.
  */
 @Route(value = "rest-api", layout = MainLayout.class) // not "api": /api/* belongs to the REST servlet
@@ -38,9 +39,13 @@ public class ApiDocsView extends VerticalLayout {
     private final TextArea body = new TextArea("Request body (JSON)");
     private final Button send = new Button("Send request");
     private final Pre answer = new Pre();
+    private final Pre curl = new Pre();
+    private final Pre python = new Pre();
+    private final String base;
     private OpenApiDocument.Operation current;
 
-    public ApiDocsView(OpenApiDocument document) {
+    public ApiDocsView(OpenApiDocument document, org.llmplayground.app.web.JettyServer server) {
+        this.base = server.baseUrl();
         setWidthFull();
         add(new H1("REST API"));
         Anchor raw = new Anchor("/api/v1/openapi.yml", "OpenAPI document (YAML)");
@@ -98,7 +103,12 @@ public class ApiDocsView extends VerticalLayout {
         HorizontalLayout row = new HorizontalLayout(path, send);
         row.setWidthFull();
         row.setAlignItems(FlexComponent.Alignment.BASELINE);
-        details.add(title, schemas, new H3("Try it"), row, body, answer);
+        curl.setId("api-example-curl");
+        curl.addClassName("pg-code");
+        python.setId("api-example-python");
+        python.addClassName("pg-code");
+        details.add(title, schemas, new H3("Examples"), new Span("curl"), curl, new Span("Python (standard library)"), python,
+                new H3("Try it"), row, body, answer);
         details.setPadding(false);
         details.setVisible(false);
         return details;
@@ -114,6 +124,8 @@ public class ApiDocsView extends VerticalLayout {
         title.setText(op.method() + " " + op.path());
         request.setText(op.request().isEmpty() ? "none" : op.request());
         response.setText(op.response().isEmpty() ? "none" : op.response());
+        curl.setText(ApiExamples.curl(op, base));
+        python.setText(ApiExamples.python(op, base));
         path.setValue(op.path());
         body.setValue(op.example());
         body.setVisible(!op.example().isEmpty() || !"GET".equals(op.method()) && !"DELETE".equals(op.method()));

@@ -20,6 +20,7 @@ import com.vaadin.flow.server.VaadinSession;
 import io.micronaut.context.annotation.Prototype;
 import org.llmplayground.core.BackgroundExecutor;
 import org.llmplayground.core.BadInputException;
+import org.llmplayground.core.Troubleshooting;
 import org.llmplayground.core.ui.Notices;
 import org.llmplayground.course.CourseService;
 import org.llmplayground.course.ui.TutorialPanel;
@@ -52,6 +53,8 @@ public class MainLayout extends AppLayout implements BeforeEnterObserver {
         Div body = new Div(view, side);
         body.addClassName("pg-body");
         setContent(body);
+        // every error text the page shows gets a "How to fix this" link when the troubleshooting page explains it
+        addAttachListener(e -> e.getUI().getPage().executeJs(Troubleshooting.SCRIPT, Troubleshooting.entriesJson()));
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.llmplayground.core.BadInputException;
 import org.llmplayground.docs.Docs;
 
 /** The Docs page: the documentation's pages in reading order, search, and the page rendered from its Markdown. */
-@Route(value = "docs/:page?", layout = MainLayout.class)
+@Route(value = "docs/:page*", layout = MainLayout.class)
 @PageTitle("Docs · LLM Playground")
 @Prototype
 public class DocsView extends HorizontalLayout implements BeforeEnterObserver {
@@ -42,7 +42,7 @@ public class DocsView extends HorizontalLayout implements BeforeEnterObserver {
         nav.add(search, results);
         for (Docs.Page p : docs.pages()) {
             Anchor a = new Anchor("docs/" + p.name(), p.title());
-            a.setId("docs-link-" + p.name());
+            a.setId("docs-link-" + p.name().replace('/', '-')); // ids without "/": CSS selectors stay plain
             nav.add(a);
         }
         content.setId("docs-content");

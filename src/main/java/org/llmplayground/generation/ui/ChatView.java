@@ -195,7 +195,7 @@ public class ChatView extends VerticalLayout implements com.vaadin.flow.router.B
         regenerate.setId("chat-regenerate");
         regenerate.addClickListener(e -> send(true));
         error.setId("chat-error");
-        error.getStyle().set("color", "var(--lumo-error-text-color)");
+        error.addClassName("pg-error");
         VerticalLayout v = new VerticalLayout(input, new HorizontalLayout(send, stop, regenerate));
         v.setPadding(false);
         return v;

@@ -171,7 +171,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
         }
         runTitle.setId("training-run-title");
         status.setId("training-run-status");
-        status.addClassName("pg-muted");
+        status.addClassNames("pg-muted", "pg-help-scope");
         checkpointEvery.setId("training-checkpoint-every");
         checkpointEvery.setMin(1);
         checkpointEvery.setStepButtonsVisible(true);

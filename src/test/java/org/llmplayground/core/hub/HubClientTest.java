@@ -1,5 +1,6 @@
 package org.llmplayground.core.hub;
 
+import org.llmplayground.core.Troubleshooting;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -105,7 +106,8 @@ class HubClientTest {
         hub.enqueue(new MockResponse().setBody(new Buffer().write(DATA)));
         Path target = dir.resolve("x.txt");
         assertThatThrownBy(() -> client(null).download("d", "main", file, target, HubClient.Progress.NONE, () -> false))
-                .hasMessageStartingWith("Checksum mismatch for x.txt: expected sha256 ");
+                .hasMessageStartingWith("Checksum mismatch for x.txt: expected sha256 ")
+                .matches(e -> Troubleshooting.linkFor(e.getMessage()).orElseThrow().equals("/docs/troubleshooting#a-hub-download-fails"));
         assertThat(target).doesNotExist();
         assertThat(dir.resolve("x.txt.part")).doesNotExist();
     }

@@ -159,10 +159,17 @@ class TutorialBrowserTest extends LabBrowserTest {
                 + "✓ Found the run 'quickstart' with best val loss 2\\.[01]\\d\\d\\.");
         browser.screenshot("tutorial-3-in-progress");
         step(3, "T3.3 generate from the newest checkpoint (greedy, ROMEO:)", () -> {
-            String generate = browser.awaitJob(d -> d.findElements(By.cssSelector("[id^=checkpoint-generate-]")).stream()
-                    .map(e -> e.getAttribute("id")).findFirst().orElse(null));
+            // stop: the run saves a last checkpoint and the checkpoint list is drawn again, then open the newest one
             browser.click("#training-stop");
-            browser.click("#" + generate);
+            browser.awaitJob(d -> browser.find("#training-run-status").getText().startsWith("stopped"));
+            browser.awaitJob(d -> {
+                List<WebElement> open = d.findElements(By.cssSelector("[id^=checkpoint-generate-]"));
+                if (open.isEmpty()) {
+                    return false;
+                }
+                browser.js("arguments[0].click()", open.get(open.size() - 1));
+                return true;
+            });
             browser.await(d -> d.getCurrentUrl().contains("/generation?model=run-"));
             select("gen-strategy", "Greedy");
             browser.find("#gen-prompt textarea").sendKeys(Keys.chord(Keys.CONTROL, "a"), "ROMEO:");

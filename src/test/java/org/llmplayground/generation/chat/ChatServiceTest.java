@@ -1,5 +1,6 @@
 package org.llmplayground.generation.chat;
 
+import org.llmplayground.core.Troubleshooting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -102,7 +103,9 @@ class ChatServiceTest implements TestPropertyProvider {
         // Alpaca's "###" cannot be written in Shakespeare's 65 characters: the template is checked when the turn is built
         chat.configure(c.id(), MODEL, MODEL, ChatTemplate.ALPACA, "", SETTINGS.withSeed(4L));
         assertThatThrownBy(() -> chat.send(c.id(), "Speak.", (col, e) -> {
-        }, () -> false)).hasMessage("The character '#' (U+23) is not in this model's vocabulary of 65 characters.");
+        }, () -> false)).hasMessage("The character '#' (U+23) is not in this model's vocabulary of 65 characters.")
+                .matches(e -> Troubleshooting.linkFor(e.getMessage()).orElseThrow()
+                        .equals("/docs/troubleshooting#the-tokenizer-does-not-cover-the-text"));
         chat.configure(c.id(), MODEL, MODEL, ChatTemplate.PLAIN, "", SETTINGS.withSeed(4L));
         List<Integer> columns = new ArrayList<>();
         ChatService.Turn t = chat.send(c.id(), "Speak.", (col, e) -> {

@@ -147,6 +147,12 @@ class ChatBrowserTest extends LabBrowserTest {
         browser.setValue("chat-input", "Zounds! 1234");
         browser.click("#chat-send");
         browser.await(d -> browser.find("#chat-error").getText().startsWith("The character '1' (U+31) is not in this model's vocabulary"));
+        // the page links the message to its troubleshooting entry
+        browser.await(d -> !d.findElements(By.cssSelector("#chat-error a.pg-help-link")).isEmpty());
+        assertThat(browser.find("#chat-error a.pg-help-link").getAttribute("href"))
+                .endsWith("/docs/troubleshooting#the-tokenizer-does-not-cover-the-text");
+        assertThat(browser.find("#chat-error").getText()).endsWith("How to fix this →");
+        browser.screenshot("chat-error-help-link");
         browser.click("#chat-delete");
         browser.await(d -> !browser.find("#chat-list").getText().contains("At the gate"));
     }

@@ -109,6 +109,8 @@ class TransformerApiTest implements TestPropertyProvider {
         JsonNode big = post("/build", Map.of("preset", "gpt2-xl"), 413);
         assertThat(big.get("message").asText()).matches("gpt2-xl needs about 5\\.9 GiB \\(FP32 weights 5\\.8 GiB plus a forward pass\\); "
                 + "only 1\\.0 GiB is available for models here\\. Pick a smaller configuration\\.");
+        assertThat(big.get("help").asText()).isEqualTo("/docs/troubleshooting#out-of-memory");
+        assertThat(ok.has("help")).isFalse();
     }
 
     @Test

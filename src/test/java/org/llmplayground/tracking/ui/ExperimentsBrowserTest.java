@@ -93,7 +93,13 @@ class ExperimentsBrowserTest extends LabBrowserTest {
         browser.open(jetty.baseUrl() + "/docs/troubleshooting", "docs-content");
         browser.await(d -> browser.find("#docs-content").getText().contains("The loss turns NaN"));
         type("docs-search", "repetition penalty");
-        browser.await(d -> browser.find("#docs-results").getText().startsWith("Troubleshooting: "));
+        browser.await(d -> browser.find("#docs-results").getText().contains("Troubleshooting: Fix: sample with temperature"));
         browser.screenshot("docs-1-troubleshooting");
+        // a lab's reference page (a nested path, docs/labs/training.md) through the menu of pages
+        browser.click("#docs-link-labs-training");
+        browser.await(d -> browser.find("#docs-content").getText().contains("Lab 3 · Training: every control"));
+        assertThat(browser.find("#docs-content").getText()).contains("Gradient accumulation", "quickstart");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/docs/labs/training");
+        browser.screenshot("docs-2-lab-reference");
     }
 }
