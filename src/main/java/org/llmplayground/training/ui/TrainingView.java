@@ -81,7 +81,7 @@ public class TrainingView extends VerticalLayout implements com.vaadin.flow.rout
             + "While both fall, the model learns things that generalise. When train keeps falling but val flattens and then "
             + "rises, the model is memorising its training text: <i>overfitting</i>. More data, dropout, weight decay or an "
             + "earlier stop help.</p>"
-            + "<p><b>Try:</b> start the quickstart run (about 3 minutes here) and watch the samples go from random letters to words within a few hundred "
+            + "<p><b>Try:</b> start the quickstart run (about a minute here) and watch the samples go from random letters to words within a few hundred "
             + "steps; set the learning rate to 0.01 and see the loss spike; train the tiny model for 2,000 steps and compare it "
             + "with the baby one on the chart; make accumulation 4 with batch 4 and check the curve matches batch 16.</p>";
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
