@@ -105,6 +105,14 @@ class SpineTest implements TestPropertyProvider {
         }
         assertThat(exec(List.of("bash", "-n"), shell.toString())).isEmpty();
         String check = "import ast, json, sys\nfor s in json.load(sys.stdin):\n    ast.parse(s)\nprint('ok')";
+        // docs/api.md too: its first script runs against this server and prints what the page says; the others parse
+        String apiDoc = org.llmplayground.core.Resources.text("bundled/docs/api.md");
+        List<String> docScripts = java.util.regex.Pattern.compile("```python\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(apiDoc)
+                .results().map(r -> r.group(1)).toList();
+        assertThat(docScripts).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(exec(List.of("/usr/bin/python3", "-c", docScripts.get(0).replace("http://127.0.0.1:8080", base)), ""))
+                .isEqualTo("[15496, 995, 0]\n");
+        scripts.addAll(docScripts);
         assertThat(exec(List.of("/usr/bin/python3", "-c", check), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(scripts)))
                 .isEqualTo("ok\n");
     }
