@@ -8,6 +8,7 @@ each step feeds one token and appends its keys and values to the cache with torc
 MODEL=shakespeare  loads models/shakespeare-char (the bundled weights) and also prints the greedy ids for the
                    prompt "ROMEO:\\n", which the Java test suite uses as golden values.
 MODEL=gpt2         GPT-2 small (124M) with random weights (speed only), a 32-token prompt.
+SAMPLE=1           samples at temperature 0.8 with top-p 0.9 instead of greedy decoding.
 Run:  THREADS=2 MODEL=shakespeare RUNS=20 NEW=100 /usr/bin/python3 src/test/python/bench/decode_kv.py
 Prints JSON: median time to first token (ms), median per-token latency after it (ms), tokens/s over the whole
 generation, and the generated ids of the last run.
@@ -27,6 +28,21 @@ MODEL = os.environ.get("MODEL", "shakespeare")
 RUNS = int(os.environ.get("RUNS", "20"))
 NEW = int(os.environ.get("NEW", "100"))
 WARMUP = int(os.environ.get("WARMUP", "3"))
+# SAMPLE=1: sampling at temperature 0.8 with top-p 0.9 (Hugging Face's TopPLogitsWarper: keep the smallest set of
+# tokens whose probabilities reach p, renormalise, draw) instead of greedy argmax
+SAMPLE = os.environ.get("SAMPLE", "0") == "1"
+generator = torch.Generator().manual_seed(42)
+
+
+def pick(logits):
+    if not SAMPLE:
+        return int(torch.argmax(logits))
+    probs = F.softmax(logits / 0.8, dim=-1)
+    sorted_probs, order = torch.sort(probs, descending=True)
+    cumulative = torch.cumsum(sorted_probs, dim=-1)
+    sorted_probs[(cumulative - sorted_probs) > 0.9] = 0  # drop a token once the ones before it reach p
+    choice = torch.multinomial(sorted_probs / sorted_probs.sum(), 1, generator=generator)
+    return int(order[choice])
 
 
 def load_safetensors(path):
@@ -107,11 +123,11 @@ def generate(model, prompt, new):
     ids = []
     start = time.perf_counter()
     logits = model.forward(torch.tensor([prompt]), cache)
-    ids.append(int(torch.argmax(logits)))
+    ids.append(pick(logits))
     first = time.perf_counter()
     for _ in range(new - 1):
         logits = model.forward(torch.tensor([[ids[-1]]]), cache)
-        ids.append(int(torch.argmax(logits)))
+        ids.append(pick(logits))
     end = time.perf_counter()
     return ids, (first - start) * 1000, (end - first) * 1000 / (new - 1), new / (end - start)
 

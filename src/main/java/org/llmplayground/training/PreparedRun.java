@@ -50,7 +50,8 @@ public final class PreparedRun implements AutoCloseable {
             throw new BadInputException(String.format("model.vocab_size (%,d) is smaller than the tokenizer's vocabulary (%,d).",
                     modelConfig.vocabSize(), tokenizer.vocabSize()));
         }
-        this.split = valData == null ? new DataSplit(data.size(), config.training().blockSize(), config.data().valFraction(), config.seed())
+        this.split = valData == null ? new DataSplit(data.size(), config.training().blockSize(), config.data().valFraction(), config.seed(),
+                config.data().tailSplit())
                 : DataSplit.withValidationSet(data.size(), valData, config.training().blockSize());
         this.manager = NDManager.newBaseManager(device);
         try {

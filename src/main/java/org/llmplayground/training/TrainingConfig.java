@@ -111,9 +111,20 @@ public record TrainingConfig(String name, String description, Long seed, Data da
      * @param valCorpus     validate on this corpus instead (e.g. the val part of a Data lab split); then all of
      *                      {@code corpus} trains and valFraction is unused. Needs a Tokenizer lab tokenizer: a char
      *                      vocabulary comes from the training corpus alone
+     * @param valSplit      where the held-out share comes from: "segments" (default: seeded segments from all over
+     *                      the text) or "tail" (the last valFraction of the text, as nanoGPT's prepare.py splits
+     *                      Shakespeare, so a val loss compares with nanoGPT's published ones)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Data(String corpus, String tokenizer, Double valFraction, String valCorpus) {
+    public record Data(String corpus, String tokenizer, Double valFraction, String valCorpus, String valSplit) {
+        public Data(String corpus, String tokenizer, Double valFraction, String valCorpus) {
+            this(corpus, tokenizer, valFraction, valCorpus, null);
+        }
+
+        /** Whether validation is the last valFraction of the text (nanoGPT's split). */
+        public boolean tailSplit() {
+            return "tail".equals(valSplit);
+        }
     }
 
     /**
@@ -354,7 +365,8 @@ public record TrainingConfig(String name, String description, Long seed, Data da
                 or(finetune.targets(), List.of("qkv", "o")), or(finetune.layers(), List.of()), or(finetune.trainOnPrompt(), false),
                 or(finetune.quantization(), "qlora".equals(finetune.method()) ? "q4_0" : null));
         return new TrainingConfig(or(name, "run"), description, or(seed, 1337L),
-                new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus()),
+                new Data(or(d.corpus(), "tinyshakespeare"), or(d.tokenizer(), "char"), or(d.valFraction(), 0.1), d.valCorpus(),
+                        or(d.valSplit(), "segments")),
                 model2, training2, sampling2, f, dpo == null ? null : new Dpo(or(dpo.beta(), 0.1), or(dpo.loss(), "sigmoid"), dpo.sftAdapter(),
                 or(dpo.rpoAlpha(), 0.0), or(dpo.reference(), "adapters-off")), reward == null ? null : new Reward(or(reward.margin(), 0.0), reward.sftAdapter()));
     }
@@ -420,6 +432,10 @@ public record TrainingConfig(String name, String description, Long seed, Data da
         }
         if (!(data.valFraction() > 0 && data.valFraction() < 0.5)) {
             p.add("data.val_fraction must be above 0 and below 0.5 (got " + data.valFraction() + ").");
+        }
+        if (data.valSplit() != null && !List.of("segments", "tail").contains(data.valSplit())) {
+            p.add("data.val_split must be segments (seeded, from all over the text) or tail (the last val_fraction, as nanoGPT) "
+                    + "(got '" + data.valSplit() + "').");
         }
         if (data.valCorpus() != null && "char".equals(data.tokenizer())) {
             p.add("data.val_corpus needs a Tokenizer lab tokenizer such as gpt2: the char tokenizer's vocabulary comes from the "

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  */
 @Singleton
 public class TrainingConfigs {
-    static final List<String> BUNDLED = List.of("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo", "reward-demo");
+    static final List<String> BUNDLED = List.of("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo", "reward-demo",
+            "nanogpt-shakespeare-char");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))

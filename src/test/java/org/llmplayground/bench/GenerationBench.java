@@ -10,79 +10,85 @@ import org.llmplayground.model.LoadedModel;
 import org.llmplayground.model.ModelPresets;
 import org.llmplayground.model.ModelService;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Batch-1 greedy decoding with the KV cache on the CPU, ours vs PyTorch eager (src/test/python/bench/decode_kv.py,
- * the same model and loop), in one session: time to first token (prefill + first pick), per-token latency after it,
- * and tokens/s over the whole generation. Medians of 20 runs after warm-up generations (200 for the small model: the
- * JVM needs some 20,000 tokens before the JIT has compiled DJL's call paths, and per-op overhead is all that matters
- * there; 5 for GPT-2, whose time is matrix products). Python gets the same warm-up. The sides alternate for 3 rounds.
- * Models: the bundled shakespeare-char (100 new tokens after "ROMEO:\n") and GPT-2 small with random weights (32-token
- * prompt, 64 new tokens). Also checks that both sides generate the same ids for the Shakespeare model.
+ * Batch-1 decoding with the KV cache on the CPU, ours vs PyTorch eager (src/test/python/bench/decode_kv.py, the same
+ * model and loop), greedy and sampling (temperature 0.8, top-p 0.9): time to first token (prefill + first pick),
+ * per-token latency after it, and tokens/s over the whole generation. Each round measures the median of 20 runs after
+ * warm-up generations on each side (200 for the small model: the JVM needs some 20,000 tokens before the JIT has
+ * compiled DJL's call paths; 5 for GPT-2, whose time is matrix products; Python gets the same warm-up). The sides
+ * alternate for {@link Fair#ROUNDS} rounds (at least 5) in the same threading environment ({@link Fair}); the table
+ * gives the median of each side and the median and range of the per-round ratio. Models: the bundled
+ * shakespeare-char (100 new tokens after "ROMEO:\n") and GPT-2 small with random weights (32-token prompt, 64 new
+ * tokens). Greedy ids of the Shakespeare model must be identical on both sides, or the bench stops.
  * <pre>./mvnw -q -Pbench test-compile exec:exec -Dbench=GenerationBench</pre>
- * (BENCH_ONLY=shakespeare or BENCH_ONLY=gpt2 in the environment runs one model.)
+ * BENCH_ONLY=shakespeare or BENCH_ONLY=gpt2 runs one model; BENCH_STRESS=1 runs it all beside stress-ng --cpu 1.
  */
 public final class GenerationBench {
-    private static final int ROUNDS = Integer.getInteger("rounds", 3);
     private static final int RUNS = 20;
 
     private GenerationBench() {
     }
 
-    record Figures(double ttft, double perToken, double tokensPerSecond) {
-    }
-
     public static void main(String[] args) throws Exception {
         Map<String, Object> props = Map.of("playground.home", Files.createTempDirectory("generation-bench").toString(), "playground.port", "0");
-        try (ApplicationContext ctx = ApplicationContext.run(props)) {
+        try (ApplicationContext ctx = ApplicationContext.run(props); AutoCloseable stress = Fair.stress()) {
             ModelService models = ctx.getBean(ModelService.class);
             LoadedModel shakespeare = models.get(ModelService.SHAKESPEARE_MODEL);
-            LoadedModel gpt2 = models.get(models.build(ModelPresets.get("gpt2-small").config(), "gpt2-small (random weights)", 1337).id());
             int[] romeo = shakespeare.codec().encode("ROMEO:\n");
             int[] ids32 = new int[32];
             Arrays.setAll(ids32, i -> (i * 7919) % 50257);
-            System.out.println("| model | measure | ours | PyTorch eager | ours / PyTorch |");
-            System.out.println("|---|---|---:|---:|---:|");
+            System.out.println(Fair.context());
+            System.out.println();
+            System.out.println("| model | decoding | measure | ours | PyTorch eager | ours / PyTorch: median (range) |");
+            System.out.println("|---|---|---|---:|---:|---:|");
             String only = System.getenv().getOrDefault("BENCH_ONLY", ""); // "shakespeare" or "gpt2" runs one model
             if (!only.equals("gpt2")) {
-                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", 200);
+                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", 200, false);
+                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", 200, true);
             }
             if (!only.equals("shakespeare")) {
-                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", 5);
+                LoadedModel gpt2 = models.get(models.build(ModelPresets.get("gpt2-small").config(), "gpt2-small (random weights)", 1337).id());
+                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", 5, false);
+                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", 5, true);
             }
+            System.out.println();
+            System.out.println("after: load average " + Fair.loadAverage());
         }
     }
 
-    static void compare(String name, LoadedModel m, int[] prompt, int tokens, String pyModel, int warmup) throws Exception {
-        double[][] ours = new double[ROUNDS][];
-        double[][] torch = new double[ROUNDS][];
+    static void compare(String name, LoadedModel m, int[] prompt, int tokens, String pyModel, int warmup, boolean sample) throws Exception {
+        List<double[]> ours = new ArrayList<>();
+        List<double[]> torch = new ArrayList<>();
         int[] ourIds = null;
         int[] torchIds = null;
-        for (int r = 0; r < ROUNDS; r++) {
-            Object[] o = ours(m, prompt, tokens, warmup);
-            ours[r] = (double[]) o[0];
+        for (int r = 0; r < Fair.ROUNDS; r++) {
+            Object[] o = ours(m, prompt, tokens, warmup, sample);
+            ours.add((double[]) o[0]);
             ourIds = (int[]) o[1];
-            Object[] t = pytorch(pyModel, tokens, warmup);
-            torch[r] = (double[]) t[0];
+            Object[] t = pytorch(pyModel, tokens, warmup, sample);
+            torch.add((double[]) t[0]);
             torchIds = (int[]) t[1];
-            System.err.printf("%s round %d: ours %s, pytorch %s%n", name, r, Arrays.toString(ours[r]), Arrays.toString(torch[r]));
+            System.err.printf("%s %s round %d: ours %s, pytorch %s (load %s)%n", name, sample ? "top-p" : "greedy", r,
+                    Arrays.toString(ours.get(r)), Arrays.toString(torch.get(r)), Fair.loadAverage());
         }
-        if (pyModel.equals("shakespeare") && !Arrays.equals(ourIds, torchIds)) {
+        if (!sample && pyModel.equals("shakespeare") && !Arrays.equals(ourIds, torchIds)) {
             throw new IllegalStateException("Different greedy ids:\nours  " + Arrays.toString(ourIds) + "\ntorch " + Arrays.toString(torchIds));
         }
         String[] labels = {"time to first token (ms)", "per-token latency (ms)", "tokens/s"};
         for (int i = 0; i < 3; i++) {
             int k = i;
-            double o = median(Arrays.stream(ours).mapToDouble(x -> x[k]).toArray());
-            double t = median(Arrays.stream(torch).mapToDouble(x -> x[k]).toArray());
+            List<Double> o = ours.stream().map(x -> x[k]).toList();
+            List<Double> t = torch.stream().map(x -> x[k]).toList();
             // for times the ratio is PyTorch / ours (above 1 = we are faster), for tokens/s ours / PyTorch
-            double ratio = i < 2 ? t / o : o / t;
-            System.out.printf("| %s | %s | %s | %s | **%.2f×** |%n", name, labels[i], fmt(o), fmt(t), ratio);
+            List<Double> ratio = i < 2 ? Fair.ratios(t, o) : Fair.ratios(o, t);
+            System.out.printf("| %s | %s | %s | %s | %s | %s |%n", name, sample ? "top-p 0.9, T 0.8" : "greedy", labels[i],
+                    fmt(Fair.median(o)), fmt(Fair.median(t)), Fair.ratio(ratio));
         }
     }
 
@@ -91,9 +97,10 @@ public final class GenerationBench {
     }
 
     /** {ttft, per-token, tokens/s} medians and the last run's ids. */
-    static Object[] ours(LoadedModel m, int[] prompt, int tokens, int warmup) {
+    static Object[] ours(LoadedModel m, int[] prompt, int tokens, int warmup, boolean sample) {
         Generator g = new Generator(m.network(), m.parameterStore(), m.manager(), m.lock(), m.codec());
-        GenerationSettings s = GenerationSettings.greedy(tokens);
+        GenerationSettings s = sample ? new GenerationSettings(GenerationSettings.Strategy.SAMPLE, tokens, 0.8, 0, 0.9, 0, 1.0, 0, 0, 0, 4,
+                1.0, true, 1, List.of(), 42L, 0) : GenerationSettings.greedy(tokens);
         for (int i = 0; i < warmup; i++) {
             g.generate(prompt, s, Generator.Listener.NONE, () -> false);
         }
@@ -110,23 +117,9 @@ public final class GenerationBench {
         return new Object[]{new double[]{median(ttft), median(per), median(tps)}, r.ids()};
     }
 
-    static Object[] pytorch(String model, int tokens, int warmup) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/test/python/bench/decode_kv.py").redirectErrorStream(true);
-        pb.environment().put("THREADS", "2");
-        pb.environment().put("MODEL", model);
-        pb.environment().put("NEW", String.valueOf(tokens));
-        pb.environment().put("RUNS", String.valueOf(RUNS));
-        pb.environment().put("WARMUP", String.valueOf(warmup));
-        Process p = pb.start();
-        String last = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                last = line;
-            }
-        }
-        if (p.waitFor() != 0 || last == null || !last.startsWith("{")) {
-            throw new IllegalStateException("decode_kv.py failed: " + last);
-        }
+    static Object[] pytorch(String model, int tokens, int warmup, boolean sample) throws Exception {
+        String last = Fair.lastLine(Fair.python("src/test/python/bench/decode_kv.py", Map.of("MODEL", model, "NEW", String.valueOf(tokens),
+                "RUNS", String.valueOf(RUNS), "WARMUP", String.valueOf(warmup), "SAMPLE", sample ? "1" : "0")));
         JsonNode j = new ObjectMapper().readTree(last);
         int[] ids = new int[j.get("ids").size()];
         for (int i = 0; i < ids.length; i++) {
@@ -136,8 +129,6 @@ public final class GenerationBench {
     }
 
     static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+        return Fair.median(v);
     }
 }

@@ -5,58 +5,84 @@ import org.llmplayground.training.TestRuns;
 import org.llmplayground.training.Trainer;
 import org.llmplayground.training.TrainingConfig;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Training throughput of the baby GPT (4 layers, 4 heads, 128 wide, block 128, batch 16, char-level Tiny
- * Shakespeare): our trainer's real loop vs the same model and step in PyTorch eager
- * (src/test/python/bench/train_baby_gpt.py, Debian's torch with OpenBLAS), both on 2 threads, in the same session,
- * with dropout 0.1 (the default config) and 0. Each measurement is the median step time over 60 steps after 10
- * warm-up steps; the two sides alternate for 3 rounds and the table reports the median of each.
+ * Training throughput, our trainer's real loop vs the same model and step in PyTorch eager
+ * (src/test/python/bench/train_baby_gpt.py, Debian's torch with OpenBLAS), on {@link Fair#THREADS} threads a side in
+ * the same threading environment ({@link Fair}), on three workloads: the baby GPT of configs/shakespeare-char.yaml
+ * (4 layers, 4 heads, 128 wide, block 128, batch 16) with dropout 0.1 and 0, and nanoGPT's shakespeare-char CPU recipe
+ * (the same model with block 64, batch 12, dropout 0). Each round measures {@code -Dsteps} steps (default 60) after 10
+ * warm-up steps on each side, alternating ours and PyTorch for {@link Fair#ROUNDS} rounds; the table gives tokens/s
+ * at the median step of each side, the median and range of the per-round ratio, and the steadiness of the steps
+ * (95th-percentile step time over the median: 1.0 is perfectly steady).
  * <pre>./mvnw -q -Pbench test-compile exec:exec -Dbench=TrainerBench</pre>
+ * BENCH_STRESS=1 runs it beside stress-ng --cpu 1; BENCH_ONLY=nanogpt runs the recipe alone.
  */
 public final class TrainerBench {
     private static final int WARMUP = 10;
     private static final int STEPS = Integer.getInteger("steps", 60);
-    private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
-    public static void main(String[] args) throws Exception {
-        System.out.println("| dropout | ours: tokens/s | PyTorch eager: tokens/s | ours / PyTorch |");
-        System.out.println("|---:|---:|---:|---:|");
-        for (double dropout : new double[]{0.1, 0.0}) {
-            List<Double> ours = new ArrayList<>();
-            List<Double> torch = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                ours.add(ours(dropout));
-                torch.add(pytorch(dropout));
-            }
-            double o = median(ours);
-            double t = median(torch);
-            System.out.printf("| %.1f | %,.0f | %,.0f | **%.2f×** |%n", dropout, o, t, o / t);
-            System.err.printf("dropout %.1f rounds: ours %s, pytorch %s%n", dropout, ours, torch);
+    /** A workload: its name, block, batch, dropout. */
+    record Workload(String name, int block, int batch, double dropout) {
+    }
+
+    static final List<Workload> WORKLOADS = List.of(new Workload("baby GPT, dropout 0.1", 128, 16, 0.1),
+            new Workload("baby GPT, dropout 0", 128, 16, 0.0), new Workload("nanoGPT CPU recipe (block 64, batch 12)", 64, 12, 0.0));
+
+    /** tokens/s at the median step, median step ms, p95 step ms. */
+    record Figures(double tokensPerSecond, double medianMs, double p95Ms) {
+        double steadiness() {
+            return p95Ms / medianMs;
         }
     }
 
-    static double ours(double dropout) throws Exception {
+    public static void main(String[] args) throws Exception {
+        String only = System.getenv().getOrDefault("BENCH_ONLY", "");
+        try (AutoCloseable stress = Fair.stress()) {
+            System.out.println(Fair.context());
+            System.out.println();
+            System.out.println("| workload | ours: tokens/s | PyTorch eager: tokens/s | ours / PyTorch: median (range) | p95 / median step: ours | PyTorch |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            for (Workload w : WORKLOADS) {
+                if (only.equals("nanogpt") && !w.name().startsWith("nanoGPT")) {
+                    continue;
+                }
+                List<Figures> ours = new ArrayList<>();
+                List<Figures> torch = new ArrayList<>();
+                for (int round = 0; round < Fair.ROUNDS; round++) {
+                    ours.add(ours(w));
+                    torch.add(pytorch(w));
+                    System.err.printf("%s round %d: ours %s, pytorch %s (load %s)%n", w.name(), round, ours.get(round), torch.get(round), Fair.loadAverage());
+                }
+                List<Double> o = ours.stream().map(Figures::tokensPerSecond).toList();
+                List<Double> t = torch.stream().map(Figures::tokensPerSecond).toList();
+                System.out.printf("| %s | %,.0f | %,.0f | %s | %.2f | %.2f |%n", w.name(), Fair.median(o), Fair.median(t), Fair.ratio(Fair.ratios(o, t)),
+                        Fair.median(ours.stream().map(Figures::steadiness).toList()), Fair.median(torch.stream().map(Figures::steadiness).toList()));
+            }
+            System.out.println();
+            System.out.println("after: load average " + Fair.loadAverage());
+        }
+    }
+
+    static Figures ours(Workload w) throws Exception {
         TrainingConfig c = TestRuns.defaultWith(String.format("""
-                  batch_size: 16
-                  block_size: 128
+                  batch_size: %d
+                  block_size: %d
                   max_steps: %d
                   eval_interval: 100000
                   eval_batches: 1
                   save_interval: 100000
-                """, WARMUP + STEPS));
+                """, w.batch(), w.block(), WARMUP + STEPS));
         TrainingConfig.Model m = c.model();
         m = new TrainingConfig.Model(m.preset(), m.architecture(), m.numLayers(), m.hiddenSize(), m.numHeads(), m.numKvHeads(),
-                m.contextLength(), m.vocabSize(), m.ffnExpansion(), m.positionEncoding(), m.activation(), m.norm(),
-                m.normPlacement(), m.bias(), m.tieEmbeddings(), dropout);
+                w.block(), m.vocabSize(), m.ffnExpansion(), m.positionEncoding(), m.activation(), m.norm(),
+                m.normPlacement(), m.bias(), m.tieEmbeddings(), w.dropout());
         c = new TrainingConfig(c.name(), c.description(), c.seed(), c.data(), m, c.training(),
                 new TrainingConfig.Sampling(100000, "\n", 1.0, 1));
         Path dir = Files.createTempDirectory("trainer-bench");
@@ -66,8 +92,9 @@ public final class TrainerBench {
             if (outcome.failed()) {
                 throw new IllegalStateException(outcome.reason());
             }
-            double[] millis = r.steps.stream().skip(WARMUP).mapToDouble(Trainer.StepMetrics::stepMillis).sorted().toArray();
-            return 16 * 128 / (millis[millis.length / 2] / 1000);
+            double[] millis = r.steps.stream().skip(WARMUP).mapToDouble(Trainer.StepMetrics::stepMillis).toArray();
+            double median = Fair.median(millis);
+            return new Figures(w.batch() * w.block() / (median / 1000), median, Fair.percentile(millis, 95));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -75,27 +102,10 @@ public final class TrainerBench {
         }
     }
 
-    static double pytorch(double dropout) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/test/python/bench/train_baby_gpt.py").redirectErrorStream(true);
-        pb.environment().put("THREADS", "2");
-        pb.environment().put("STEPS", String.valueOf(STEPS));
-        pb.environment().put("DROPOUT", String.valueOf(dropout));
-        Process python = pb.start();
-        String last = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(python.getInputStream()))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                last = line;
-            }
-        }
-        if (python.waitFor() != 0 || last == null) {
-            throw new IllegalStateException("The PyTorch reference failed: " + last);
-        }
-        return Double.parseDouble(last.trim());
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v[v.length / 2];
+    static Figures pytorch(Workload w) throws Exception {
+        String[] last = Fair.lastLine(Fair.python("src/test/python/bench/train_baby_gpt.py", Map.of("STEPS", String.valueOf(STEPS),
+                "DROPOUT", String.valueOf(w.dropout()), "BLOCK", String.valueOf(w.block()), "BATCH", String.valueOf(w.batch())))).trim().split(" ");
+        return new Figures(Double.parseDouble(last[0]), Double.parseDouble(last[1]), Double.parseDouble(last[2]));
     }
 
     private TrainerBench() {

@@ -22,7 +22,8 @@ class TrainingConfigsTest {
     void everyBundledConfigIsValidAndTheDefaultIsTheBabyGpt() {
         TrainingConfigs c = configs();
         assertThat(c.list()).extracting(TrainingConfigs.ConfigFile::name)
-                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo", "reward-demo");
+                .containsExactly("quickstart", "shakespeare-char", "debug", "gpt2-small", "finetune", "sft-demo", "dpo-demo", "reward-demo",
+                        "nanogpt-shakespeare-char");
         c.list().forEach(f -> assertThat(c.load(f.name())).as(f.name()).isNotNull());
         TrainingConfig d = c.load("shakespeare-char");
         assertThat(d.model().numLayers()).isEqualTo(4);
@@ -71,6 +72,10 @@ class TrainingConfigsTest {
                 .hasMessage("Invalid training config: training.gradient_accumulation must be between 1 and 1,024 (got 0).");
         assertThatThrownBy(() -> c.parseAndValidate("model: {context_length: 64}\ntraining: {block_size: 128}"))
                 .hasMessage("Invalid training config: training.block_size (128) is larger than the model's context (model.context_length = 64).");
+        assertThatThrownBy(() -> c.parseAndValidate("data: {val_split: last}"))
+                .hasMessage("Invalid training config: data.val_split must be segments (seeded, from all over the text) or tail (the last "
+                        + "val_fraction, as nanoGPT) (got 'last').");
+        assertThat(c.parseAndValidate("data: {val_split: tail}").data().tailSplit()).isTrue();
         assertThatThrownBy(() -> c.parseAndValidate("training: {schedule: step}"))
                 .hasMessage("Invalid training config: training.schedule must be cosine, linear or constant (got 'step').");
         assertThatThrownBy(() -> c.parseAndValidate("model: {num_heads: 5}"))

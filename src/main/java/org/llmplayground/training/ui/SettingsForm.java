@@ -280,7 +280,8 @@ class SettingsForm extends VerticalLayout {
         TrainingConfig.Sampling sampling = new TrainingConfig.Sampling(required(sampleInterval, "Sample every"), s.prompt(), s.temperature(), s.length());
         TrainingConfig.Data d = base.data();
         return new TrainingConfig(name.getValue().isBlank() ? base.name() : name.getValue().strip(), base.description(), base.seed(),
-                new TrainingConfig.Data(corpus.getValue(), tokenizer.getValue(), d.valFraction(), valCorpus.getValue()), model, training, sampling);
+                new TrainingConfig.Data(corpus.getValue(), tokenizer.getValue(), d.valFraction(), valCorpus.getValue(), d.valSplit()), model,
+                training, sampling);
     }
 
     private static int required(IntegerField field, String label) {
