@@ -2,6 +2,7 @@ package org.llmplayground.generation;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import org.llmplayground.core.SingleThreadTorch;
 import org.llmplayground.model.TokenCodec;
 import org.llmplayground.model.nn.CausalLm;
 import org.llmplayground.model.nn.KvCache;
@@ -69,8 +70,24 @@ public final class Generator {
         return network.newCache(manager, batch);
     }
 
+    /**
+     * Whether this model decodes on one core: a small model's step is ~80 tiny ops, and handing pieces of them to a
+     * second core costs more than it saves (a wake-up each with OMP_WAIT_POLICY=PASSIVE or on a busy machine). Measured
+     * on 2 cores: shakespeare-char (d = 128) 1.5 → 0.4 ms a token on one core; GPT-2 small (d = 768), whose step is
+     * matrix products, is faster on both (docs/benchmarks.md, "Generation"). CPU only.
+     */
+    boolean oneCore() {
+        return network.config().embeddingSize() <= ONE_CORE_MAX_WIDTH && !manager.getDevice().isGpu() && !SingleThreadTorch.onPoolThread();
+    }
+
+    /** Widest model (d_model) that decodes on one core. */
+    static final int ONE_CORE_MAX_WIDTH = 256;
+
     /** One generation with {@code s}; beam search when asked for. */
     public GenerationResult generate(int[] prompt, GenerationSettings s, Listener listener, BooleanSupplier cancelled) {
+        if (oneCore()) {
+            return SingleThreadTorch.call(() -> generate(prompt, s, listener, cancelled));
+        }
         if (s.strategy() == GenerationSettings.Strategy.BEAM) {
             return new BeamSearch(this, s).run(prompt, listener, cancelled);
         }
@@ -79,6 +96,9 @@ public final class Generator {
 
     /** Greedy or sampling settings, each as one row of a batch, all continuing the same prompt. */
     public List<GenerationResult> generateRows(int[] prompt, List<GenerationSettings> settings, Listener listener, BooleanSupplier cancelled) {
+        if (oneCore()) {
+            return SingleThreadTorch.call(() -> generateRows(prompt, settings, listener, cancelled));
+        }
         int b = settings.size();
         int v = network.config().vocabSize();
         int context = network.config().contextLength();

@@ -32,7 +32,8 @@ final class Fair {
     /** The variables both sides' native libraries read when they load. */
     static final List<String> THREAD_ENV = List.of("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OMP_PROC_BIND", "KMP_BLOCKTIME",
             "MKL_NUM_THREADS", "MKL_DEBUG_CPU_TYPE", "MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS", "OPENBLAS_NUM_THREADS");
-    static final int ROUNDS = Math.max(5, Integer.getInteger("rounds", 5));
+    /** At least 5, except when exploring (-Dbench.explore=true: a quick look, not a figure to publish). */
+    static final int ROUNDS = Boolean.getBoolean("bench.explore") ? Integer.getInteger("rounds", 1) : Math.max(5, Integer.getInteger("rounds", 5));
     static final int THREADS = Integer.getInteger("threads", 2);
 
     private Fair() {

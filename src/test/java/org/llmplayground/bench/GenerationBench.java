@@ -30,7 +30,7 @@ import java.util.Map;
  * BENCH_ONLY=shakespeare or BENCH_ONLY=gpt2 runs one model; BENCH_STRESS=1 runs it all beside stress-ng --cpu 1.
  */
 public final class GenerationBench {
-    private static final int RUNS = 20;
+    private static final int RUNS = Integer.getInteger("runs", 20);
 
     private GenerationBench() {
     }
@@ -49,13 +49,18 @@ public final class GenerationBench {
             System.out.println("|---|---|---|---:|---:|---:|");
             String only = System.getenv().getOrDefault("BENCH_ONLY", ""); // "shakespeare" or "gpt2" runs one model
             if (!only.equals("gpt2")) {
-                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", 200, false);
-                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", 200, true);
+                int warmup = Integer.getInteger("warmup", 200);
+                compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", warmup, false);
+                if (!Boolean.getBoolean("greedy.only")) {
+                    compare("shakespeare-char (0.8M)", shakespeare, romeo, 100, "shakespeare", warmup, true);
+                }
             }
             if (!only.equals("shakespeare")) {
                 LoadedModel gpt2 = models.get(models.build(ModelPresets.get("gpt2-small").config(), "gpt2-small (random weights)", 1337).id());
-                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", 5, false);
-                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", 5, true);
+                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", Integer.getInteger("gpt2.warmup", 5), false);
+                if (!Boolean.getBoolean("greedy.only")) {
+                    compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", Integer.getInteger("gpt2.warmup", 5), true);
+                }
             }
             System.out.println();
             System.out.println("after: load average " + Fair.loadAverage());
@@ -67,15 +72,20 @@ public final class GenerationBench {
         List<double[]> torch = new ArrayList<>();
         int[] ourIds = null;
         int[] torchIds = null;
+        List<double[]> torch1 = new ArrayList<>(); // PyTorch on one thread too: ours decodes small models on one core
+        boolean oneCore = m.network().config().embeddingSize() <= 256;
         for (int r = 0; r < Fair.ROUNDS; r++) {
             Object[] o = ours(m, prompt, tokens, warmup, sample);
             ours.add((double[]) o[0]);
             ourIds = (int[]) o[1];
-            Object[] t = pytorch(pyModel, tokens, warmup, sample);
+            Object[] t = pytorch(pyModel, tokens, warmup, sample, Fair.THREADS);
             torch.add((double[]) t[0]);
             torchIds = (int[]) t[1];
-            System.err.printf("%s %s round %d: ours %s, pytorch %s (load %s)%n", name, sample ? "top-p" : "greedy", r,
-                    Arrays.toString(ours.get(r)), Arrays.toString(torch.get(r)), Fair.loadAverage());
+            if (oneCore) {
+                torch1.add((double[]) pytorch(pyModel, tokens, warmup, sample, 1)[0]);
+            }
+            System.err.printf("%s %s round %d: ours %s, pytorch %s, pytorch 1 thread %s (load %s)%n", name, sample ? "top-p" : "greedy", r,
+                    Arrays.toString(ours.get(r)), Arrays.toString(torch.get(r)), oneCore ? Arrays.toString(torch1.get(r)) : "-", Fair.loadAverage());
         }
         if (!sample && pyModel.equals("shakespeare") && !Arrays.equals(ourIds, torchIds)) {
             throw new IllegalStateException("Different greedy ids:\nours  " + Arrays.toString(ourIds) + "\ntorch " + Arrays.toString(torchIds));
@@ -89,6 +99,11 @@ public final class GenerationBench {
             List<Double> ratio = i < 2 ? Fair.ratios(t, o) : Fair.ratios(o, t);
             System.out.printf("| %s | %s | %s | %s | %s | %s |%n", name, sample ? "top-p 0.9, T 0.8" : "greedy", labels[i],
                     fmt(Fair.median(o)), fmt(Fair.median(t)), Fair.ratio(ratio));
+            if (oneCore) {
+                List<Double> t1 = torch1.stream().map(x -> x[k]).toList();
+                System.out.printf("| %s | %s | %s, PyTorch on 1 thread | %s | %s | %s |%n", name, sample ? "top-p 0.9, T 0.8" : "greedy", labels[i],
+                        fmt(Fair.median(o)), fmt(Fair.median(t1)), Fair.ratio(i < 2 ? Fair.ratios(t1, o) : Fair.ratios(o, t1)));
+            }
         }
     }
 
@@ -117,9 +132,9 @@ public final class GenerationBench {
         return new Object[]{new double[]{median(ttft), median(per), median(tps)}, r.ids()};
     }
 
-    static Object[] pytorch(String model, int tokens, int warmup, boolean sample) throws Exception {
+    static Object[] pytorch(String model, int tokens, int warmup, boolean sample, int threads) throws Exception {
         String last = Fair.lastLine(Fair.python("src/test/python/bench/decode_kv.py", Map.of("MODEL", model, "NEW", String.valueOf(tokens),
-                "RUNS", String.valueOf(RUNS), "WARMUP", String.valueOf(warmup), "SAMPLE", sample ? "1" : "0")));
+                "RUNS", String.valueOf(RUNS), "WARMUP", String.valueOf(warmup), "SAMPLE", sample ? "1" : "0", "THREADS", String.valueOf(threads))));
         JsonNode j = new ObjectMapper().readTree(last);
         int[] ids = new int[j.get("ids").size()];
         for (int i = 0; i < ids.length; i++) {
