@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class Troubleshooting {
     public static final String PAGE = "/docs/troubleshooting";
+    /** Each entry's pattern compiled once: every error response and job failure is matched against all of them. */
+    private static final java.util.Map<String, Pattern> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** An entry: the heading's anchor in docs/troubleshooting.md, its title and the messages it explains. */
     public record Entry(String anchor, String title, String pattern) {
@@ -23,7 +25,7 @@ public final class Troubleshooting {
         }
 
         boolean explains(String message) {
-            return Pattern.compile(pattern, Pattern.CASE_INSENSITIVE).matcher(message).find();
+            return COMPILED.computeIfAbsent(pattern, p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).matcher(message).find();
         }
     }
 
