@@ -25,6 +25,15 @@ public final class Application {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         expandManifestClassPath();
+        String mkl;
+        try {
+            mkl = org.llmplayground.core.MklKernels.install(); // before anything loads libtorch
+        } catch (IllegalArgumentException e) {
+            LOG.error("LLM Playground could not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        LOG.info("oneMKL's CPU-feature kernels on AMD: {}", mkl);
         long t0 = System.currentTimeMillis();
         ApplicationContext ctx;
         try {

@@ -36,6 +36,11 @@ final class Fair {
     static final int ROUNDS = Boolean.getBoolean("bench.explore") ? Integer.getInteger("rounds", 1) : Math.max(5, Integer.getInteger("rounds", 5));
     static final int THREADS = Integer.getInteger("threads", 2);
 
+    static {
+        // before any bench loads libtorch: the app's own native set-up (oneMKL's CPU-feature kernels on AMD)
+        org.llmplayground.core.MklKernels.install();
+    }
+
     private Fair() {
     }
 
@@ -55,7 +60,8 @@ final class Fair {
     static String context() {
         return String.format(Locale.ROOT, "%s · %d cores · load average %s · %d threads a side · %s · JVM %s%s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), THREADS, threadEnv().isEmpty() ? "no threading variables set" : threadEnv(),
-                System.getProperty("java.version"), stressed() ? " · under stress-ng --cpu 1" : "");
+                System.getProperty("java.version"), stressed() ? " · under stress-ng --cpu 1" : "")
+                + " · oneMKL CPU-feature kernels: " + org.llmplayground.core.MklKernels.state();
     }
 
     /** The 1-minute load average, from /proc/loadavg ("?" elsewhere). */

@@ -36,6 +36,7 @@ public final class GenerationBench {
     }
 
     public static void main(String[] args) throws Exception {
+        org.llmplayground.core.MklKernels.install(); // the app's native set-up, before the context loads libtorch
         Map<String, Object> props = Map.of("playground.home", Files.createTempDirectory("generation-bench").toString(), "playground.port", "0");
         try (ApplicationContext ctx = ApplicationContext.run(props); AutoCloseable stress = Fair.stress()) {
             ModelService models = ctx.getBean(ModelService.class);
@@ -57,17 +58,63 @@ public final class GenerationBench {
             }
             if (!only.equals("shakespeare")) {
                 LoadedModel gpt2 = models.get(models.build(ModelPresets.get("gpt2-small").config(), "gpt2-small (random weights)", 1337).id());
-                compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", Integer.getInteger("gpt2.warmup", 5), false);
+                List<double[]> greedy = compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", Integer.getInteger("gpt2.warmup", 5), false);
                 if (!Boolean.getBoolean("greedy.only")) {
                     compare("GPT-2 small (124M)", gpt2, ids32, 64, "gpt2", Integer.getInteger("gpt2.warmup", 5), true);
                 }
+                bandwidth(gpt2, greedy);
             }
             System.out.println();
             System.out.println("after: load average " + Fair.loadAverage());
         }
     }
 
-    static void compare(String name, LoadedModel m, int[] prompt, int tokens, String pyModel, int warmup, boolean sample) throws Exception {
+    /**
+     * Decoding a 124M model is reading its weights once per token: bytes per token = 4 × (every parameter but the
+     * position table, of which one row is read). Achieved bandwidth = bytes per token × tokens/s (per-token latency,
+     * prefill excluded), set beside what the machine does in the same run: a STREAM-like read (sum of a 512 MiB float
+     * tensor: the access pattern of a matrix-vector product) and copy (read + write counted), libtorch on the same threads.
+     */
+    static void bandwidth(LoadedModel m, List<double[]> perSide) {
+        long floats = 0;
+        for (var p : m.network().getParameters()) {
+            long n = p.getValue().getArray().getShape().size();
+            floats += p.getKey().startsWith("pos_emb") ? p.getValue().getArray().getShape().tail() : n;
+        }
+        double bytesPerToken = 4.0 * floats;
+        double[] read = new double[5];
+        double[] copy = new double[5];
+        try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray big = nd.ones(new ai.djl.ndarray.types.Shape(128L << 20));
+            double bytes = 4.0 * (128L << 20);
+            for (int i = 0; i < 6; i++) {
+                long t0 = System.nanoTime();
+                big.sum().getFloat();
+                long t1 = System.nanoTime();
+                ai.djl.ndarray.NDArray c = big.duplicate();
+                c.getFloat(0);
+                long t2 = System.nanoTime();
+                c.close();
+                if (i > 0) { // the first pass faults the pages in
+                    read[i - 1] = bytes / (t1 - t0);
+                    copy[i - 1] = 2 * bytes / (t2 - t1);
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf(java.util.Locale.ROOT, "GPT-2 small: %.0f MB of weights read per token. Machine, same run: read %.1f GB/s, copy %.1f GB/s (median of 5, libtorch, %d threads).%n",
+                bytesPerToken / 1e6, median(read), median(copy), Fair.THREADS);
+        String[] sides = {"ours", "PyTorch eager"};
+        for (int i = 0; i < 2; i++) {
+            double perToken = perSide.get(i)[1];
+            double gbs = bytesPerToken / (perToken / 1000) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "- %s: %.2f ms per token → %.1f GB/s of weights, %.0f %% of the machine's read bandwidth%n",
+                    sides[i], perToken, gbs, 100 * gbs / median(read));
+        }
+    }
+
+    /** Returns the median {ttft, per-token, tokens/s} of ours and of PyTorch (on {@link Fair#THREADS} threads). */
+    static List<double[]> compare(String name, LoadedModel m, int[] prompt, int tokens, String pyModel, int warmup, boolean sample) throws Exception {
         List<double[]> ours = new ArrayList<>();
         List<double[]> torch = new ArrayList<>();
         int[] ourIds = null;
@@ -105,6 +152,13 @@ public final class GenerationBench {
                         fmt(Fair.median(o)), fmt(Fair.median(t1)), Fair.ratio(i < 2 ? Fair.ratios(t1, o) : Fair.ratios(o, t1)));
             }
         }
+        double[][] medians = new double[2][3];
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            medians[0][i] = Fair.median(ours.stream().map(x -> x[k]).toList());
+            medians[1][i] = Fair.median(torch.stream().map(x -> x[k]).toList());
+        }
+        return List.of(medians[0], medians[1]);
     }
 
     static String fmt(double v) {
