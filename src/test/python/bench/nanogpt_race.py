@@ -14,7 +14,8 @@ The race: every EVAL_INTERVAL iterations (clock stopped) the mean loss on EVAL_B
 time to the first evaluation with val <= TARGET counts the training time only (forward, backward, clip, step).
 Run:  THREADS=2 OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 src/test/python/bench/nanogpt_race.py
 Prints "eval <iter> <train seconds> <val loss>" per evaluation, then one line: seconds to the target (-1: not reached),
-the iteration it was reached at (-1), the final val loss, the total training seconds.
+the iteration it was reached at (-1), the final val loss, the total training seconds, the median and the
+95th-percentile step time in ms.
 """
 import math
 import os
@@ -154,7 +155,7 @@ def val_loss():
     return loss
 
 
-trained, reached_at, reached_iter, last = 0.0, -1.0, -1, float("nan")
+trained, reached_at, reached_iter, last, times = 0.0, -1.0, -1, float("nan"), []
 for it in range(max_iters + 1):
     if it % EVAL_INTERVAL == 0 and it > 0:
         last = val_loss()
@@ -173,5 +174,9 @@ for it in range(max_iters + 1):
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     loss.item()
-    trained += time.perf_counter() - t0
-print(f"{reached_at:.3f} {reached_iter} {last:.4f} {trained:.3f}")
+    step_time = time.perf_counter() - t0
+    trained += step_time
+    times.append(step_time)
+times.sort()
+p95 = times[max(0, math.ceil(0.95 * len(times)) - 1)]
+print(f"{reached_at:.3f} {reached_iter} {last:.4f} {trained:.3f} {times[len(times) // 2] * 1000:.3f} {p95 * 1000:.3f}")

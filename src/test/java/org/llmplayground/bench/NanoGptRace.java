@@ -8,6 +8,7 @@ import org.llmplayground.training.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +31,16 @@ public final class NanoGptRace {
     private static final int EVAL_BATCHES = Integer.getInteger("eval.batches", 100);
 
     /** Seconds of training to the first evaluation ≤ TARGET (NaN: not reached), the step it came at, the final val loss, total seconds. */
-    record Result(double secondsToTarget, int stepToTarget, double finalVal, double totalSeconds) {
+    record Result(double secondsToTarget, int stepToTarget, double finalVal, double totalSeconds, double medianMs, double p95Ms) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s s (step %d), final val %.4f, %.1f s in all",
-                    Double.isNaN(secondsToTarget) ? "not reached" : String.format(Locale.ROOT, "%.1f", secondsToTarget), stepToTarget, finalVal, totalSeconds);
+            return String.format(Locale.ROOT, "%s s (step %d), final val %.4f, %.1f s in all, steps %.1f ms median, %.1f ms p95",
+                    Double.isNaN(secondsToTarget) ? "not reached" : String.format(Locale.ROOT, "%.1f", secondsToTarget), stepToTarget, finalVal,
+                    totalSeconds, medianMs, p95Ms);
+        }
+
+        double steadiness() {
+            return p95Ms / medianMs;
         }
     }
 
@@ -49,8 +55,8 @@ public final class NanoGptRace {
                 System.err.printf("round %d: ours %s; nanoGPT %s (load %s)%n", round, ours.get(round), torch.get(round), Fair.loadAverage());
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "| side | time to val ≤ %.2f: median (range) | reached in | val at 2,000: median (range) | 2,000 steps: median s |%n", TARGET);
-            System.out.println("|---|---:|---:|---:|---:|");
+            System.out.printf(Locale.ROOT, "| side | time to val ≤ %.2f: median (range) | reached in | val at 2,000: median (range) | 2,000 steps: median s | p95 / median step |%n", TARGET);
+            System.out.println("|---|---:|---:|---:|---:|---:|");
             row("ours (Training lab)", ours);
             row("nanoGPT train.py (PyTorch eager)", torch);
             List<Double> ratios = new ArrayList<>();
@@ -66,8 +72,9 @@ public final class NanoGptRace {
     private static void row(String side, List<Result> results) {
         List<Double> reached = results.stream().map(Result::secondsToTarget).filter(s -> !Double.isNaN(s)).toList();
         String time = reached.isEmpty() ? "not reached" : range(reached, "%.0f s");
-        System.out.printf(Locale.ROOT, "| %s | %s | %d of %d rounds | %s | %.0f |%n", side, time, reached.size(), results.size(),
-                range(results.stream().map(Result::finalVal).toList(), "%.3f"), Fair.median(results.stream().map(Result::totalSeconds).toList()));
+        System.out.printf(Locale.ROOT, "| %s | %s | %d of %d rounds | %s | %.0f | %s |%n", side, time, reached.size(), results.size(),
+                range(results.stream().map(Result::finalVal).toList(), "%.3f"), Fair.median(results.stream().map(Result::totalSeconds).toList()),
+                range(results.stream().map(Result::steadiness).toList(), "%.2f"));
     }
 
     private static String range(List<Double> values, String format) {
@@ -100,8 +107,9 @@ public final class NanoGptRace {
                     break;
                 }
             }
-            double total = r.steps.stream().mapToDouble(Trainer.StepMetrics::stepMillis).sum() / 1000;
-            return new Result(seconds, at, r.evals.get(r.evals.size() - 1).valLoss(), total);
+            double[] millis = r.steps.stream().mapToDouble(Trainer.StepMetrics::stepMillis).toArray();
+            double total = Arrays.stream(millis).sum() / 1000;
+            return new Result(seconds, at, r.evals.get(r.evals.size() - 1).valLoss(), total, Fair.median(millis), Fair.percentile(millis, 95));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -114,7 +122,8 @@ public final class NanoGptRace {
                 "EVAL_INTERVAL", String.valueOf(EVAL_INTERVAL), "EVAL_BATCHES", String.valueOf(EVAL_BATCHES),
                 "TARGET", String.valueOf(TARGET)))).trim().split(" ");
         double seconds = Double.parseDouble(last[0]);
-        return new Result(seconds < 0 ? Double.NaN : seconds, Integer.parseInt(last[1]), Double.parseDouble(last[2]), Double.parseDouble(last[3]));
+        return new Result(seconds < 0 ? Double.NaN : seconds, Integer.parseInt(last[1]), Double.parseDouble(last[2]), Double.parseDouble(last[3]),
+                Double.parseDouble(last[4]), Double.parseDouble(last[5]));
     }
 
     private NanoGptRace() {
