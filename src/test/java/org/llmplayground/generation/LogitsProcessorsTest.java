@@ -72,6 +72,54 @@ class LogitsProcessorsTest {
         assertThat(Distributions.softmax(one)).containsExactly(new double[]{1, 0, 0}, within(1e-9));
     }
 
+    /**
+     * The bucketed cut keeps exactly what sorting the whole vocabulary keeps: GPT-2-sized logits, flat (random
+     * weights: the nucleus is most of the vocabulary) and peaked (a trained model: a few tokens), with ties, −∞
+     * entries and logits 40+ below the top, for several p.
+     */
+    @Test
+    void topPKeepsWhatAFullSortKeeps() {
+        java.util.Random random = new java.util.Random(7);
+        for (double spread : new double[]{0.05, 1, 4, 12}) {
+            for (double p : new double[]{0.1, 0.5, 0.9, 0.95, 0.999}) {
+                float[] l = new float[50257];
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = (float) (random.nextGaussian() * spread);
+                }
+                l[3] = l[5]; // a tie
+                l[11] = NEG;
+                l[12] = l[0] - 60;
+                float[] expected = fullSortTopP(l.clone(), p);
+                float[] actual = l.clone();
+                new TopP(p).process(actual, new int[0], 0);
+                assertThat(actual).as("spread %s, p %s", spread, p).containsExactly(expected);
+            }
+        }
+    }
+
+    /** The textbook nucleus: all ids sorted by descending logit (lower id first on ties), a prefix kept until Σp ≥ p. */
+    private static float[] fullSortTopP(float[] logits, double p) {
+        double[] probs = Distributions.softmax(logits);
+        Integer[] order = new Integer[logits.length];
+        java.util.Arrays.setAll(order, i -> i);
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        boolean[] keep = new boolean[logits.length];
+        double total = 0;
+        for (int id : order) {
+            keep[id] = true;
+            total += probs[id];
+            if (total >= p - 1e-12) {
+                break;
+            }
+        }
+        for (int i = 0; i < logits.length; i++) {
+            if (!keep[i]) {
+                logits[i] = NEG;
+            }
+        }
+        return logits;
+    }
+
     @Test
     void minPScalesWithTheFavourite() {
         float[] l = logitsOf(0.9, 0.08, 0.02);
