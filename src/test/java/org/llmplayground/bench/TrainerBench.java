@@ -93,6 +93,10 @@ public final class TrainerBench {
                 throw new IllegalStateException(outcome.reason());
             }
             double[] millis = r.steps.stream().skip(WARMUP).mapToDouble(Trainer.StepMetrics::stepMillis).toArray();
+            if (Boolean.getBoolean("bench.explore")) { // where the slow steps are: step number and ms of the 8 slowest
+                System.err.println("slowest steps: " + r.steps.stream().skip(WARMUP).sorted(Comparator.comparingDouble(Trainer.StepMetrics::stepMillis).reversed())
+                        .limit(8).map(x -> String.format("%d:%.0f", x.step(), x.stepMillis())).toList());
+            }
             double median = Fair.median(millis);
             return new Figures(w.batch() * w.block() / (median / 1000), median, Fair.percentile(millis, 95));
         } finally {
