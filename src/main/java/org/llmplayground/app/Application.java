@@ -27,13 +27,13 @@ public final class Application {
         expandManifestClassPath();
         String mkl;
         try {
-            mkl = org.llmplayground.core.MklKernels.install(); // before anything loads libtorch
+            mkl = org.llmplayground.core.NativeSetup.install(); // before anything loads libtorch
         } catch (IllegalArgumentException e) {
             LOG.error("LLM Playground could not start: {}", e.getMessage());
             System.exit(1);
             return;
         }
-        LOG.info("oneMKL's CPU-feature kernels on AMD: {}", mkl);
+        LOG.info("Native set-up: {}", mkl);
         long t0 = System.currentTimeMillis();
         ApplicationContext ctx;
         try {

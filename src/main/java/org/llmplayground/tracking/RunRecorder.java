@@ -164,7 +164,7 @@ public class RunRecorder implements ApplicationEventListener<ApplicationShutdown
             env.put("engine", "unavailable: " + ex.getMessage());
         }
         env.put("device", device);
-        env.put("mkl_intel_kernels", org.llmplayground.core.MklKernels.state());
+        env.put("native_setup", org.llmplayground.core.NativeSetup.state());
         for (String var : List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS")) {
             String v = System.getenv(var);
             if (v != null) {

@@ -37,8 +37,8 @@ final class Fair {
     static final int THREADS = Integer.getInteger("threads", 2);
 
     static {
-        // before any bench loads libtorch: the app's own native set-up (oneMKL's CPU-feature kernels on AMD)
-        org.llmplayground.core.MklKernels.install();
+        // before any bench loads libtorch: the app's own native set-up (oneMKL's kernels on AMD, glibc's allocator)
+        org.llmplayground.core.NativeSetup.install();
     }
 
     private Fair() {
@@ -61,7 +61,7 @@ final class Fair {
         return String.format(Locale.ROOT, "%s · %d cores · load average %s · %d threads a side · %s · JVM %s%s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), THREADS, threadEnv().isEmpty() ? "no threading variables set" : threadEnv(),
                 System.getProperty("java.version"), stressed() ? " · under stress-ng --cpu 1" : "")
-                + " · oneMKL CPU-feature kernels: " + org.llmplayground.core.MklKernels.state();
+                + " · " + org.llmplayground.core.NativeSetup.state();
     }
 
     /** The 1-minute load average, from /proc/loadavg ("?" elsewhere). */

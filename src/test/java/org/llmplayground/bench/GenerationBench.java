@@ -36,7 +36,7 @@ public final class GenerationBench {
     }
 
     public static void main(String[] args) throws Exception {
-        org.llmplayground.core.MklKernels.install(); // the app's native set-up, before the context loads libtorch
+        org.llmplayground.core.NativeSetup.install(); // the app's native set-up, before the context loads libtorch
         Map<String, Object> props = Map.of("playground.home", Files.createTempDirectory("generation-bench").toString(), "playground.port", "0");
         try (ApplicationContext ctx = ApplicationContext.run(props); AutoCloseable stress = Fair.stress()) {
             ModelService models = ctx.getBean(ModelService.class);

@@ -41,7 +41,7 @@ public final class MklKernelsBench {
             child();
             return;
         }
-        System.out.println(Fair.context().replaceAll(" · oneMKL CPU-feature kernels: .*", ""));
+        System.out.println(Fair.context().replaceAll(" · oneMKL CPU-feature kernels: [^;]*", " · oneMKL CPU-feature kernels: off in one JVM, on in the other"));
         List<double[]> off = new ArrayList<>();
         List<double[]> on = new ArrayList<>();
         for (int r = 0; r < Fair.ROUNDS; r++) {

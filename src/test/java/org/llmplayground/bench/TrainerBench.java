@@ -8,6 +8,7 @@ import org.llmplayground.training.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,11 @@ public final class TrainerBench {
             if (Boolean.getBoolean("bench.explore")) { // where the slow steps are: step number and ms of the 8 slowest
                 System.err.println("slowest steps: " + r.steps.stream().skip(WARMUP).sorted(Comparator.comparingDouble(Trainer.StepMetrics::stepMillis).reversed())
                         .limit(8).map(x -> String.format("%d:%.0f", x.step(), x.stepMillis())).toList());
+                List<String> windows = new ArrayList<>(); // median ms of each 100 steps, to see a drift
+                for (int from = 0; from < millis.length; from += 100) {
+                    windows.add(String.format("%.1f", Fair.median(Arrays.copyOfRange(millis, from, Math.min(millis.length, from + 100)))));
+                }
+                System.err.println("median ms per 100 steps: " + windows);
             }
             double median = Fair.median(millis);
             return new Figures(w.batch() * w.block() / (median / 1000), median, Fair.percentile(millis, 95));
