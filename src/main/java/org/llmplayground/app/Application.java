@@ -25,15 +25,15 @@ public final class Application {
     public static void main(String[] args) throws IOException {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         expandManifestClassPath();
-        String mkl;
+        String nativeSetup;
         try {
-            mkl = org.llmplayground.core.NativeSetup.install(); // before anything loads libtorch
+            nativeSetup = org.llmplayground.core.NativeSetup.install(); // before anything loads libtorch
         } catch (IllegalArgumentException e) {
             LOG.error("LLM Playground could not start: {}", e.getMessage());
             System.exit(1);
             return;
         }
-        LOG.info("Native set-up: {}", mkl);
+        LOG.info("Native set-up: {}", nativeSetup);
         long t0 = System.currentTimeMillis();
         ApplicationContext ctx;
         try {

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * oneMKL's fast matrix kernels on AMD CPUs. libtorch links oneMKL statically and oneMKL picks its kernels by CPU
  * vendor: on an AMD CPU it runs a generic path even where the CPU has AVX-512 (Zen 4 and later). Measured on this
- * project's 2-core AMD EPYC (docs/benchmarks.md, "oneMKL on AMD"): the training step of nanoGPT's CPU recipe
- * 0.78× → 1.13× PyTorch eager (OpenBLAS), GPT-2's 50,257-row output projection 8.7 → 5.6 ms per token. No
+ * project's 2-core AMD EPYC (docs/benchmarks.md, "oneMKL on AMD", MklKernelsBench): the products of nanoGPT's CPU
+ * recipe 1.8–2.5× faster, GPT-2's 50,257-row output projection 9.8 → 6.0 ms per token. No
  * environment variable does it (MKL_DEBUG_CPU_TYPE is gone from oneMKL; MKL_CBWR and MKL_ENABLE_INSTRUCTIONS measured
  * without effect), so the app loads a one-function library (src/main/native/mkl_intel_kernels.c) with
  * RTLD_GLOBAL before libtorch: the dynamic linker then binds oneMKL's vendor check to it, and oneMKL chooses kernels by

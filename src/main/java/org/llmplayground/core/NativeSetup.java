@@ -15,8 +15,8 @@ import java.util.Locale;
  * malloc. glibc hands blocks above its mmap threshold (128 KiB at first, raised as such blocks are freed) straight to
  * mmap, and returns the free top of the heap to the system whenever it exceeds twice that — so early in a process
  * every step faults its memory back in page by page. Measured on nanoGPT's CPU recipe in a fresh JVM
- * (docs/benchmarks.md): 83 ms median step over 800 steps with glibc's defaults, 38 ms with the thresholds set, the same
- * figure a long-running process reaches by itself. So, through mallopt: mmap only for blocks of 32 MiB and more,
+ * (docs/benchmarks.md): 83 ms median step over 800 steps with glibc's defaults, 44 ms with the thresholds set here, about
+ * what a long-running process reaches by itself. So, through mallopt: mmap only for blocks of 32 MiB and more,
  * keep up to 1 GiB of free heap top, grow the heap 64 MiB at a time. The memory kept is what the process needed at
  * its peak; {@code -Dllm.malloc.tuning=off} (or LLM_MALLOC_TUNING=off) leaves glibc's defaults.
  */

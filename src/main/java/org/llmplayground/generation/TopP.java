@@ -74,17 +74,15 @@ public final class TopP implements LogitsProcessor {
             }
         }
         Arrays.sort(order);
-        boolean[] keepInCut = new boolean[logits.length];
-        for (long o : order) {
-            int id = (int) o;
-            keepInCut[id] = true;
-            kept += e[id];
-            if (kept >= target) {
-                break;
-            }
+        int k = 0;
+        while (k < order.length && (kept += e[(int) order[k]]) < target) {
+            k++;
+        }
+        for (int rest = k + 1; rest < order.length; rest++) { // the cut bucket's tokens after the total is reached
+            logits[(int) order[rest]] = Float.NEGATIVE_INFINITY;
         }
         for (int i = 0; i < logits.length; i++) {
-            if (bucketOf[i] > cut || bucketOf[i] == cut && !keepInCut[i]) {
+            if (bucketOf[i] > cut) {
                 logits[i] = Float.NEGATIVE_INFINITY;
             }
         }

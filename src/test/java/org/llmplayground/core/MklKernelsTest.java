@@ -39,7 +39,7 @@ class MklKernelsTest {
     }
 
     @Test
-    void theShippedLibraryDefinesOnlyTheVendorCheck() throws Exception {
+    void theShippedLibraryIsAnX8664SharedObject() throws Exception {
         try (var in = MklKernels.class.getResourceAsStream(MklKernels.RESOURCE)) {
             byte[] elf = in.readAllBytes();
             assertEquals(0x7f, elf[0]);
