@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Threads on which libtorch runs every op on one core, for work made of many tiny ops: decoding a small model.
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Why: decoding shakespeare-char is ~80 native ops per token on (1, 128)-sized tensors. With 2 intra-op threads, MKL
  * and OpenMP hand some of them to a second thread; with OMP_WAIT_POLICY=PASSIVE (or a busy machine) that thread is
  * asleep and every hand-off pays a wake-up. Measured on 2 cores with PASSIVE: 1.5 ms a token with 2 threads, 0.4 ms
- * with 1 (docs/benchmarks.md, "Generation"). Matrix-bound work (training, GPT-2-sized models) still uses every core.
+ * with 1 (docs/benchmarks.md, "Generation"). Training a small model (nanoGPT's CPU recipe) is the same story: as fast on
+ * one core as on two, and steady. Matrix-bound work (the baby GPT's batches, GPT-2-sized models) still uses every core.
  * <p>
  * How, without slowing the rest of the process: libtorch's thread count is per thread. {@code at::set_num_threads}
  * sets the calling thread's OpenMP ICV and MKL's thread-local count, plus a global default that a thread copies on
@@ -52,6 +54,61 @@ public final class SingleThreadTorch {
                 throw err;
             }
             throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Runs {@code work} on a one-core libtorch thread until it ends, for long work with its own way to stop (a training
+     * run). An interrupt of the caller is passed on to the work, and the caller still waits for it to end: the work
+     * must not go on in the background once the caller has returned. Its InterruptedException comes back as it was.
+     */
+    public static <T> T callToEnd(Callable<T> work) throws InterruptedException {
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        AtomicInteger state = new AtomicInteger(); // 0 waiting to start, 1 running, 2 given up before it started
+        Future<T> f = pool().submit(() -> {
+            runner.set(Thread.currentThread());
+            if (!state.compareAndSet(0, 1)) {
+                return null; // the caller was interrupted before this started: nothing runs
+            }
+            try {
+                return work.call();
+            } finally {
+                Thread.interrupted(); // the pool thread goes back clean
+            }
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        if (state.compareAndSet(0, 2)) {
+                            throw e;
+                        }
+                        // running (runner was set before it started): interrupt it once, since winding down (saving a
+                        // checkpoint) may take a while and must not be interrupted again, and wait for it to end
+                        runner.get().interrupt();
+                    }
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package org.llmplayground.training;
 
+import org.llmplayground.core.SingleThreadTorch;
+import org.llmplayground.model.ModelConfig;
 import org.llmplayground.model.ModelTokenizer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -261,6 +263,34 @@ public final class Trainer {
 
     /** Continues from {@code fromStep} (0 for a new run) to max_steps, or until stopped, early-stopped or NaN. */
     public Outcome run(int fromStep, Double bestValSoFar) throws InterruptedException {
+        if (oneCore()) {
+            return SingleThreadTorch.callToEnd(() -> runHere(fromStep, bestValSoFar));
+        }
+        return runHere(fromStep, bestValSoFar);
+    }
+
+    /**
+     * Whether this run trains on one core: when the largest matrix product of a micro-batch is small, rows × d ×
+     * max(ffn hidden, vocabulary) ≤ {@link #ONE_CORE_MAX_PRODUCT} multiply-adds (rows = sequences × block). A step is
+     * then ~1,000 small ops, and splitting each over two cores costs a wake-up of the second one per op
+     * (OMP_WAIT_POLICY=PASSIVE, or a busy machine) about as large as what it saves. Measured on 2 cores
+     * (docs/benchmarks.md, "Training"): nanoGPT's CPU recipe, 768 rows × 128 × 512 = 50 M, trains at the same
+     * 19,000 tokens/s on one core as on two, with p95 / median step 1.03 instead of 1.1–1.4; the baby GPT,
+     * 2,048 rows × 128 × 512 = 134 M, is 1.2× faster on two, so it keeps every core, as does anything with a
+     * GPT-2 vocabulary (the head alone is rows × d × 50,257). CPU only.
+     */
+    boolean oneCore() {
+        TrainingConfig.Training t = config.training();
+        ModelConfig c = network.config();
+        long rows = (long) batches.rowsPerBatch(t.batchSize()) * t.blockSize();
+        long largest = rows * c.embeddingSize() * Math.max(c.ffnHiddenSize(), c.vocabSize());
+        return largest <= ONE_CORE_MAX_PRODUCT && !manager.getDevice().isGpu() && !SingleThreadTorch.onPoolThread();
+    }
+
+    /** Largest product (multiply-adds) that trains on one core: 2²⁶, between the two measured recipes. */
+    static final long ONE_CORE_MAX_PRODUCT = 1L << 26;
+
+    private Outcome runHere(int fromStep, Double bestValSoFar) throws InterruptedException {
         TrainingConfig.Training t = config.training();
         bestVal = bestValSoFar;
         int step = fromStep;

@@ -89,19 +89,23 @@ final class Fair {
 
     /** Runs {@code pb} and returns its last line of output (the reference scripts print their result last). */
     static String lastLine(ProcessBuilder pb) throws IOException, InterruptedException {
+        List<String> lines = lines(pb);
+        return lines.get(lines.size() - 1);
+    }
+
+    /** Runs {@code pb} and returns its lines of output (at least one), or fails with all of it. */
+    static List<String> lines(ProcessBuilder pb) throws IOException, InterruptedException {
         Process p = pb.start();
-        String last = null;
-        StringBuilder all = new StringBuilder();
+        List<String> lines = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             for (String line; (line = in.readLine()) != null; ) {
-                last = line;
-                all.append(line).append('\n');
+                lines.add(line);
             }
         }
-        if (p.waitFor() != 0 || last == null) {
-            throw new IllegalStateException(pb.command() + " failed:\n" + all);
+        if (p.waitFor() != 0 || lines.isEmpty()) {
+            throw new IllegalStateException(pb.command() + " failed:\n" + String.join("\n", lines));
         }
-        return last;
+        return lines;
     }
 
     static boolean stressed() {

@@ -30,13 +30,28 @@ public final class NanoGptRace {
     private static final int EVAL_INTERVAL = 100;
     private static final int EVAL_BATCHES = Integer.getInteger("eval.batches", 100);
 
-    /** Seconds of training to the first evaluation ≤ TARGET (NaN: not reached), the step it came at, the final val loss, total seconds. */
-    record Result(double secondsToTarget, int stepToTarget, double finalVal, double totalSeconds, double medianMs, double p95Ms) {
+    /** The levels the table times each side to: nanoGPT's edge (TARGET) and two both sides pass in every round. */
+    private static final double[] LEVELS = {2.00, 1.95, TARGET};
+
+    /**
+     * One side's run: its evaluations (step, training seconds up to it, val loss), the total training seconds and the
+     * median and 95th-percentile step times.
+     */
+    record Result(List<double[]> evals, double totalSeconds, double medianMs, double p95Ms) {
+        /** Training seconds to the first evaluation with val ≤ level; NaN where none is. */
+        double secondsTo(double level) {
+            return evals.stream().filter(e -> e[2] <= level).mapToDouble(e -> e[1]).findFirst().orElse(Double.NaN);
+        }
+
+        double finalVal() {
+            return evals.get(evals.size() - 1)[2];
+        }
+
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s s (step %d), final val %.4f, %.1f s in all, steps %.1f ms median, %.1f ms p95",
-                    Double.isNaN(secondsToTarget) ? "not reached" : String.format(Locale.ROOT, "%.1f", secondsToTarget), stepToTarget, finalVal,
-                    totalSeconds, medianMs, p95Ms);
+            double s = secondsTo(TARGET);
+            return String.format(Locale.ROOT, "val ≤ %.2f %s, final val %.4f, %.1f s in all, steps %.1f ms median, %.1f ms p95",
+                    TARGET, Double.isNaN(s) ? "not reached" : String.format(Locale.ROOT, "at %.1f s", s), finalVal(), totalSeconds, medianMs, p95Ms);
         }
 
         double steadiness() {
@@ -45,6 +60,14 @@ public final class NanoGptRace {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("race.steps") != null) {
+            // Exploration: our side alone, every step's milliseconds written out (step,ms), to see where the slow
+            // steps fall (after evaluations? periodic? with GC pauses when run with -Xlog:gc).
+            System.out.println(Fair.context()); // also Fair's native set-up, before libtorch loads
+            Result r = ours(Long.getLong("seed", 1337));
+            System.out.println("ours: " + r + ", p95 / median " + String.format(Locale.ROOT, "%.2f", r.steadiness()));
+            return;
+        }
         try (AutoCloseable stress = Fair.stress()) {
             System.out.println(Fair.context());
             List<Result> ours = new ArrayList<>();
@@ -55,10 +78,25 @@ public final class NanoGptRace {
                 System.err.printf("round %d: ours %s; nanoGPT %s (load %s)%n", round, ours.get(round), torch.get(round), Fair.loadAverage());
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "| side | time to val ≤ %.2f: median (range) | reached in | val at 2,000: median (range) | 2,000 steps: median s | p95 / median step |%n", TARGET);
-            System.out.println("|---|---:|---:|---:|---:|---:|");
+            System.out.println("| side | val at 2,000: median (range) | 2,000 steps: median s | p95 / median step |");
+            System.out.println("|---|---:|---:|---:|");
             row("ours (Training lab)", ours);
             row("nanoGPT train.py (PyTorch eager)", torch);
+            System.out.println();
+            System.out.println("| time to val ≤ | ours: median (range) | reached in | nanoGPT: median (range) | reached in | nanoGPT / ours, rounds both reached |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|");
+            for (double level : LEVELS) {
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < ours.size(); i++) {
+                    double o = ours.get(i).secondsTo(level);
+                    double n = torch.get(i).secondsTo(level);
+                    if (!Double.isNaN(o) && !Double.isNaN(n)) {
+                        ratios.add(n / o);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "| %.2f | %s | %s | %s |%n", level, reached(ours, level), reached(torch, level),
+                        ratios.isEmpty() ? "—" : Fair.ratio(ratios) + " (" + ratios.size() + ")");
+            }
             List<Double> ratios = new ArrayList<>();
             for (int i = 0; i < ours.size(); i++) {
                 ratios.add(torch.get(i).totalSeconds() / ours.get(i).totalSeconds());
@@ -70,11 +108,14 @@ public final class NanoGptRace {
     }
 
     private static void row(String side, List<Result> results) {
-        List<Double> reached = results.stream().map(Result::secondsToTarget).filter(s -> !Double.isNaN(s)).toList();
-        String time = reached.isEmpty() ? "not reached" : range(reached, "%.0f s");
-        System.out.printf(Locale.ROOT, "| %s | %s | %d of %d rounds | %s | %.0f | %s |%n", side, time, reached.size(), results.size(),
-                range(results.stream().map(Result::finalVal).toList(), "%.3f"), Fair.median(results.stream().map(Result::totalSeconds).toList()),
-                range(results.stream().map(Result::steadiness).toList(), "%.2f"));
+        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s |%n", side, range(results.stream().map(Result::finalVal).toList(), "%.3f"),
+                Fair.median(results.stream().map(Result::totalSeconds).toList()), range(results.stream().map(Result::steadiness).toList(), "%.2f"));
+    }
+
+    /** "median (range) s | k of n" for the rounds that reached the level. */
+    private static String reached(List<Result> results, double level) {
+        List<Double> seconds = results.stream().map(r -> r.secondsTo(level)).filter(s -> !Double.isNaN(s)).toList();
+        return (seconds.isEmpty() ? "not reached" : range(seconds, "%.0f s")) + " | " + seconds.size() + " of " + results.size();
     }
 
     private static String range(List<Double> values, String format) {
@@ -97,19 +138,24 @@ public final class NanoGptRace {
             if (outcome.failed()) {
                 throw new IllegalStateException(outcome.reason());
             }
-            double seconds = Double.NaN;
-            int at = -1;
+            List<double[]> evals = new ArrayList<>();
+            double seconds = 0;
+            int counted = 0;
             for (Trainer.EvalMetrics e : r.evals) {
-                if (e.valLoss() <= TARGET) {
-                    int step = e.step();
-                    seconds = r.steps.stream().filter(s -> s.step() <= step).mapToDouble(Trainer.StepMetrics::stepMillis).sum() / 1000;
-                    at = step;
-                    break;
+                for (; counted < r.steps.size() && r.steps.get(counted).step() <= e.step(); counted++) {
+                    seconds += r.steps.get(counted).stepMillis() / 1000;
                 }
+                evals.add(new double[] {e.step(), seconds, e.valLoss()});
             }
             double[] millis = r.steps.stream().mapToDouble(Trainer.StepMetrics::stepMillis).toArray();
+            String out = System.getProperty("race.steps");
+            if (out != null) {
+                StringBuilder csv = new StringBuilder("step,ms\n");
+                r.steps.forEach(s -> csv.append(s.step()).append(',').append(String.format(Locale.ROOT, "%.3f", s.stepMillis())).append('\n'));
+                Files.writeString(Path.of(out), csv);
+            }
             double total = Arrays.stream(millis).sum() / 1000;
-            return new Result(seconds, at, r.evals.get(r.evals.size() - 1).valLoss(), total, Fair.median(millis), Fair.percentile(millis, 95));
+            return new Result(evals, total, Fair.median(millis), Fair.percentile(millis, 95));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -118,12 +164,18 @@ public final class NanoGptRace {
     }
 
     static Result pytorch(long seed) throws Exception {
-        String[] last = Fair.lastLine(Fair.python("src/test/python/bench/nanogpt_race.py", Map.of("SEED", String.valueOf(seed),
+        List<String> lines = Fair.lines(Fair.python("src/test/python/bench/nanogpt_race.py", Map.of("SEED", String.valueOf(seed),
                 "EVAL_INTERVAL", String.valueOf(EVAL_INTERVAL), "EVAL_BATCHES", String.valueOf(EVAL_BATCHES),
-                "TARGET", String.valueOf(TARGET)))).trim().split(" ");
-        double seconds = Double.parseDouble(last[0]);
-        return new Result(seconds < 0 ? Double.NaN : seconds, Integer.parseInt(last[1]), Double.parseDouble(last[2]), Double.parseDouble(last[3]),
-                Double.parseDouble(last[4]), Double.parseDouble(last[5]));
+                "TARGET", String.valueOf(TARGET))));
+        List<double[]> evals = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("eval ")) { // eval <iter> <train seconds> <val loss>
+                String[] f = line.trim().split(" ");
+                evals.add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+            }
+        }
+        String[] last = lines.get(lines.size() - 1).trim().split(" ");
+        return new Result(evals, Double.parseDouble(last[3]), Double.parseDouble(last[4]), Double.parseDouble(last[5]));
     }
 
     private NanoGptRace() {

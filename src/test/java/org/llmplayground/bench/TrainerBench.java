@@ -48,22 +48,27 @@ public final class TrainerBench {
         try (AutoCloseable stress = Fair.stress()) {
             System.out.println(Fair.context());
             System.out.println();
-            System.out.println("| workload | ours: tokens/s | PyTorch eager: tokens/s | ours / PyTorch: median (range) | p95 / median step: ours | PyTorch |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
+            System.out.println("| workload | ours: tokens/s | PyTorch eager: tokens/s | ours / PyTorch: median (range) | PyTorch, 1 thread | ours / PyTorch (1 thread) | p95 / median step: ours | PyTorch |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             for (Workload w : WORKLOADS) {
                 if (only.equals("nanogpt") && !w.name().startsWith("nanoGPT")) {
                     continue;
                 }
                 List<Figures> ours = new ArrayList<>();
                 List<Figures> torch = new ArrayList<>();
+                List<Figures> torch1 = new ArrayList<>(); // PyTorch on one thread: the trainer puts small recipes on one core
                 for (int round = 0; round < Fair.ROUNDS; round++) {
                     ours.add(ours(w));
-                    torch.add(pytorch(w));
-                    System.err.printf("%s round %d: ours %s, pytorch %s (load %s)%n", w.name(), round, ours.get(round), torch.get(round), Fair.loadAverage());
+                    torch.add(pytorch(w, Fair.THREADS));
+                    torch1.add(pytorch(w, 1));
+                    System.err.printf("%s round %d: ours %s, pytorch %s, pytorch on 1 thread %s (load %s)%n", w.name(), round, ours.get(round), torch.get(round),
+                            torch1.get(round), Fair.loadAverage());
                 }
                 List<Double> o = ours.stream().map(Figures::tokensPerSecond).toList();
                 List<Double> t = torch.stream().map(Figures::tokensPerSecond).toList();
-                System.out.printf("| %s | %,.0f | %,.0f | %s | %.2f | %.2f |%n", w.name(), Fair.median(o), Fair.median(t), Fair.ratio(Fair.ratios(o, t)),
+                List<Double> t1 = torch1.stream().map(Figures::tokensPerSecond).toList();
+                System.out.printf("| %s | %,.0f | %,.0f | %s | %,.0f | %s | %.2f | %.2f |%n", w.name(), Fair.median(o), Fair.median(t), Fair.ratio(Fair.ratios(o, t)),
+                        Fair.median(t1), Fair.ratio(Fair.ratios(o, t1)),
                         Fair.median(ours.stream().map(Figures::steadiness).toList()), Fair.median(torch.stream().map(Figures::steadiness).toList()));
             }
             System.out.println();
@@ -112,8 +117,8 @@ public final class TrainerBench {
         }
     }
 
-    static Figures pytorch(Workload w) throws Exception {
-        String[] last = Fair.lastLine(Fair.python("src/test/python/bench/train_baby_gpt.py", Map.of("STEPS", String.valueOf(STEPS),
+    static Figures pytorch(Workload w, int threads) throws Exception {
+        String[] last = Fair.lastLine(Fair.python("src/test/python/bench/train_baby_gpt.py", Map.of("THREADS", String.valueOf(threads), "STEPS", String.valueOf(STEPS),
                 "DROPOUT", String.valueOf(w.dropout()), "BLOCK", String.valueOf(w.block()), "BATCH", String.valueOf(w.batch())))).trim().split(" ");
         return new Figures(Double.parseDouble(last[0]), Double.parseDouble(last[1]), Double.parseDouble(last[2]));
     }

@@ -187,6 +187,40 @@ class TrainerTest {
                 m.normPlacement(), m.bias(), m.tieEmbeddings(), 0.0);
     }
 
+    /**
+     * Where a run trains: a small recipe (8 × 32 rows × 128 × 512 = 17 M multiply-adds in its largest product) on a
+     * one-core libtorch thread, the baby GPT's batches (16 × 128 rows: 134 M) on the caller's thread with every core.
+     */
+    @Test
+    void smallRecipesTrainOnOneCoreTheBabyGptOnEvery(@TempDir Path dir) throws Exception {
+        assertThat(whereItTrains(TestRuns.defaultWith(QUICK), dir.resolve("small"))).isEqualTo("pool, 1 thread");
+        TrainingConfig baby = TestRuns.defaultWith("""
+                  batch_size: 16
+                  block_size: 128
+                  max_steps: 2
+                  eval_interval: 2
+                  eval_batches: 1
+                  save_interval: 100
+                """);
+        int every = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        assertThat(whereItTrains(baby, dir.resolve("baby"))).isEqualTo("caller, " + every + (every == 1 ? " thread" : " threads"));
+    }
+
+    private static String whereItTrains(TrainingConfig c, Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> where = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = Thread.currentThread();
+        try (PreparedRun run = TestRuns.prepare(c, dir)) {
+            TestRuns.Recorder r = new TestRuns.Recorder();
+            r.afterStep = step -> {
+                int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+                where.set((Thread.currentThread() == caller ? "caller" : org.llmplayground.core.SingleThreadTorch.onPoolThread() ? "pool" : "elsewhere")
+                        + ", " + threads + (threads == 1 ? " thread" : " threads"));
+            };
+            assertThat(run.trainer(r, r).run(0, null).failed()).isFalse();
+        }
+        return where.get();
+    }
+
     /** Stopping at step 20 and resuming from its checkpoint computes exactly what the uninterrupted run computed. */
     @Test
     void resumingFromACheckpointGivesTheSameLossesBitForBit(@TempDir Path dir) throws Exception {
