@@ -46,14 +46,7 @@ public final class SingleThreadTorch {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the model", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
+            throw rethrown(e.getCause());
         }
     }
 
@@ -92,17 +85,10 @@ public final class SingleThreadTorch {
                         runner.get().interrupt();
                     }
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof InterruptedException ie) {
+                    if (e.getCause() instanceof InterruptedException ie) {
                         throw ie;
                     }
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(cause);
+                    throw rethrown(e.getCause());
                 }
             }
         } finally {
@@ -110,6 +96,14 @@ public final class SingleThreadTorch {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The work's own exception: unchecked ones as they are (an Error is thrown here), checked ones wrapped. */
+    private static RuntimeException rethrown(Throwable cause) {
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     /** Whether the current thread is one of the pool's (then work runs in place). */
