@@ -87,25 +87,27 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
 
     @Test
     @Order(2)
-    void aRunStreamsItsCurvesByPush() {
+    void aRunStreamsItsCurvesByPushPausesResumesAndStops() {
         browser.pick("training-config", "debug");
         browser.await(d -> browser.find("#training-layers input").getAttribute("value").equals("2"));
-        type("training-name", "browser run");
-        type("training-max-steps", "600");
+        // far more steps than it will take: the debug model trains a step in about a millisecond on one core, so a
+        // 600-step run may end before a click on Pause reaches the server (CI saw exactly that)
+        type("training-name", "paused run");
+        type("training-max-steps", "10000000");
         type("training-eval-interval", "100");
         type("training-sample-interval", "200");
         browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
         browser.click("#training-start");
-        browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
+        browser.await(d -> browser.find("#training-run-title").getText().equals("paused run"));
         // one click, one run: Start stays off while the run is active; the next name offered is free
         browser.await(d -> browser.disabled("#training-start"));
-        assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("browser run 2");
+        assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("paused run 2");
         // the chart grows while we only watch: updates arrive by server push
         browser.await(d -> points("training-loss-chart", 0) > 20);
         int before = points("training-loss-chart", 0);
         browser.await(d -> points("training-loss-chart", 0) > before + 20);
         assertThat(status()).startsWith("running · step ");
-        browser.await(d -> browser.find("#training-status").getText().contains(" of 600 steps"));
+        browser.await(d -> browser.find("#training-status").getText().contains(" of 10,000,000 steps"));
         assertThat(browser.find("#training-status").getAttribute("data-state")).isEqualTo("running");
         browser.screenshot("training-1-running");
 
@@ -119,6 +121,22 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> status().contains("Checkpoint every 50 steps from step ") && status().contains("a crash loses at most 49 steps"));
         browser.click("#training-resume");
         browser.await(d -> points("training-loss-chart", 0) > paused);
+        browser.click("#training-stop");
+        browser.awaitJob(d -> status().startsWith("stopped · step "));
+        browser.await(d -> !browser.disabled("#training-start"));
+        assertThat(browser.disabled("#training-resume")).as("a stopped run can go on from its checkpoint").isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void aRunFinishesWithItsEvaluationsSamplesAndCheckpoints() {
+        type("training-name", "browser run");
+        type("training-max-steps", "600");
+        type("training-eval-interval", "100");
+        type("training-sample-interval", "200");
+        browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
+        browser.click("#training-start");
+        browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
         browser.awaitJob(d -> status().startsWith("finished · step 600 of 600"));
         assertThat(points("training-loss-chart", 2)).isEqualTo(6); // val loss at 100, 200, ..., 600
         assertThat(points("training-lr-chart", 0)).isGreaterThan(100);
@@ -136,7 +154,7 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theRunSurvivesAReloadAndItsCheckpointOpensAsAModel() {
         browser.open(jetty.baseUrl() + "/training", "training-start");
         browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
