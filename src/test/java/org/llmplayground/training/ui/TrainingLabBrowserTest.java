@@ -52,6 +52,17 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.find("#" + fieldId + " input").sendKeys(Keys.chord(Keys.CONTROL, "a"), value, Keys.TAB);
     }
 
+    /** Starts a run of the chosen config with this name and length (evaluations every 100 steps, samples every 200). */
+    void startRun(String name, String maxSteps) {
+        type("training-name", name);
+        type("training-max-steps", maxSteps);
+        type("training-eval-interval", "100");
+        type("training-sample-interval", "200");
+        browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
+        browser.click("#training-start");
+        browser.await(d -> browser.find("#training-run-title").getText().equals(name));
+    }
+
     /** Points on the chart's given series, as last sent by the server. */
     int points(String chartId, int series) {
         Object n = browser.js("const c=document.getElementById(arguments[0])._last;"
@@ -92,13 +103,7 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> browser.find("#training-layers input").getAttribute("value").equals("2"));
         // far more steps than it will take: the debug model trains a step in about a millisecond on one core, so a
         // 600-step run may end before a click on Pause reaches the server (CI saw exactly that)
-        type("training-name", "paused run");
-        type("training-max-steps", "10000000");
-        type("training-eval-interval", "100");
-        type("training-sample-interval", "200");
-        browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
-        browser.click("#training-start");
-        browser.await(d -> browser.find("#training-run-title").getText().equals("paused run"));
+        startRun("paused run", "10000000");
         // one click, one run: Start stays off while the run is active; the next name offered is free
         browser.await(d -> browser.disabled("#training-start"));
         assertThat(browser.find("#training-name input").getAttribute("value")).isEqualTo("paused run 2");
@@ -130,13 +135,7 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
     @Test
     @Order(3)
     void aRunFinishesWithItsEvaluationsSamplesAndCheckpoints() {
-        type("training-name", "browser run");
-        type("training-max-steps", "600");
-        type("training-eval-interval", "100");
-        type("training-sample-interval", "200");
-        browser.await(d -> browser.find("#training-estimate").getText().contains("for all steps"));
-        browser.click("#training-start");
-        browser.await(d -> browser.find("#training-run-title").getText().equals("browser run"));
+        startRun("browser run", "600");
         browser.awaitJob(d -> status().startsWith("finished · step 600 of 600"));
         assertThat(points("training-loss-chart", 2)).isEqualTo(6); // val loss at 100, 200, ..., 600
         assertThat(points("training-lr-chart", 0)).isGreaterThan(100);
