@@ -101,8 +101,8 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
     void aRunStreamsItsCurvesByPushPausesResumesAndStops() {
         browser.pick("training-config", "debug");
         browser.await(d -> browser.find("#training-layers input").getAttribute("value").equals("2"));
-        // far more steps than it will take: the debug model trains a step in about a millisecond on one core, so a
-        // 600-step run may end before a click on Pause reaches the server (CI saw exactly that)
+        // far more steps than it will take: the debug model trains a step in milliseconds on one core, so a 600-step
+        // run may end before a click on Pause reaches the server (the likely cause of a CI timeout waiting for "paused")
         startRun("paused run", "10000000");
         // one click, one run: Start stays off while the run is active; the next name offered is free
         browser.await(d -> browser.disabled("#training-start"));
@@ -128,6 +128,7 @@ class TrainingLabBrowserTest implements TestPropertyProvider {
         browser.await(d -> points("training-loss-chart", 0) > paused);
         browser.click("#training-stop");
         browser.awaitJob(d -> status().startsWith("stopped · step "));
+        assertThat(status()).contains("resume continues from its checkpoint");
         browser.await(d -> !browser.disabled("#training-start"));
         assertThat(browser.disabled("#training-resume")).as("a stopped run can go on from its checkpoint").isFalse();
     }
